@@ -1,0 +1,152 @@
+package org.regbert.common;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Output files are written under a hidden staging folder inside the output directory and moved
+ * into place only when the whole run succeeded, so a failed run leaves nothing half-written and
+ * a finished file is never replaced by accident.
+ */
+public final class StagedOutput implements AutoCloseable {
+    private final Path outputDir;
+    private final Path stagingDir;
+    private final boolean createdOutputDir;
+    private final List<String> staged = new ArrayList<>();
+    private boolean committed;
+
+    private StagedOutput(Path outputDir, Path stagingDir, boolean createdOutputDir) {
+        this.outputDir = outputDir;
+        this.stagingDir = stagingDir;
+        this.createdOutputDir = createdOutputDir;
+    }
+
+    /**
+     * Opens (creating if needed) the output directory and a staging folder inside it.
+     *
+     * @throws BadInputException when the directory cannot be created or written
+     */
+    public static StagedOutput open(Path outputDir) {
+        try {
+            if (Files.exists(outputDir) && !Files.isDirectory(outputDir)) {
+                throw new BadInputException(outputDir, "output path exists and is not a directory");
+            }
+            boolean created = !Files.exists(outputDir);
+            Files.createDirectories(outputDir);
+            if (!Files.isWritable(outputDir)) {
+                throw new BadInputException(outputDir, "output directory is not writable");
+            }
+            Path staging = Files.createTempDirectory(outputDir, ".regbert-staging-");
+            return new StagedOutput(outputDir, staging, created);
+        } catch (AccessDeniedException e) {
+            throw new BadInputException(outputDir, "output directory is not writable (" + e.getFile() + ")");
+        } catch (FileAlreadyExistsException e) {
+            throw new BadInputException(outputDir, "cannot create output directory: " + e.getFile()
+                    + " exists and is not a directory");
+        } catch (IOException e) {
+            throw new BadInputException(outputDir, -1, "cannot create output directory: " + e.getMessage(), e);
+        }
+    }
+
+    /** The path to write {@code fileName} to; it reaches the output directory on {@link #commit()}. */
+    public Path stage(String fileName) {
+        if (fileName.contains("/") || fileName.startsWith(".")) {
+            throw new IllegalArgumentException("staged names are plain file names: " + fileName);
+        }
+        staged.add(fileName);
+        return stagingDir.resolve(fileName);
+    }
+
+    public Path outputDir() {
+        return outputDir;
+    }
+
+    /**
+     * Refuses to run when any of the given names already exists in the output directory, unless
+     * overwriting was asked for: finished results are never replaced silently.
+     */
+    public void requireAbsent(List<String> fileNames, boolean overwrite) {
+        for (String name : fileNames) {
+            if (!overwrite && Files.exists(outputDir.resolve(name))) {
+                throw new BadInputException(outputDir.resolve(name),
+                        "already exists; choose another --output or pass --overwrite");
+            }
+        }
+    }
+
+    /** Lists existing files in the output directory whose names match a glob, e.g. {@code *.npz}. */
+    public List<String> existing(String glob) {
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(outputDir, glob)) {
+            for (Path entry : entries) {
+                names.add(entry.getFileName().toString());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        names.sort(String::compareTo);
+        return names;
+    }
+
+    /** Moves every staged file into the output directory (each move an atomic rename). */
+    public List<Path> commit() {
+        List<Path> finished = new ArrayList<>();
+        try {
+            for (String name : staged) {
+                Path target = outputDir.resolve(name);
+                Files.move(stagingDir.resolve(name), target, StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
+                finished.add(target);
+            }
+            committed = true;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot move results into " + outputDir, e);
+        } finally {
+            deleteStaging();
+        }
+        return finished;
+    }
+
+    /**
+     * Discards everything staged unless {@link #commit()} succeeded, and the output directory too
+     * when this run created it and left it empty.
+     */
+    @Override
+    public void close() {
+        if (!committed) {
+            deleteStaging();
+            if (createdOutputDir) {
+                try (Stream<Path> left = Files.list(outputDir)) {
+                    if (left.findAny().isEmpty()) {
+                        Files.delete(outputDir);
+                    }
+                } catch (IOException ignored) {
+                    // Best effort: an empty directory is no half-written output.
+                }
+            }
+        }
+    }
+
+    private void deleteStaging() {
+        if (!Files.exists(stagingDir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(stagingDir)) {
+            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clean up " + stagingDir, e);
+        }
+    }
+}

@@ -1,0 +1,288 @@
+package org.regbert.tokenize;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import htsjdk.samtools.reference.ReferenceSequence;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.regbert.common.BadInputException;
+import org.regbert.common.Checksums;
+import org.regbert.common.Progress;
+import org.regbert.common.StagedOutput;
+import org.regbert.common.ToolVersion;
+import org.regbert.genome.AssemblyCatalog;
+import org.regbert.genome.BedRegions;
+import org.regbert.genome.ContigResolver;
+import org.regbert.genome.ReferenceGenome;
+import org.regbert.genome.Region;
+import org.regbert.shards.KmerVocabulary;
+import org.regbert.shards.SequenceRecord;
+import org.regbert.shards.ShardManifest;
+import org.regbert.shards.TokenShardWriter;
+
+/**
+ * One tokenize run: checks every input before any output exists, then streams windows into shards
+ * in a staging folder and moves them into the output directory only when all went well.
+ */
+final class TokenizeRun {
+    static final String SUMMARY = "tokenize-summary.json";
+    static final String SKIP_SHORT_CONTIG = "contig shorter than one window";
+    static final String SKIP_EMPTY_RECORD = "empty FASTA record";
+
+    private final TokenizeSettings settings;
+    private final WindowGeometry geometry;
+    private final TokenizeStats stats = new TokenizeStats();
+
+    TokenizeRun(TokenizeSettings settings) {
+        this.settings = settings;
+        this.geometry = settings.geometry();
+    }
+
+    TokenizeStats execute() {
+        if (settings.fastaRecords()) {
+            runRecords();
+        } else {
+            try (ReferenceGenome reference = ReferenceGenome.open(settings.reference())) {
+                runIndexed(reference);
+            }
+        }
+        return stats;
+    }
+
+    private void runIndexed(ReferenceGenome reference) {
+        Map<String, Long> lengths = reference.contigLengths();
+        List<Region> regions = null;
+        ContigResolver resolver = new ContigResolver(reference.contigNames(),
+                ContigResolver.parseAliases(settings.contigAliases()));
+        if (settings.regions() != null) {
+            regions = BedRegions.read(settings.regions(), resolver, lengths);
+        }
+        List<String> contigs = selectedContigs(reference.contigNames(), resolver);
+        try (StagedOutput output = openOutput()) {
+            long started = System.nanoTime();
+            List<SequenceRecord> dictionary = reference.dictionaryWithMd5();
+            stats.secondsChecksums = (System.nanoTime() - started) / 1e9;
+            String assembly = assembly(dictionary);
+            TokenShardWriter writer = new TokenShardWriter(output, manifest(dictionary, assembly),
+                    settings.windowsPerShard(), reference.contigNames());
+            KmerScanner scanner = new KmerScanner(geometry.k(), true, settings.softmaskArray());
+            WindowSink sink = new WindowSink(geometry, settings.maxNFraction(), settings.reverseComplement(), writer, stats);
+            started = System.nanoTime();
+            List<String> names = reference.contigNames();
+            if (regions == null) {
+                long total = contigs.stream().mapToLong(lengths::get).sum();
+                Progress progress = Progress.onStderr("tokenize", "bases", total, settings.quiet());
+                IntervalTiler tiler = new IntervalTiler(reference, geometry, scanner, sink, stats, progress);
+                for (String contig : contigs) {
+                    long length = lengths.get(contig);
+                    if (length < geometry.windowBases()) {
+                        stats.skip(SKIP_SHORT_CONTIG);
+                        progress.advance(length);
+                        continue;
+                    }
+                    tiler.tile(contig, names.indexOf(contig), 0, length, 1, -1);
+                }
+                progress.finish();
+            } else {
+                tileRegions(reference, regions, scanner, sink);
+            }
+            stats.secondsTokenizing = (System.nanoTime() - started) / 1e9;
+            stats.aliasesUsed = resolver.aliasUse();
+            finish(output, writer);
+        }
+    }
+
+    private void tileRegions(ReferenceGenome reference, List<Region> regions, KmerScanner scanner, WindowSink sink) {
+        int windowBases = geometry.windowBases();
+        long total = regions.stream().mapToLong(r -> Math.max(r.length(), windowBases)).sum();
+        Progress progress = Progress.onStderr("tokenize", "bases", total, settings.quiet());
+        IntervalTiler tiler = new IntervalTiler(reference, geometry, scanner, sink, stats, progress);
+        Map<String, Long> lengths = reference.contigLengths();
+        List<String> names = reference.contigNames();
+        for (int i = 0; i < regions.size(); i++) {
+            Region region = regions.get(i);
+            long contigLength = lengths.get(region.contig());
+            int strand = settings.ignoreStrand() || region.strand() == 0 ? 1 : region.strand();
+            if (contigLength < windowBases) {
+                stats.skip(SKIP_SHORT_CONTIG);
+                progress.advance(Math.max(region.length(), windowBases));
+                continue;
+            }
+            long from = region.start();
+            long to = region.end();
+            if (region.length() < windowBases) {
+                // Centre one window on a short interval, kept inside the contig.
+                from = Math.max(0, Math.min(contigLength - windowBases,
+                        region.start() + Math.floorDiv(region.length() - windowBases, 2)));
+                to = from + windowBases;
+            }
+            tiler.tile(region.contig(), names.indexOf(region.contig()), from, to, strand, i);
+        }
+        progress.finish();
+    }
+
+    private void runRecords() {
+        ReferenceGenome.checkFastaContent(settings.reference());
+        List<SequenceRecord> dictionary = FastaRecords.dictionary(settings.reference());
+        try (StagedOutput output = openOutput()) {
+            String assembly = settings.assembly() != null ? settings.assembly() : "none";
+            List<String> names = dictionary.stream().map(SequenceRecord::name).toList();
+            TokenShardWriter writer = new TokenShardWriter(output, manifest(dictionary, assembly),
+                    settings.windowsPerShard(), names);
+            KmerScanner scanner = new KmerScanner(geometry.k(), true, settings.softmaskArray());
+            WindowSink sink = new WindowSink(geometry, settings.maxNFraction(), settings.reverseComplement(), writer, stats);
+            long total = dictionary.stream().mapToLong(SequenceRecord::length).sum();
+            Progress progress = Progress.onStderr("tokenize", "bases", total, settings.quiet());
+            long started = System.nanoTime();
+            int[] index = {0};
+            FastaRecords.forEach(settings.reference(), sequence -> {
+                tokenizeRecord(sequence, index[0]++, scanner, sink);
+                progress.advance(sequence.length());
+            });
+            progress.finish();
+            stats.secondsTokenizing = (System.nanoTime() - started) / 1e9;
+            finish(output, writer);
+        }
+    }
+
+    private void tokenizeRecord(ReferenceSequence sequence, int index, KmerScanner scanner, WindowSink sink) {
+        byte[] bases = sequence.getBases();
+        if (bases.length == 0) {
+            stats.skip(SKIP_EMPTY_RECORD);
+            return;
+        }
+        scanner.scan(bases, bases.length);
+        stats.basesScanned += bases.length;
+        int windowBases = geometry.windowBases();
+        if (bases.length < windowBases) {
+            sink.emit(scanner, 0, bases.length, index, 0, 1, index);
+            return;
+        }
+        long windows = geometry.windowsIn(bases.length);
+        for (long w = 0; w < windows; w++) {
+            int offset = (int) (w * geometry.strideBases());
+            sink.emit(scanner, offset, windowBases, index, offset, 1, index);
+        }
+    }
+
+    private List<String> selectedContigs(List<String> all, ContigResolver resolver) {
+        if (settings.contigs().isEmpty()) {
+            return all;
+        }
+        List<String> selected = new ArrayList<>();
+        for (String contig : settings.contigs()) {
+            selected.add(resolver.resolve(contig, null, -1));
+        }
+        return selected;
+    }
+
+    private String assembly(List<SequenceRecord> dictionary) {
+        List<String> matching = AssemblyCatalog.matching(dictionary);
+        String declared = settings.assembly();
+        if (declared == null) {
+            return matching.size() == 1 ? matching.get(0) : "unknown";
+        }
+        if (AssemblyCatalog.KNOWN.contains(declared) && !matching.isEmpty() && !matching.contains(declared)) {
+            throw new BadInputException(settings.reference(), "--assembly " + declared
+                    + " contradicts the contig lengths, which match " + String.join(" or ", matching));
+        }
+        return declared;
+    }
+
+    private StagedOutput openOutput() {
+        StagedOutput output = StagedOutput.open(settings.output());
+        List<String> existing = output.existing(TokenShardWriter.SHARD_GLOB);
+        if (!settings.overwrite() && (!existing.isEmpty() || Files.exists(settings.output().resolve(SUMMARY)))) {
+            output.close();
+            throw new BadInputException(settings.output(), "already holds tokenize output (" + (existing.isEmpty()
+                    ? SUMMARY : existing.size() + " shard files") + "); choose another --output or pass --overwrite");
+        }
+        return output;
+    }
+
+    private ShardManifest manifest(List<SequenceRecord> dictionary, String assembly) {
+        KmerVocabulary vocabulary = new KmerVocabulary(geometry.k());
+        ShardManifest.TokenizerSpec tokenizer = new ShardManifest.TokenizerSpec(geometry.k(), geometry.overlapping(),
+                geometry.tokens(), geometry.strideTokens(), geometry.windowBases(), geometry.strideBases(),
+                settings.source(), settings.maxNFraction(), settings.reverseComplement(), settings.softmaskArray());
+        List<ShardManifest.InputFile> inputs = new ArrayList<>();
+        inputs.add(input("reference", settings.reference()));
+        if (settings.regions() != null) {
+            inputs.add(input("regions", settings.regions()));
+        }
+        ShardManifest.Provenance provenance = new ShardManifest.Provenance("regbert tokenize", ToolVersion.get(),
+                settings.command(), inputs, created());
+        return new ShardManifest(ShardManifest.FORMAT, ShardManifest.FORMAT_VERSION, assembly, dictionary, tokenizer,
+                KmerVocabulary.specialTokenIds(), vocabulary.tokens(), null, null, provenance, null);
+    }
+
+    private static ShardManifest.InputFile input(String role, Path file) {
+        try {
+            return new ShardManifest.InputFile(role, file.toAbsolutePath().normalize().toString(), Files.size(file),
+                    Checksums.sha256(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Creation time; {@code SOURCE_DATE_EPOCH} pins it for byte-identical reruns. */
+    private static String created() {
+        String epoch = System.getenv("SOURCE_DATE_EPOCH");
+        Instant instant = epoch != null && epoch.matches("\\d+") ? Instant.ofEpochSecond(Long.parseLong(epoch))
+                : Instant.now();
+        return instant.toString();
+    }
+
+    private void finish(StagedOutput output, TokenShardWriter writer) {
+        List<String> shards = writer.finish();
+        stats.shards = shards.size();
+        if (shards.isEmpty()) {
+            throw new BadInputException(settings.reference(), "no window was written: " + describeSkips()
+                    + " (window = " + geometry.windowBases() + " bases)");
+        }
+        Map<String, Object> summary = new LinkedHashMap<>(stats.toMap());
+        summary.put("shardFiles", shards);
+        try {
+            Files.write(output.stage(SUMMARY), new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsBytes(summary));
+            if (settings.overwrite()) {
+                for (String stale : output.existing(TokenShardWriter.SHARD_GLOB)) {
+                    Files.delete(output.outputDir().resolve(stale));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        output.commit();
+        if (!settings.quiet()) {
+            System.err.printf(Locale.ROOT, "regbert tokenize: %,d windows (%,d tokens) in %d shard%s -> %s%n",
+                    stats.windowsWritten, stats.tokensWritten, shards.size(), shards.size() == 1 ? "" : "s",
+                    settings.output());
+            if (!stats.skipped.isEmpty()) {
+                System.err.println("  skipped " + describeSkips());
+            }
+            stats.aliasesUsed.forEach((alias, n) -> System.err.printf(Locale.ROOT,
+                    "  contig alias %s used for %,d intervals%n", alias, n));
+            System.err.printf(Locale.ROOT, "  tokenized %,d bases in %.2f s (%.1f Mb/s); reference checksums %.2f s%n",
+                    stats.basesScanned, stats.secondsTokenizing,
+                    stats.basesScanned / Math.max(stats.secondsTokenizing, 1e-9) / 1e6, stats.secondsChecksums);
+        }
+    }
+
+    private String describeSkips() {
+        if (stats.skipped.isEmpty()) {
+            return "no windows skipped";
+        }
+        List<String> parts = new ArrayList<>();
+        stats.skipped.forEach((reason, n) -> parts.add(String.format(Locale.ROOT, "%,d windows: %s", n, reason)));
+        return String.join("; ", parts);
+    }
+}

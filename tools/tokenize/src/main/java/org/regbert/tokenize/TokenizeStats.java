@@ -1,0 +1,43 @@
+package org.regbert.tokenize;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** What a run did: windows written, windows skipped and why, bases covered, time spent. */
+final class TokenizeStats {
+    long windowsWritten;
+    long tokensWritten;
+    long basesScanned;
+    final Map<String, Long> skipped = new TreeMap<>();
+    Map<String, Long> aliasesUsed = Map.of();
+    double secondsChecksums;
+    double secondsTokenizing;
+    int shards;
+
+    void skip(String reason) {
+        skipped.merge(reason, 1L, Long::sum);
+    }
+
+    long skippedTotal() {
+        return skipped.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    Map<String, Object> toMap() {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("windows", windowsWritten);
+        map.put("tokens", tokensWritten);
+        map.put("shards", shards);
+        map.put("basesScanned", basesScanned);
+        map.put("skippedWindows", skipped);
+        map.put("contigAliasesUsed", aliasesUsed);
+        map.put("secondsReferenceChecksums", round(secondsChecksums));
+        map.put("secondsTokenizing", round(secondsTokenizing));
+        map.put("basesPerSecond", secondsTokenizing > 0 ? Math.round(basesScanned / secondsTokenizing) : 0);
+        return map;
+    }
+
+    private static double round(double seconds) {
+        return Math.round(seconds * 1000) / 1000.0;
+    }
+}
