@@ -17,8 +17,8 @@ public final class StageCli {
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setUsageHelpWidth(100);
         commandLine.setExecutionExceptionHandler(StageCli::handleExecutionException);
-        commandLine.setExitCodeExceptionMapper(e -> e instanceof BadInputException ? ExitCodes.BAD_INPUT
-                : ExitCodes.INTERNAL_ERROR);
+        commandLine.setExitCodeExceptionMapper(e -> e instanceof BadInputException
+                || e instanceof CommandLine.ParameterException ? ExitCodes.BAD_INPUT : ExitCodes.INTERNAL_ERROR);
         return commandLine;
     }
 

@@ -54,7 +54,8 @@ public final class StagedOutput implements AutoCloseable {
             throw new BadInputException(outputDir, "cannot create output directory: " + e.getFile()
                     + " exists and is not a directory");
         } catch (IOException e) {
-            throw new BadInputException(outputDir, -1, "cannot create output directory: " + e.getMessage(), e);
+            throw new BadInputException(outputDir, -1, "output directory is not writable: cannot create it ("
+                    + e.getMessage() + ")", e);
         }
     }
 

@@ -198,6 +198,10 @@ public final class ReferenceGenome implements AutoCloseable {
                     throw new BadInputException(fasta, "truncated bgzip file: the last block is incomplete"
                             + " (an interrupted download or copy?)");
                 }
+                if (termination == BlockCompressedInputStream.FileTermination.HAS_HEALTHY_LAST_BLOCK) {
+                    throw new BadInputException(fasta, "truncated bgzip file: the end-of-file marker block is"
+                            + " missing (an interrupted download or copy?)");
+                }
             }
             try (InputStream raw = Files.newInputStream(fasta);
                     InputStream in = blockCompressed ? new GZIPInputStream(raw) : raw) {
