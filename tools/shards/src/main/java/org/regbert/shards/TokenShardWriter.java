@@ -63,11 +63,17 @@ public final class TokenShardWriter {
      */
     public void add(int contigIndex, long windowStart, long windowEnd, int windowStrand, int regionIndex,
             short[] windowTokenIds, byte[] mask) {
+        add(contigIndex, windowStart, windowEnd, windowStrand, regionIndex, windowTokenIds, mask, 0);
+    }
+
+    /** As {@link #add(int, long, long, int, int, short[], byte[])}, the window's tokens at {@code offset}. */
+    public void add(int contigIndex, long windowStart, long windowEnd, int windowStrand, int regionIndex,
+            short[] tokenIds, byte[] mask, int offset) {
         tokenView.position(count * windowTokens);
-        tokenView.put(windowTokenIds, 0, windowTokens);
+        tokenView.put(tokenIds, offset, windowTokens);
         if (softmask) {
             softmaskBytes.position(count * windowTokens);
-            softmaskBytes.put(mask, 0, windowTokens);
+            softmaskBytes.put(mask, offset, windowTokens);
         }
         contig[count] = contigIndex;
         start[count] = windowStart;

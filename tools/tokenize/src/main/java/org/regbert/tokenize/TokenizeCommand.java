@@ -108,6 +108,11 @@ public class TokenizeCommand implements Callable<Integer> {
             description = "Windows per shard file (default: ${DEFAULT-VALUE}).")
     int windowsPerShard;
 
+    @Option(names = {"-t", "--threads"}, paramLabel = "N",
+            description = "Worker threads reading and tokenizing chunks (default: the number of cores)."
+                    + " Output is identical for any value.")
+    int threads = Runtime.getRuntime().availableProcessors();
+
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR",
             description = "Output directory for shard-NNNNN.npz and tokenize-summary.json.")
     Path output;
@@ -140,6 +145,9 @@ public class TokenizeCommand implements Callable<Integer> {
         if (!(maxNFraction >= 0 && maxNFraction <= 1)) {
             throw new BadInputException("--max-n-fraction must be between 0 and 1, was " + maxNFraction);
         }
+        if (threads < 1) {
+            throw new BadInputException("--threads must be at least 1");
+        }
         if (windowsPerShard < 1) {
             throw new BadInputException("--windows-per-shard must be at least 1");
         }
@@ -153,7 +161,7 @@ public class TokenizeCommand implements Callable<Integer> {
         }
         return new TokenizeSettings(reference, source.regions, source.fastaRecords, geometry, reverseComplement,
                 maxNFraction, softmaskArray, List.copyOf(contigs), List.copyOf(contigAliases), ignoreStrand, assembly,
-                windowsPerShard, output, overwrite, quiet, command);
+                windowsPerShard, threads, output, overwrite, quiet, command);
     }
 
     /** Version for {@code --version}. */

@@ -59,12 +59,10 @@ final class TokenizeRun {
 
     private void runIndexed(ReferenceGenome reference) {
         Map<String, Long> lengths = reference.contigLengths();
-        List<Region> regions = null;
         ContigResolver resolver = new ContigResolver(reference.contigNames(),
                 ContigResolver.parseAliases(settings.contigAliases()));
-        if (settings.regions() != null) {
-            regions = BedRegions.read(settings.regions(), resolver, lengths);
-        }
+        List<Region> regions = settings.regions() == null ? null
+                : BedRegions.read(settings.regions(), resolver, lengths);
         List<String> contigs = selectedContigs(reference.contigNames(), resolver);
         try (StagedOutput output = openOutput()) {
             long started = System.nanoTime();
@@ -73,60 +71,66 @@ final class TokenizeRun {
             String assembly = assembly(dictionary);
             TokenShardWriter writer = new TokenShardWriter(output, manifest(dictionary, assembly),
                     settings.windowsPerShard(), reference.contigNames());
-            KmerScanner scanner = new KmerScanner(geometry.k(), true, settings.softmaskArray());
-            WindowSink sink = new WindowSink(geometry, settings.maxNFraction(), settings.reverseComplement(), writer, stats);
+            ChunkPlanner planner = new ChunkPlanner(geometry);
+            long total = regions == null ? planContigs(contigs, lengths, reference.contigNames(), planner)
+                    : planRegions(regions, lengths, reference.contigNames(), planner);
             started = System.nanoTime();
-            List<String> names = reference.contigNames();
-            if (regions == null) {
-                long total = contigs.stream().mapToLong(lengths::get).sum();
-                Progress progress = Progress.onStderr("tokenize", "bases", total, settings.quiet());
-                IntervalTiler tiler = new IntervalTiler(reference, geometry, scanner, sink, stats, progress);
-                for (String contig : contigs) {
-                    long length = lengths.get(contig);
-                    if (length < geometry.windowBases()) {
-                        stats.skip(SKIP_SHORT_CONTIG);
-                        progress.advance(length);
-                        continue;
-                    }
-                    tiler.tile(contig, names.indexOf(contig), 0, length, 1, -1);
-                }
-                progress.finish();
-            } else {
-                tileRegions(reference, regions, scanner, sink);
+            Progress progress = Progress.onStderr("tokenize", "bases", total, settings.quiet());
+            WindowSink sink = new WindowSink(geometry, settings.maxNFraction(), settings.reverseComplement());
+            try (ParallelTokenizer tokenizer = new ParallelTokenizer(settings.reference(), geometry, sink,
+                    settings.softmaskArray(), settings.threads())) {
+                tokenizer.run(planner.tasks(), writer, stats, progress);
             }
-            stats.secondsTokenizing = (System.nanoTime() - started) / 1e9;
+            progress.finish();
             stats.aliasesUsed = resolver.aliasUse();
-            finish(output, writer);
+            finish(output, writer, started);
         }
     }
 
-    private void tileRegions(ReferenceGenome reference, List<Region> regions, KmerScanner scanner, WindowSink sink) {
+    /** Plans genome-wide tiling; returns the bases of progress it is worth. */
+    private long planContigs(List<String> contigs, Map<String, Long> lengths, List<String> names,
+            ChunkPlanner planner) {
+        long total = 0;
+        for (String contig : contigs) {
+            long length = lengths.get(contig);
+            total += length;
+            if (length < geometry.windowBases()) {
+                stats.skip(SKIP_SHORT_CONTIG);
+                continue;
+            }
+            planner.interval(contig, names.indexOf(contig), 0, length, 1, -1, length);
+        }
+        return total;
+    }
+
+    /**
+     * Plans BED intervals: long ones tiled from their start, short ones given one window centred on
+     * them (kept inside the contig), each on the strand of column 6 unless --ignore-strand.
+     */
+    private long planRegions(List<Region> regions, Map<String, Long> lengths, List<String> names,
+            ChunkPlanner planner) {
         int windowBases = geometry.windowBases();
-        long total = regions.stream().mapToLong(r -> Math.max(r.length(), windowBases)).sum();
-        Progress progress = Progress.onStderr("tokenize", "bases", total, settings.quiet());
-        IntervalTiler tiler = new IntervalTiler(reference, geometry, scanner, sink, stats, progress);
-        Map<String, Long> lengths = reference.contigLengths();
-        List<String> names = reference.contigNames();
+        long total = 0;
         for (int i = 0; i < regions.size(); i++) {
             Region region = regions.get(i);
             long contigLength = lengths.get(region.contig());
-            int strand = settings.ignoreStrand() || region.strand() == 0 ? 1 : region.strand();
+            long worth = Math.max(region.length(), windowBases);
+            total += worth;
             if (contigLength < windowBases) {
                 stats.skip(SKIP_SHORT_CONTIG);
-                progress.advance(Math.max(region.length(), windowBases));
                 continue;
             }
+            int strand = settings.ignoreStrand() || region.strand() == 0 ? 1 : region.strand();
             long from = region.start();
             long to = region.end();
             if (region.length() < windowBases) {
-                // Centre one window on a short interval, kept inside the contig.
                 from = Math.max(0, Math.min(contigLength - windowBases,
                         region.start() + Math.floorDiv(region.length() - windowBases, 2)));
                 to = from + windowBases;
             }
-            tiler.tile(region.contig(), names.indexOf(region.contig()), from, to, strand, i);
+            planner.interval(region.contig(), names.indexOf(region.contig()), from, to, strand, i, worth);
         }
-        progress.finish();
+        return total;
     }
 
     private void runRecords() {
@@ -138,39 +142,42 @@ final class TokenizeRun {
             TokenShardWriter writer = new TokenShardWriter(output, manifest(dictionary, assembly),
                     settings.windowsPerShard(), names);
             KmerScanner scanner = new KmerScanner(geometry.k(), true, settings.softmaskArray());
-            WindowSink sink = new WindowSink(geometry, settings.maxNFraction(), settings.reverseComplement(), writer, stats);
+            WindowSink sink = new WindowSink(geometry, settings.maxNFraction(), settings.reverseComplement());
             long total = dictionary.stream().mapToLong(SequenceRecord::length).sum();
             Progress progress = Progress.onStderr("tokenize", "bases", total, settings.quiet());
             long started = System.nanoTime();
             int[] index = {0};
             FastaRecords.forEach(settings.reference(), sequence -> {
-                tokenizeRecord(sequence, index[0]++, scanner, sink);
+                WindowBatch batch = tokenizeRecord(sequence, index[0]++, scanner, sink);
+                batch.drainTo(writer);
+                stats.add(batch);
                 progress.advance(sequence.length());
             });
             progress.finish();
-            stats.secondsTokenizing = (System.nanoTime() - started) / 1e9;
-            finish(output, writer);
+            finish(output, writer, started);
         }
     }
 
-    private void tokenizeRecord(ReferenceSequence sequence, int index, KmerScanner scanner, WindowSink sink) {
+    private WindowBatch tokenizeRecord(ReferenceSequence sequence, int index, KmerScanner scanner, WindowSink sink) {
         byte[] bases = sequence.getBases();
+        long windows = Math.max(1, geometry.windowsIn(bases.length));
+        WindowBatch batch = new WindowBatch(geometry.tokens(), settings.softmaskArray(), (int) windows * sink.copies());
         if (bases.length == 0) {
-            stats.skip(SKIP_EMPTY_RECORD);
-            return;
+            batch.skip(SKIP_EMPTY_RECORD);
+            return batch;
         }
         scanner.scan(bases, bases.length);
-        stats.basesScanned += bases.length;
+        batch.basesScanned = bases.length;
         int windowBases = geometry.windowBases();
         if (bases.length < windowBases) {
-            sink.emit(scanner, 0, bases.length, index, 0, 1, index);
-            return;
+            sink.emit(scanner, 0, bases.length, index, 0, 1, index, batch);
+            return batch;
         }
-        long windows = geometry.windowsIn(bases.length);
         for (long w = 0; w < windows; w++) {
             int offset = (int) (w * geometry.strideBases());
-            sink.emit(scanner, offset, windowBases, index, offset, 1, index);
+            sink.emit(scanner, offset, windowBases, index, offset, 1, index, batch);
         }
+        return batch;
     }
 
     private List<String> selectedContigs(List<String> all, ContigResolver resolver) {
@@ -241,8 +248,9 @@ final class TokenizeRun {
         return instant.toString();
     }
 
-    private void finish(StagedOutput output, TokenShardWriter writer) {
+    private void finish(StagedOutput output, TokenShardWriter writer, long started) {
         List<String> shards = writer.finish();
+        stats.secondsTokenizing = (System.nanoTime() - started) / 1e9;
         stats.shards = shards.size();
         if (shards.isEmpty()) {
             throw new BadInputException(settings.reference(), "no window was written: " + describeSkips()

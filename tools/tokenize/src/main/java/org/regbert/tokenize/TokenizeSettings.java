@@ -17,6 +17,7 @@ record TokenizeSettings(
         boolean ignoreStrand,
         String assembly,
         int windowsPerShard,
+        int threads,
         Path output,
         boolean overwrite,
         boolean quiet,

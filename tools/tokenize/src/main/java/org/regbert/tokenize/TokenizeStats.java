@@ -19,6 +19,14 @@ final class TokenizeStats {
         skipped.merge(reason, 1L, Long::sum);
     }
 
+    /** Counts a batch's windows, skips and bases once it reached the writer. */
+    void add(WindowBatch batch) {
+        windowsWritten += batch.windows();
+        tokensWritten += (long) batch.windows() * batch.windowTokens();
+        basesScanned += batch.basesScanned;
+        batch.skipped.forEach((reason, n) -> skipped.merge(reason, n, Long::sum));
+    }
+
     long skippedTotal() {
         return skipped.values().stream().mapToLong(Long::longValue).sum();
     }

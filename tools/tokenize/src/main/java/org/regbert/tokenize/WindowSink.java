@@ -1,11 +1,10 @@
 package org.regbert.tokenize;
 
 import org.regbert.shards.KmerVocabulary;
-import org.regbert.shards.TokenShardWriter;
 
 /**
  * Turns scanned chunk positions into windows: applies the N-fraction rule, gathers the tokens of
- * each strand asked for, pads short windows with [PAD], and hands them to the shard writer.
+ * each strand asked for, pads short windows with [PAD], and appends them to a batch.
  */
 final class WindowSink {
     static final String SKIP_N = "more non-ACGT bases than --max-n-fraction";
@@ -13,20 +12,16 @@ final class WindowSink {
     private final WindowGeometry geometry;
     private final double maxNFraction;
     private final boolean bothStrands;
-    private final TokenShardWriter writer;
-    private final TokenizeStats stats;
-    private final short[] tokens;
-    private final byte[] mask;
 
-    WindowSink(WindowGeometry geometry, double maxNFraction, boolean bothStrands, TokenShardWriter writer,
-            TokenizeStats stats) {
+    WindowSink(WindowGeometry geometry, double maxNFraction, boolean bothStrands) {
         this.geometry = geometry;
         this.maxNFraction = maxNFraction;
         this.bothStrands = bothStrands;
-        this.writer = writer;
-        this.stats = stats;
-        this.tokens = new short[geometry.tokens()];
-        this.mask = new byte[geometry.tokens()];
+    }
+
+    /** Windows each emitted window becomes (two with reverse-complement augmentation). */
+    int copies() {
+        return bothStrands ? 2 : 1;
     }
 
     /**
@@ -35,36 +30,38 @@ final class WindowSink {
      * short FASTA records, whose missing tokens become [PAD]. {@code strand} is the window's own
      * strand (+1 or -1); with reverse-complement augmentation the other strand follows it.
      */
-    void emit(KmerScanner scan, int offset, int bases, int contig, long start, int strand, int region) {
+    void emit(KmerScanner scan, int offset, int bases, int contig, long start, int strand, int region,
+            WindowBatch batch) {
         int invalid = scan.invalidBases(offset, offset + bases);
         if (invalid > maxNFraction * bases) {
-            stats.skip(SKIP_N);
+            batch.skip(SKIP_N);
             return;
         }
-        write(scan, offset, bases, contig, start, strand, region);
+        write(scan, offset, bases, contig, start, strand, region, batch);
         if (bothStrands) {
-            write(scan, offset, bases, contig, start, -strand, region);
+            write(scan, offset, bases, contig, start, -strand, region, batch);
         }
     }
 
-    private void write(KmerScanner scan, int offset, int bases, int contig, long start, int strand, int region) {
+    private void write(KmerScanner scan, int offset, int bases, int contig, long start, int strand, int region,
+            WindowBatch batch) {
         int k = geometry.k();
         int step = geometry.step();
+        int windowTokens = geometry.tokens();
         int available = bases < k ? 0 : (bases - k) / step + 1;
-        int count = Math.min(available, tokens.length);
+        int count = Math.min(available, windowTokens);
+        int at = batch.add(contig, start, start + bases, strand, region);
+        short[] tokens = batch.tokens();
+        byte[] mask = batch.mask();
         for (int j = 0; j < count; j++) {
             int p = strand > 0 ? offset + j * step : offset + bases - k - j * step;
-            tokens[j] = strand > 0 ? scan.forward(p) : scan.reverseComplement(p);
-            if (scan.tracksMask()) {
-                mask[j] = (byte) (scan.masked(p, p + k) ? 1 : 0);
+            tokens[at + j] = strand > 0 ? scan.forward(p) : scan.reverseComplement(p);
+            if (mask != null) {
+                mask[at + j] = (byte) (scan.masked(p, p + k) ? 1 : 0);
             }
         }
-        for (int j = count; j < tokens.length; j++) {
-            tokens[j] = KmerVocabulary.PAD;
-            mask[j] = 0;
+        for (int j = count; j < windowTokens; j++) {
+            tokens[at + j] = KmerVocabulary.PAD;
         }
-        writer.add(contig, start, start + bases, strand, region, tokens, mask);
-        stats.windowsWritten++;
-        stats.tokensWritten += tokens.length;
     }
 }

@@ -185,4 +185,34 @@ class TokenizeWindowsTest {
         assertEquals(KmerVocabulary.PAD, padded.tokens()[194]);
         assertEquals("none", contents.manifest().assembly());
     }
+
+    @Test
+    void threadCountDoesNotChangeTheShards() throws IOException {
+        // Stride 1 over 30 kb makes several chunks per contig (at most 4096 windows each).
+        Map<String, String> genome = Fixtures.randomGenome(99, 30_000, 12_000, 9_000);
+        Path fasta = Fixtures.writeFasta(dir.resolve("g.fa"), genome);
+        byte[] reference = null;
+        for (int threads : new int[] {1, 2, 3}) {
+            Path out = dir.resolve("t" + threads);
+            Fixtures.Run run = Fixtures.tokenize("--reference", fasta.toString(), "--kmer", "6", "--window", "64",
+                    "--stride", "1", "--reverse-complement", "--threads", "" + threads, "--windows-per-shard", "30000",
+                    "--output", out.toString(), "--quiet");
+            assertEquals(0, run.exitCode(), run.stderr());
+            java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+            for (Path shard : org.regbert.shards.ShardSet.list(out)) {
+                try (var zip = new java.util.zip.ZipFile(shard.toFile())) {
+                    for (String name : List.of("tokens.npy", "start.npy", "strand.npy")) {
+                        all.write(zip.getInputStream(zip.getEntry(name)).readAllBytes());
+                    }
+                }
+            }
+            if (reference == null) {
+                reference = all.toByteArray();
+                long windows = genome.values().stream().mapToLong(s -> 2 * (s.length() - 69 + 1)).sum();
+                assertEquals(windows, ShardContents.read(out).windows().size());
+            } else {
+                assertArrayEquals(reference, all.toByteArray(), threads + " threads");
+            }
+        }
+    }
 }

@@ -1,0 +1,111 @@
+package org.regbert.tokenize;
+
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.regbert.common.Progress;
+import org.regbert.genome.ReferenceGenome;
+import org.regbert.shards.TokenShardWriter;
+
+/**
+ * Runs chunk tasks on worker threads (each with its own FASTA reader and scanner: htsjdk readers
+ * are not thread-safe) and drains their batches into the shard writer in task order, so output is
+ * identical whatever the thread count. At most {@code 2 x threads} batches are in flight.
+ */
+final class ParallelTokenizer implements AutoCloseable {
+    private final Path fasta;
+    private final WindowGeometry geometry;
+    private final WindowSink sink;
+    private final boolean keepMask;
+    private final int threads;
+    private final ExecutorService pool;
+    private final List<ReferenceGenome> readers = Collections.synchronizedList(new ArrayList<>());
+    private final ThreadLocal<Worker> workers;
+
+    private record Worker(ReferenceGenome reference, KmerScanner scanner) {
+    }
+
+    ParallelTokenizer(Path fasta, WindowGeometry geometry, WindowSink sink, boolean keepMask, int threads) {
+        this.fasta = fasta;
+        this.geometry = geometry;
+        this.sink = sink;
+        this.keepMask = keepMask;
+        this.threads = threads;
+        this.pool = Executors.newFixedThreadPool(threads, runnable -> {
+            Thread thread = new Thread(runnable, "tokenize-worker");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.workers = ThreadLocal.withInitial(() -> {
+            ReferenceGenome reference = ReferenceGenome.open(fasta);
+            readers.add(reference);
+            return new Worker(reference, new KmerScanner(geometry.k(), true, keepMask));
+        });
+    }
+
+    void run(List<ChunkTask> tasks, TokenShardWriter writer, TokenizeStats stats, Progress progress) {
+        Deque<Future<WindowBatch>> inFlight = new ArrayDeque<>();
+        int next = 0;
+        while (next < tasks.size() || !inFlight.isEmpty()) {
+            while (next < tasks.size() && inFlight.size() < 2 * threads) {
+                ChunkTask task = tasks.get(next++);
+                inFlight.add(pool.submit(() -> execute(task)));
+            }
+            WindowBatch batch = await(inFlight.poll());
+            batch.drainTo(writer);
+            stats.add(batch);
+            progress.advance(batch.basesCovered);
+        }
+    }
+
+    private WindowBatch execute(ChunkTask task) {
+        Worker worker = workers.get();
+        int windowBases = geometry.windowBases();
+        int stride = geometry.strideBases();
+        long chunkEnd = task.chunkStart() + (long) (task.windows() - 1) * stride + windowBases;
+        byte[] bases = worker.reference().fetch(task.contig(), task.chunkStart(), chunkEnd);
+        worker.scanner().scan(bases, bases.length);
+        WindowBatch batch = new WindowBatch(geometry.tokens(), keepMask, task.windows() * sink.copies());
+        for (int w = 0; w < task.windows(); w++) {
+            int offset = w * stride;
+            sink.emit(worker.scanner(), offset, windowBases, task.contigIndex(), task.chunkStart() + offset,
+                    task.strand(), task.region(), batch);
+        }
+        batch.basesScanned = bases.length;
+        batch.basesCovered = task.basesCovered();
+        return batch;
+    }
+
+    private static WindowBatch await(Future<WindowBatch> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while tokenizing", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    Path fasta() {
+        return fasta;
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+        synchronized (readers) {
+            readers.forEach(ReferenceGenome::close);
+        }
+    }
+}
