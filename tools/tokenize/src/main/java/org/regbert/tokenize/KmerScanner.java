@@ -45,30 +45,31 @@ final class KmerScanner {
         int masked = 0;
         invalidPrefix[0] = 0;
         maskedPrefix[0] = 0;
+        // The first k-1 bases only prime the rolling codes; from then on one k-mer ends per base.
+        int primed = Math.min(k - 1, n);
         for (int p = 0; p < n; p++) {
             byte base = bases[p];
             int c = CODE[base & 0xFF];
-            if (c < 0) {
-                run = 0;
-                invalid++;
-                c = 0;
-            } else {
-                run++;
-            }
-            if (base >= 'a') {
-                masked++;
-            }
+            int valid = c >>> 31 ^ 1;
+            run = (run + 1) * valid;
+            invalid += valid ^ 1;
+            c &= 3;
             invalidPrefix[p + 1] = invalid;
-            maskedPrefix[p + 1] = masked;
             code = ((code << 2) | c) & codeMask;
-            rcCode = (rcCode >>> 2) | ((c ^ 1) << rcShift);
+            if (mask) {
+                masked += base >= 'a' ? 1 : 0;
+                maskedPrefix[p + 1] = masked;
+            }
+            if (p < primed) {
+                rcCode = (rcCode >>> 2) | ((c ^ 1) << rcShift);
+                continue;
+            }
             int first = p - k + 1;
-            if (first >= 0) {
-                boolean ok = run >= k;
-                forwardIds[first] = (short) (ok ? KmerVocabulary.FIRST_KMER + code : KmerVocabulary.UNK);
-                if (reverse) {
-                    reverseIds[first] = (short) (ok ? KmerVocabulary.FIRST_KMER + rcCode : KmerVocabulary.UNK);
-                }
+            boolean ok = run >= k;
+            forwardIds[first] = (short) (ok ? KmerVocabulary.FIRST_KMER + code : KmerVocabulary.UNK);
+            if (reverse) {
+                rcCode = (rcCode >>> 2) | ((c ^ 1) << rcShift);
+                reverseIds[first] = (short) (ok ? KmerVocabulary.FIRST_KMER + rcCode : KmerVocabulary.UNK);
             }
         }
     }
@@ -106,7 +107,7 @@ final class KmerScanner {
             forwardIds = new short[n];
             reverseIds = reverse ? new short[n] : reverseIds;
             invalidPrefix = new int[n + 1];
-            maskedPrefix = new int[n + 1];
+            maskedPrefix = mask ? new int[n + 1] : maskedPrefix;
         }
     }
 }

@@ -32,7 +32,8 @@ final class ParallelTokenizer implements AutoCloseable {
     private record Worker(ReferenceGenome reference, KmerScanner scanner) {
     }
 
-    ParallelTokenizer(Path fasta, WindowGeometry geometry, WindowSink sink, boolean keepMask, int threads) {
+    ParallelTokenizer(Path fasta, WindowGeometry geometry, WindowSink sink, boolean keepMask, boolean reverse,
+            int threads) {
         this.fasta = fasta;
         this.geometry = geometry;
         this.sink = sink;
@@ -46,7 +47,7 @@ final class ParallelTokenizer implements AutoCloseable {
         this.workers = ThreadLocal.withInitial(() -> {
             ReferenceGenome reference = ReferenceGenome.open(fasta);
             readers.add(reference);
-            return new Worker(reference, new KmerScanner(geometry.k(), true, keepMask));
+            return new Worker(reference, new KmerScanner(geometry.k(), reverse, keepMask));
         });
     }
 

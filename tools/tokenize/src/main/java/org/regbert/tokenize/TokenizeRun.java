@@ -77,8 +77,9 @@ final class TokenizeRun {
             started = System.nanoTime();
             Progress progress = Progress.onStderr("tokenize", "bases", total, settings.quiet());
             WindowSink sink = new WindowSink(geometry, settings.maxNFraction(), settings.reverseComplement());
+            boolean reverse = settings.reverseComplement() || planner.tasks().stream().anyMatch(t -> t.strand() < 0);
             try (ParallelTokenizer tokenizer = new ParallelTokenizer(settings.reference(), geometry, sink,
-                    settings.softmaskArray(), settings.threads())) {
+                    settings.softmaskArray(), reverse, settings.threads())) {
                 tokenizer.run(planner.tasks(), writer, stats, progress);
             }
             progress.finish();
@@ -141,7 +142,7 @@ final class TokenizeRun {
             List<String> names = dictionary.stream().map(SequenceRecord::name).toList();
             TokenShardWriter writer = new TokenShardWriter(output, manifest(dictionary, assembly),
                     settings.windowsPerShard(), names);
-            KmerScanner scanner = new KmerScanner(geometry.k(), true, settings.softmaskArray());
+            KmerScanner scanner = new KmerScanner(geometry.k(), settings.reverseComplement(), settings.softmaskArray());
             WindowSink sink = new WindowSink(geometry, settings.maxNFraction(), settings.reverseComplement());
             long total = dictionary.stream().mapToLong(SequenceRecord::length).sum();
             Progress progress = Progress.onStderr("tokenize", "bases", total, settings.quiet());
