@@ -36,6 +36,15 @@ public final class BedRegions {
     /** Streams the regions of {@code bed} in file order to {@code sink}. */
     public static void stream(Path bed, ContigResolver contigs, Map<String, Long> contigLengths,
             Consumer<Region> sink) {
+        stream(bed, contigs, contigLengths, null, sink);
+    }
+
+    /**
+     * Streams the regions of {@code bed}, lifted first when {@code liftover} is given (regions that
+     * fail to lift are counted by it and skipped), then resolved and checked against the reference.
+     */
+    public static void stream(Path bed, ContigResolver contigs, Map<String, Long> contigLengths, Liftover liftover,
+            Consumer<Region> sink) {
         if (!Files.isReadable(bed)) {
             throw new BadInputException(bed, Files.exists(bed) ? "cannot read BED file" : "no such BED file");
         }
@@ -48,15 +57,19 @@ public final class BedRegions {
                 if (text.isBlank() || text.startsWith("#") || text.startsWith("track") || text.startsWith("browser")) {
                     continue;
                 }
-                sink.accept(parse(codec, text, bed, lineNumber, contigs, contigLengths));
+                Region region = parse(codec, text, bed, lineNumber, contigs, contigLengths, liftover);
+                if (region != null) {
+                    sink.accept(region);
+                }
             }
         } catch (IOException | htsjdk.samtools.util.RuntimeIOException e) {
             throw new BadInputException(bed, -1, "cannot read BED file: " + e.getMessage(), e);
         }
     }
 
-    static Region parse(BEDCodec codec, String text, Path bed, long lineNumber, ContigResolver contigs,
-            Map<String, Long> contigLengths) {
+    /** Parses and checks one BED line; null when it did not lift or its contig is skipped. */
+    public static Region parse(BEDCodec codec, String text, Path bed, long lineNumber, ContigResolver contigs,
+            Map<String, Long> contigLengths, Liftover liftover) {
         String[] fields = text.split("\t", -1);
         if (fields.length < 3) {
             throw new BadInputException(bed, lineNumber, "expected at least 3 tab-separated columns (chrom, start, end), found "
@@ -82,15 +95,46 @@ public final class BedRegions {
         } catch (RuntimeException e) {
             throw new BadInputException(bed, lineNumber, "malformed BED line: " + e.getMessage(), e);
         }
-        String contig = contigs.resolve(feature.getContig(), bed, lineNumber);
-        long length = contigLengths.get(contig);
-        if (end > length) {
-            throw new BadInputException(bed, lineNumber, "interval " + feature.getContig() + ":" + start + "-" + end
-                    + " runs past the end of contig '" + contig + "' (length " + length + ")");
-        }
         int strand = feature.getStrand() == Strand.POSITIVE ? 1 : feature.getStrand() == Strand.NEGATIVE ? -1 : 0;
         String name = feature.getName() == null || feature.getName().isEmpty() ? null : feature.getName();
+        String sourceContig = feature.getContig();
+        if (liftover != null) {
+            Region lifted = liftover.lift(bed, sourceContig, start, end, name, strand, lineNumber);
+            if (lifted == null) {
+                return null;
+            }
+            sourceContig = lifted.contig();
+            start = lifted.start();
+            end = lifted.end();
+            strand = lifted.strand();
+        }
+        String contig = contigs.resolve(sourceContig, bed, lineNumber);
+        if (contig == null) {
+            return null;
+        }
+        checkWithinContig(bed, lineNumber, sourceContig, contig, start, end, contigLengths.get(contig));
         return new Region(contig, start, end, name, strand, lineNumber);
+    }
+
+    /**
+     * Refuses an interval past its contig's end, naming the assemblies whose contig is long enough:
+     * the usual cause is a file from another assembly.
+     */
+    public static void checkWithinContig(Path file, long line, String written, String contig, long start, long end,
+            long length) {
+        if (end <= length) {
+            return;
+        }
+        StringBuilder hint = new StringBuilder();
+        for (String assembly : AssemblyCatalog.KNOWN) {
+            Long size = AssemblyCatalog.sizes(assembly).get(AssemblyCatalog.canonical(contig));
+            if (size != null && size >= end) {
+                hint.append(hint.length() == 0 ? "" : " or ").append(assembly).append(" (").append(size).append(')');
+            }
+        }
+        throw new BadInputException(file, line, "interval " + written + ":" + start + "-" + end
+                + " runs past the end of contig '" + contig + "' (length " + length + ")"
+                + (hint.length() > 0 ? "; is the file from another assembly? it fits " + hint : ""));
     }
 
     private static String abbreviate(String text) {

@@ -18,8 +18,20 @@ public final class ContigResolver {
     private final Set<String> referenceNames;
     private final Map<String, String> aliases;
     private final Map<String, Long> aliasUse = new TreeMap<>();
+    private final Map<String, Long> skipped = new TreeMap<>();
+    private final boolean skipMissing;
 
     public ContigResolver(List<String> referenceNames, Map<String, String> aliases) {
+        this(referenceNames, aliases, false);
+    }
+
+    /**
+     * With {@code skipMissing}, intervals on contigs the reference lacks entirely (chr1 in a genome-wide
+     * BED against a chr20-only reference) are skipped and counted instead of refused; a contig that
+     * differs from a reference contig only by naming ({@code chr20} vs {@code 20}) is still an error.
+     */
+    public ContigResolver(List<String> referenceNames, Map<String, String> aliases, boolean skipMissing) {
+        this.skipMissing = skipMissing;
         this.referenceNames = Set.copyOf(referenceNames);
         this.aliases = new LinkedHashMap<>(aliases);
         for (Map.Entry<String, String> alias : aliases.entrySet()) {
@@ -44,7 +56,8 @@ public final class ContigResolver {
     }
 
     /**
-     * The reference name for {@code contig} as written at {@code file:line}.
+     * The reference name for {@code contig} as written at {@code file:line}; null when the contig is
+     * skipped (only with {@code skipMissing}).
      *
      * @throws BadInputException when the contig is not in the reference, with a hint where one helps
      */
@@ -64,8 +77,18 @@ public final class ContigResolver {
                         + name + "'; pass --contig-alias " + contig + "=" + name + " to map it");
             }
         }
+        if (skipMissing) {
+            skipped.merge(contig, 1L, Long::sum);
+            return null;
+        }
         throw new BadInputException(file, line, "contig '" + contig + "' is not in the reference "
-                + sample(List.copyOf(referenceNames)));
+                + sample(List.copyOf(referenceNames)) + (file == null ? ""
+                : "; pass --skip-missing-contigs to ignore intervals on contigs the reference does not have"));
+    }
+
+    /** Intervals skipped per contig the reference does not have (with {@code skipMissing}). */
+    public Map<String, Long> skipped() {
+        return Map.copyOf(skipped);
     }
 
     /** How often each alias was used, e.g. {@code chr20=20 -> 1822}. */

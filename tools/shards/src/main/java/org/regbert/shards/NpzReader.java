@@ -80,6 +80,11 @@ public final class NpzReader implements AutoCloseable {
         }
     }
 
+    /** A member's stored bytes, memory-mapped (for copying it verbatim into another shard). */
+    public ByteBuffer raw(String member) {
+        return map(member);
+    }
+
     /** A non-array member such as {@code manifest.json}. */
     public byte[] bytes(String member) {
         ByteBuffer mapped = map(member);

@@ -51,6 +51,11 @@ public final class NpzWriter implements AutoCloseable {
         addMember(name + ".npy", ByteBuffer.wrap(header), data);
     }
 
+    /** Copies a member verbatim (an {@code .npy} of another shard, header included). */
+    public void addRaw(String memberName, ByteBuffer bytes) throws IOException {
+        addMember(memberName, bytes.duplicate());
+    }
+
     /** Adds a plain member (for example {@code manifest.json}); numpy returns it as bytes. */
     public void addBytes(String name, byte[] bytes) throws IOException {
         addMember(name, ByteBuffer.wrap(bytes));

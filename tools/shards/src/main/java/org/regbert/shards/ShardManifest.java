@@ -74,6 +74,11 @@ public record ShardManifest(
         return JSON.readValue(json, ShardManifest.class);
     }
 
+    public ShardManifest withAnnotations(Map<String, ArraySpec> arraySpecs, Map<String, JsonNode> sections) {
+        return new ShardManifest(format, formatVersion, assembly, reference, tokenizer, specialTokens, vocabulary,
+                shard, arraySpecs, provenance, sections);
+    }
+
     public ShardManifest withShard(ShardInfo info, Map<String, ArraySpec> arraySpecs) {
         return new ShardManifest(format, formatVersion, assembly, reference, tokenizer, specialTokens, vocabulary,
                 info, arraySpecs, provenance, annotations);

@@ -59,6 +59,11 @@ public final class TokenShard implements AutoCloseable {
         return npz.hasArray(name);
     }
 
+    /** The underlying archive, for copying its members into an annotated shard. */
+    public NpzReader archive() {
+        return npz;
+    }
+
     @Override
     public void close() {
         npz.close();

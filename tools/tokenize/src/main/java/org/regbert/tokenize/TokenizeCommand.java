@@ -93,6 +93,12 @@ public class TokenizeCommand implements Callable<Integer> {
             description = "Tile only these contigs (comma-separated; genome-wide mode).")
     List<String> contigs = new ArrayList<>();
 
+    @Option(names = "--skip-missing-contigs",
+            description = "Skip (and count) intervals on contigs the reference does not have, e.g. chr1 lines of a"
+                    + " genome-wide BED against a chr20-only reference. Names that differ only by a 'chr' prefix"
+                    + " are still an error: map them with --contig-alias.")
+    boolean skipMissingContigs;
+
     @Option(names = "--contig-alias", paramLabel = "FROM=TO",
             description = "Map a contig name used in --regions to the reference's name, e.g. chr20=20. Repeatable.")
     List<String> contigAliases = new ArrayList<>();
@@ -160,7 +166,7 @@ public class TokenizeCommand implements Callable<Integer> {
             command.addAll(spec.commandLine().getParseResult().originalArgs());
         }
         return new TokenizeSettings(reference, source.regions, source.fastaRecords, geometry, reverseComplement,
-                maxNFraction, softmaskArray, List.copyOf(contigs), List.copyOf(contigAliases), ignoreStrand, assembly,
+                maxNFraction, softmaskArray, List.copyOf(contigs), List.copyOf(contigAliases), skipMissingContigs, ignoreStrand, assembly,
                 windowsPerShard, threads, output, overwrite, quiet, command);
     }
 

@@ -60,7 +60,7 @@ final class TokenizeRun {
     private void runIndexed(ReferenceGenome reference) {
         Map<String, Long> lengths = reference.contigLengths();
         ContigResolver resolver = new ContigResolver(reference.contigNames(),
-                ContigResolver.parseAliases(settings.contigAliases()));
+                ContigResolver.parseAliases(settings.contigAliases()), settings.skipMissingContigs());
         List<Region> regions = settings.regions() == null ? null
                 : BedRegions.read(settings.regions(), resolver, lengths);
         List<String> contigs = selectedContigs(reference.contigNames(), resolver);
@@ -84,6 +84,7 @@ final class TokenizeRun {
             }
             progress.finish();
             stats.aliasesUsed = resolver.aliasUse();
+            stats.skippedContigs = resolver.skipped();
             finish(output, writer, started);
         }
     }
@@ -187,7 +188,11 @@ final class TokenizeRun {
         }
         List<String> selected = new ArrayList<>();
         for (String contig : settings.contigs()) {
-            selected.add(resolver.resolve(contig, null, -1));
+            String resolved = resolver.resolve(contig, null, -1);
+            if (resolved == null) {
+                throw new BadInputException("--contigs " + contig + ": not a contig of the reference " + all);
+            }
+            selected.add(resolved);
         }
         return selected;
     }

@@ -14,6 +14,7 @@ record TokenizeSettings(
         boolean softmaskArray,
         List<String> contigs,
         List<String> contigAliases,
+        boolean skipMissingContigs,
         boolean ignoreStrand,
         String assembly,
         int windowsPerShard,

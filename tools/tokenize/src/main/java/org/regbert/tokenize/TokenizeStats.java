@@ -11,6 +11,7 @@ final class TokenizeStats {
     long basesScanned;
     final Map<String, Long> skipped = new TreeMap<>();
     Map<String, Long> aliasesUsed = Map.of();
+    Map<String, Long> skippedContigs = Map.of();
     double secondsChecksums;
     double secondsTokenizing;
     int shards;
@@ -39,6 +40,7 @@ final class TokenizeStats {
         map.put("basesScanned", basesScanned);
         map.put("skippedWindows", skipped);
         map.put("contigAliasesUsed", aliasesUsed);
+        map.put("intervalsSkippedOnMissingContigs", skippedContigs);
         map.put("secondsReferenceChecksums", round(secondsChecksums));
         map.put("secondsTokenizing", round(secondsTokenizing));
         map.put("basesPerSecond", secondsTokenizing > 0 ? Math.round(basesScanned / secondsTokenizing) : 0);

@@ -1,0 +1,195 @@
+package org.regbert.align;
+
+import io.quarkus.picocli.runtime.annotations.TopCommand;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.regbert.common.BadInputException;
+import org.regbert.common.ExitCodes;
+import org.regbert.common.ToolVersion;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code regbert align}: chromatin states, motif matrices and labels onto token windows. */
+@TopCommand
+@Command(name = "align", mixinStandardHelpOptions = true, versionProvider = AlignCommand.Version.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = {
+            "Puts what ENCODE and Roadmap users download onto the token windows of 'regbert tokenize':",
+            "chromatin states per token and cell type (EBERT), a TF x region motif-score matrix per window",
+            "(GeneBERT), and labels for fine-tuning with train/validation/test holdouts. Writes",
+            "self-contained shards (the token arrays plus the new ones) to --output.",
+            "",
+            "Every input's contig names are checked against the shards' reference: 'chr20' is never taken",
+            "for '20' without --contig-alias chr20=20; coordinates past a contig's end are refused with the",
+            "assemblies they would fit.",
+        },
+        footer = {
+            "",
+            "Examples:",
+            "  regbert align --shards chr20/ --labels promoter=RefSeqTSS.hg19.bed.gz --contig-alias chr20=20 \\",
+            "                --negatives-per-positive 1 --test 20:50000000-63025520 --output chr20-promoter/",
+            "  regbert align --shards chr20/ --labels ctcf=conservative.narrowPeak --ambiguous ctcf=relaxed.narrowPeak \\",
+            "                --contig-alias chr20=20 --output chr20-ctcf/",
+            "  regbert align --shards chr20/ --peaks uw-dhs-master.hg19.bed.gz:DHS --contig-alias chr20=20 --output dhs/",
+            "",
+            "Label values (int8 label_<task>): 1 positive/bound (splice: 1 donor, 2 acceptor), 0 negative,",
+            "-1 ambiguous (relaxed peak only), -2 negative not drawn by sampling; negatives are left out.",
+            "Exit codes: 0 success, 2 bad usage or bad input (message on stderr), 1 internal error.",
+        })
+public class AlignCommand implements Callable<Integer> {
+
+    @Option(names = "--shards", required = true, paramLabel = "DIR",
+            description = "Token shards from 'regbert tokenize' (a directory of shard-*.npz, or one shard).")
+    Path shards;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "Output directory.")
+    Path output;
+
+    @Option(names = "--states", paramLabel = "FILE[:CELL_TYPE]",
+            description = "Chromatin-state segmentation (ChromHMM *_segments.bed, Roadmap *_dense.bed or"
+                    + " *_expanded.bed, ChromHMM *_binary.txt). Cell type from the name after ':', the"
+                    + " --metadata file, or the file name. Repeatable: one per cell type.")
+    List<String> states = new ArrayList<>();
+
+    @Option(names = "--peaks", paramLabel = "FILE[:CELL_TYPE]",
+            description = "ENCODE peaks (narrowPeak, broadPeak, BED3+) for DNase/ATAC/histone marks, as per-token"
+                    + " accessibility states. Repeatable.")
+    List<String> peaks = new ArrayList<>();
+
+    @Option(names = "--peak-levels", defaultValue = "1", paramLabel = "Q",
+            description = "1: open/closed (default); Q > 1: peaks binned into Q signal-value quantiles.")
+    int peakLevels;
+
+    @Option(names = "--metadata", paramLabel = "metadata.tsv",
+            description = "ENCODE batch metadata: names cell types (Biosample term name) and checks File assembly.")
+    Path metadata;
+
+    @Option(names = "--motifs", paramLabel = "PFM",
+            description = "Motif matrices (JASPAR .jaspar, TRANSFAC, or gimme .pfm) scanned on both strands.")
+    Path motifs;
+
+    @Option(names = "--regions-per-window", defaultValue = "4", paramLabel = "R",
+            description = "Regions per window for the motif matrix [N, T, R] (default: ${DEFAULT-VALUE}).")
+    int regionsPerWindow;
+
+    @Option(names = "--labels", paramLabel = "TASK=FILE",
+            description = "Positives for a task: BED/narrowPeak intervals (promoters: TSS; accessibility: DHSs,"
+                    + " MCV-n names become levels; TF binding: conservative peaks) or a .bedpe of introns"
+                    + " (splice donor/acceptor, strand-aware). Repeatable.")
+    Map<String, Path> labels = new LinkedHashMap<>();
+
+    @Option(names = "--ambiguous", paramLabel = "TASK=FILE",
+            description = "Relaxed peaks for a task: bins overlapping only these are ambiguous (ENCODE-DREAM 'A').")
+    Map<String, Path> ambiguous = new LinkedHashMap<>();
+
+    @Option(names = "--label-bin", defaultValue = "200", paramLabel = "BASES",
+            description = "Bases at the centre of each window that its label describes (default: ${DEFAULT-VALUE},"
+                    + " ENCODE-DREAM's bins).")
+    int labelBin;
+
+    @Option(names = "--negatives-per-positive", paramLabel = "R",
+            description = "Keep R random negatives per positive (the rest become -2); default: keep all.")
+    Double negativesPerPositive;
+
+    @Option(names = "--matched-negatives",
+            description = "Draw negatives in the GC-content distribution of the positives (with --negatives-per-positive).")
+    boolean matchedNegatives;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed for sampling (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--valid", split = ",", paramLabel = "CONTIG[:START-END]",
+            description = "Validation holdout: contigs or regions (0-based, end exclusive), comma-separated.")
+    List<String> valid = new ArrayList<>();
+
+    @Option(names = "--test", split = ",", paramLabel = "CONTIG[:START-END]",
+            description = "Test holdout: contigs or regions. Windows touching a holdout belong to it.")
+    List<String> test = new ArrayList<>();
+
+    @Option(names = "--skip-missing-contigs",
+            description = "Skip (and count) intervals on contigs the reference does not have, e.g. chr1 lines of a"
+                    + " genome-wide BED against a chr20-only reference. Names that differ only by a 'chr' prefix"
+                    + " are still an error: map them with --contig-alias.")
+    boolean skipMissingContigs;
+
+    @Option(names = "--contig-alias", paramLabel = "FROM=TO",
+            description = "Map a contig name of the inputs to the reference's, e.g. chr20=20. Repeatable.")
+    List<String> contigAliases = new ArrayList<>();
+
+    @Option(names = "--liftover", paramLabel = "CHAIN",
+            description = "UCSC chain file lifting every interval input to the shards' assembly first (hg19 <-> hg38,"
+                    + " hg18 -> hg19); intervals that fail to lift are counted and reported.")
+    Path liftover;
+
+    @Option(names = "--liftover-min-match", defaultValue = "0.95", paramLabel = "F",
+            description = "Fraction of bases that must lift (default: ${DEFAULT-VALUE}).")
+    double liftoverMinMatch;
+
+    @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "Threads for motif scanning (default: cores).")
+    int threads = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--overwrite", description = "Replace shards already in the output directory.")
+    boolean overwrite;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress or summary on stderr.")
+    boolean quiet;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (labelBin < 1) {
+            throw new BadInputException("--label-bin must be at least 1");
+        }
+        if (regionsPerWindow < 1) {
+            throw new BadInputException("--regions-per-window must be at least 1");
+        }
+        if (peakLevels < 1 || peakLevels > 254) {
+            throw new BadInputException("--peak-levels must be 1 to 254");
+        }
+        if (negativesPerPositive != null && !(negativesPerPositive > 0)) {
+            throw new BadInputException("--negatives-per-positive must be positive");
+        }
+        if (matchedNegatives && negativesPerPositive == null) {
+            throw new BadInputException("--matched-negatives needs --negatives-per-positive");
+        }
+        for (String task : ambiguous.keySet()) {
+            if (!labels.containsKey(task)) {
+                throw new BadInputException("--ambiguous " + task + "=...: no --labels " + task + "=... to go with it");
+            }
+        }
+        for (String task : labels.keySet()) {
+            if (!task.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
+                throw new BadInputException("--labels " + task + ": task names are letters, digits, '_', '.', '-'");
+            }
+        }
+        if (states.isEmpty() && peaks.isEmpty() && motifs == null && labels.isEmpty()) {
+            throw new BadInputException("nothing to align: give --states, --peaks, --motifs or --labels");
+        }
+        List<String> command = new ArrayList<>(List.of("regbert", "align"));
+        if (spec != null) {
+            command.addAll(spec.commandLine().getParseResult().originalArgs());
+        }
+        new AlignRun(new AlignSettings(shards, output, states, peaks, peakLevels, metadata, motifs, regionsPerWindow,
+                labels, ambiguous, labelBin, negativesPerPositive, matchedNegatives, seed, valid, test, contigAliases,
+                skipMissingContigs,
+                liftover, liftoverMinMatch, threads, overwrite, quiet, command)).execute();
+        return ExitCodes.OK;
+    }
+
+    /** Version for {@code --version}. */
+    static class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"regbert align " + ToolVersion.get()};
+        }
+    }
+}

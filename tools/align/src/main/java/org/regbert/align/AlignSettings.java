@@ -1,0 +1,33 @@
+package org.regbert.align;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** The validated options of one align run. */
+record AlignSettings(
+        Path shards,
+        Path output,
+        List<String> states,
+        List<String> peaks,
+        int peakLevels,
+        Path metadata,
+        Path motifs,
+        int regionsPerWindow,
+        Map<String, Path> labels,
+        Map<String, Path> ambiguous,
+        int labelBin,
+        Double negativesPerPositive,
+        boolean matchedNegatives,
+        long seed,
+        List<String> valid,
+        List<String> test,
+        List<String> contigAliases,
+        boolean skipMissingContigs,
+        Path liftover,
+        double liftoverMinMatch,
+        int threads,
+        boolean overwrite,
+        boolean quiet,
+        List<String> command) {
+}

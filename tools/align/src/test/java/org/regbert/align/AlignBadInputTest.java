@@ -1,0 +1,89 @@
+package org.regbert.align;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Wrong assembly, unknown contig, malformed lines, empty files: exit 2, a clear message, no output. */
+class AlignBadInputTest {
+    @TempDir
+    Path dir;
+    Path shards;
+
+    @BeforeEach
+    void hg19Chr20() throws IOException {
+        // Windows over a reference named like the kit's FASTA: contig 20 with hg19's length.
+        shards = TestShards.tiledReference(dir, TestShards.sizes("20", 63_025_520L), "hg19", 1000, 20_000_000);
+    }
+
+    private void assertRefused(String expected, String... args) {
+        Path out = dir.resolve("out");
+        String[] all = java.util.stream.Stream.concat(java.util.stream.Stream.of("--shards", shards.toString(),
+                "--output", out.toString()), java.util.Arrays.stream(args)).toArray(String[]::new);
+        TestShards.Run run = TestShards.align(all);
+        assertEquals(2, run.exitCode(), run.stderr());
+        assertTrue(run.stderr().contains(expected), "expected '" + expected + "' in: " + run.stderr());
+        assertFalse(Files.exists(out), "no output left behind");
+    }
+
+    @Test
+    void chrPrefixTrapNamesTheAlias() throws IOException {
+        Path bed = Files.writeString(dir.resolve("tss.bed"), "chr20\t100\t101\n");
+        assertRefused(bed + ":1: contig 'chr20' is not in the reference, which calls it '20'; pass --contig-alias chr20=20",
+                "--labels", "promoter=" + bed);
+        assertRefused(bed + ":1: contig 'chr20'", "--labels", "promoter=" + bed, "--skip-missing-contigs");
+    }
+
+    @Test
+    void unknownContig() throws IOException {
+        Path bed = Files.writeString(dir.resolve("x.bed"), "20\t1\t2\nscaffold_7\t100\t101\n");
+        assertRefused(bed + ":2: contig 'scaffold_7' is not in the reference (contigs: 20); pass --skip-missing-contigs",
+                "--labels", "p=" + bed);
+    }
+
+    @Test
+    void wrongAssemblyCoordinates() throws IOException {
+        // hg38's chromosome 20 is 64,444,167 bp: a peak near its end cannot be hg19.
+        Path bed = Files.writeString(dir.resolve("hg38.bed"), "20\t64000000\t64000100\n");
+        assertRefused(bed + ":1: interval 20:64000000-64000100 runs past the end of contig '20' (length 63025520);"
+                + " is the file from another assembly? it fits hg38 (64444167)", "--labels", "p=" + bed);
+    }
+
+    @Test
+    void malformedLinesAndEmptyFiles() throws IOException {
+        Path text = Files.writeString(dir.resolve("bad.bed"), "20\t100\t200\n20\t300\tend\n");
+        assertRefused(text + ":2: start and end must be integers", "--labels", "p=" + text);
+        Path reversed = Files.writeString(dir.resolve("rev.bed"), "20\t300\t200\n");
+        assertRefused(reversed + ":1: start 300 is greater than end 200", "--labels", "p=" + reversed);
+        Path empty = Files.writeString(dir.resolve("empty.bed"), "track name=x\n");
+        assertRefused(empty + ": no intervals", "--labels", "p=" + empty);
+        Path bedpe = Files.writeString(dir.resolve("i.bedpe"), "20\t1\t2\t20\t5\t6\tx\t.\n");
+        assertRefused(bedpe + ":1: expected a BEDPE line with at least 9", "--labels", "s=" + bedpe);
+    }
+
+    @Test
+    void optionMistakes() throws IOException {
+        Path bed = Files.writeString(dir.resolve("p.bed"), "20\t1\t2\n");
+        assertRefused("--ambiguous q=...: no --labels q=...", "--labels", "p=" + bed, "--ambiguous", "q=" + bed);
+        assertRefused("nothing to align");
+        assertRefused("--test chr9: contig 'chr9' is not in the reference", "--labels", "p=" + bed, "--test", "chr9");
+        assertRefused("--matched-negatives needs --negatives-per-positive", "--labels", "p=" + bed,
+                "--matched-negatives");
+    }
+
+    @Test
+    void shardsThatAreNotShards() throws IOException {
+        Path notShards = Files.createDirectory(dir.resolve("empty"));
+        TestShards.Run run = TestShards.align("--shards", notShards.toString(), "--labels", "p=x.bed", "--output",
+                dir.resolve("o").toString());
+        assertEquals(2, run.exitCode());
+        assertTrue(run.stderr().contains("no shard-*.npz files here"), run.stderr());
+    }
+}
