@@ -8,6 +8,13 @@ import java.util.Map;
 import org.regbert.common.BadInputException;
 import org.regbert.genome.ContigResolver;
 import org.regbert.genome.Liftover;
+import org.regbert.epigenome.EpigenomeLoader;
+import org.regbert.epigenome.EpigenomeTracks;
+import org.regbert.epigenome.FormatDetector;
+import org.regbert.epigenome.PeakLevels;
+import org.regbert.epigenome.ReferenceContigs;
+import org.regbert.epigenome.TrackFormat;
+import org.regbert.epigenome.TrackSpec;
 import org.regbert.shards.ShardManifest;
 
 /** Reads every input file of a run up front, so bad input fails before any output exists. */
@@ -50,10 +57,46 @@ final class AlignInputs {
 
     List<ShardAnnotator> annotators() {
         List<ShardAnnotator> annotators = new ArrayList<>();
-        if (!settings.states().isEmpty() || !settings.peaks().isEmpty() || settings.motifs() != null) {
-            throw new BadInputException("--states, --peaks and --motifs are not in this build yet");
+        if (liftover != null && (!settings.states().isEmpty() || !settings.peaks().isEmpty())) {
+            throw new BadInputException("--liftover applies to --labels files; lift --states and --peaks files"
+                    + " before align (liftover of state tracks is not supported yet)");
+        }
+        List<TrackSpec> segmentations = new ArrayList<>();
+        List<TrackSpec> binarized = new ArrayList<>();
+        for (String option : settings.states()) {
+            TrackSpec spec = TrackSpec.parse(option);
+            (FormatDetector.detect(spec.file()).kind() == TrackFormat.Kind.BINARY ? binarized : segmentations).add(spec);
+        }
+        List<TrackSpec> peaks = settings.peaks().stream().map(TrackSpec::parse).toList();
+        addStates(annotators, "states", segmentations);
+        addStates(annotators, "marks", binarized);
+        addStates(annotators, "peaks", peaks);
+        if (settings.motifs() != null) {
+            throw new BadInputException("--motifs is not in this build yet");
         }
         return annotators;
+    }
+
+    private void addStates(List<ShardAnnotator> annotators, String name, List<TrackSpec> specs) {
+        if (specs.isEmpty()) {
+            return;
+        }
+        // A resolver of its own: the loader resolves once per contig, the label readers once per line.
+        ContigResolver resolver = new ContigResolver(List.copyOf(lengths.keySet()),
+                ContigResolver.parseAliases(settings.contigAliases()), settings.skipMissingContigs());
+        ReferenceContigs reference = new ReferenceContigs(lengths, resolver, manifest.assembly());
+        EpigenomeTracks tracks = EpigenomeLoader.builder(reference)
+                .metadata(settings.metadata())
+                .peakLevels(PeakLevels.fromOption(settings.peakLevels()))
+                .skipUnknownContigs(settings.skipMissingContigs())
+                .threads(settings.threads())
+                .build()
+                .load(specs);
+        if (!tracks.skippedLines().isEmpty()) {
+            summary.put("report." + name + ": lines skipped on contigs the reference lacks", tracks.skippedLines());
+        }
+        summary.put(name, tracks.names());
+        annotators.add(new StatesAnnotator(name, tracks, manifest.tokenizer()));
     }
 
     /** Entries for align-summary.json. */

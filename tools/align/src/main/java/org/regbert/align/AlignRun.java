@@ -293,7 +293,7 @@ final class AlignRun {
         Object skipped = summary.get("skippedContigs");
         if (skipped instanceof Map<?, ?> map && !map.isEmpty()) {
             long total = map.values().stream().mapToLong(v -> (Long) v).sum();
-            System.err.printf(Locale.ROOT, "  %,d intervals skipped on %d contigs the reference lacks (see %s)%n",
+            System.err.printf(Locale.ROOT, "  labels: %,d intervals skipped on %d contigs the reference lacks (see %s)%n",
                     total, map.size(), SUMMARY);
         }
         Object lifted = summary.get("liftover");

@@ -42,7 +42,9 @@ final class AnnotatedShardWriter {
                 }
             }
             for (NewArray array : arrays) {
-                npz.addArray(array.name(), array.dtype(), array.shape(), array.data());
+                try (NpzWriter.ArraySink sink = npz.beginArray(array.name(), array.dtype(), array.shape())) {
+                    array.data().writeTo(sink);
+                }
             }
             npz.addBytes("manifest.json", annotated.toJson());
         } catch (IOException e) {

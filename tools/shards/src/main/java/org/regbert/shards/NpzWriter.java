@@ -51,6 +51,69 @@ public final class NpzWriter implements AutoCloseable {
         addMember(name + ".npy", ByteBuffer.wrap(header), data);
     }
 
+    /**
+     * Starts {@code name.npy} whose data the caller streams through the returned sink, in C order;
+     * the CRC is patched into the member's header when the sink closes. Only one array may be open
+     * at a time, and nothing else may be added until it is closed.
+     */
+    public ArraySink beginArray(String name, NpyDType dtype, long[] shape) throws IOException {
+        long dataBytes = dtype.itemSize();
+        for (long dim : shape) {
+            dataBytes *= dim;
+        }
+        byte[] header = NpyFormat.header(dtype, shape);
+        byte[] nameBytes = (name + ".npy").getBytes(StandardCharsets.UTF_8);
+        long size = header.length + dataBytes;
+        long offset = position;
+        int padding = paddingFor(offset + 30 + nameBytes.length);
+        if (offset + 30 + nameBytes.length + padding + size > ZIP32_LIMIT) {
+            throw new IOException("shard would exceed 4 GiB; use fewer windows per shard");
+        }
+        write(localHeader(nameBytes, 0, size, padding));
+        CRC32 crc = new CRC32();
+        crc.update(header);
+        write(ByteBuffer.wrap(header));
+        return new ArraySink(nameBytes, offset, size, dataBytes, crc);
+    }
+
+    /** The data of one array being streamed into the shard. */
+    public final class ArraySink implements AutoCloseable {
+        private final byte[] nameBytes;
+        private final long offset;
+        private final long size;
+        private final long dataBytes;
+        private final CRC32 crc;
+        private long written;
+
+        private ArraySink(byte[] nameBytes, long offset, long size, long dataBytes, CRC32 crc) {
+            this.nameBytes = nameBytes;
+            this.offset = offset;
+            this.size = size;
+            this.dataBytes = dataBytes;
+            this.crc = crc;
+        }
+
+        public void write(ByteBuffer data) throws IOException {
+            written += data.remaining();
+            if (written > dataBytes) {
+                throw new IOException("more data than the array's shape holds");
+            }
+            crc.update(data.duplicate());
+            NpzWriter.this.write(data);
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (written != dataBytes) {
+                throw new IOException("array has " + written + " of " + dataBytes + " bytes");
+            }
+            ByteBuffer crcBytes = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt((int) crc.getValue());
+            crcBytes.flip();
+            channel.write(crcBytes, offset + 14);
+            members.add(new Member(nameBytes, (int) crc.getValue(), size, offset));
+        }
+    }
+
     /** Copies a member verbatim (an {@code .npy} of another shard, header included). */
     public void addRaw(String memberName, ByteBuffer bytes) throws IOException {
         addMember(memberName, bytes.duplicate());
@@ -74,20 +137,23 @@ public final class NpzWriter implements AutoCloseable {
         if (offset + 30 + nameBytes.length + padding + size > ZIP32_LIMIT) {
             throw new IOException("shard would exceed 4 GiB; use fewer windows per shard");
         }
+        write(localHeader(nameBytes, (int) crc.getValue(), size, padding));
+        for (ByteBuffer part : parts) {
+            write(part.duplicate());
+        }
+        members.add(new Member(nameBytes, (int) crc.getValue(), size, offset));
+    }
+
+    private static ByteBuffer localHeader(byte[] nameBytes, int crc, long size, int padding) {
         ByteBuffer header = ByteBuffer.allocate(30 + nameBytes.length + padding).order(ByteOrder.LITTLE_ENDIAN);
         header.putInt(LOCAL_HEADER).putShort((short) 20).putShort((short) 0).putShort((short) 0)
-                .putShort((short) 0).putShort(DOS_DATE_1980_01_01).putInt((int) crc.getValue())
+                .putShort((short) 0).putShort(DOS_DATE_1980_01_01).putInt(crc)
                 .putInt((int) size).putInt((int) size).putShort((short) nameBytes.length)
                 .putShort((short) padding).put(nameBytes);
         if (padding > 0) {
             header.putShort(PADDING_EXTRA_ID).putShort((short) (padding - 4));
         }
-        header.position(0);
-        write(header);
-        for (ByteBuffer part : parts) {
-            write(part.duplicate());
-        }
-        members.add(new Member(nameBytes, (int) crc.getValue(), size, offset));
+        return header.position(0);
     }
 
     /** Extra-field bytes that move the member's data to a 64-byte boundary (0 or at least 4). */

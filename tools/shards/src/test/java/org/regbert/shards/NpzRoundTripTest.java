@@ -83,4 +83,29 @@ class NpzRoundTripTest {
         BadInputException foreign = assertThrows(BadInputException.class, () -> NpzReader.open(text));
         assertTrue(foreign.getMessage().startsWith(text.toString()), foreign.getMessage());
     }
+
+    @Test
+    void streamedArraysEqualArraysWrittenWhole() throws IOException {
+        byte[] data = new byte[3 * 1000];
+        new java.util.Random(3).nextBytes(data);
+        Path whole = dir.resolve("whole.npz");
+        Path streamed = dir.resolve("streamed.npz");
+        try (NpzWriter npz = new NpzWriter(whole)) {
+            npz.addArray("states", NpyDType.UINT8, new long[] {3, 1000}, ByteBuffer.wrap(data));
+            npz.addBytes("manifest.json", new byte[] {'{', '}'});
+        }
+        try (NpzWriter npz = new NpzWriter(streamed)) {
+            try (NpzWriter.ArraySink sink = npz.beginArray("states", NpyDType.UINT8, new long[] {3, 1000})) {
+                for (int row = 0; row < 3; row++) {
+                    sink.write(ByteBuffer.wrap(data, row * 1000, 1000));
+                }
+            }
+            npz.addBytes("manifest.json", new byte[] {'{', '}'});
+        }
+        assertArrayEquals(Files.readAllBytes(whole), Files.readAllBytes(streamed));
+        try (ZipFile zip = new ZipFile(streamed.toFile())) {
+            // java.util.zip checks each member's CRC while reading it to the end.
+            assertEquals(3 * 1000 + 128, zip.getInputStream(zip.getEntry("states.npy")).readAllBytes().length);
+        }
+    }
 }

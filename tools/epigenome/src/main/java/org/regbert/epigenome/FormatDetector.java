@@ -1,0 +1,167 @@
+package org.regbert.epigenome;
+
+import htsjdk.samtools.util.IOUtil;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import org.regbert.common.BadInputException;
+
+/**
+ * Chooses the reader for an epigenome file: first by the names ChromHMM, Roadmap and ENCODE give
+ * their files ({@code *_segments.bed}, {@code *_dense.bed}, {@code *.narrowPeak}, ...), then by
+ * the ENCODE {@code File format} column, then by the first lines' columns.
+ */
+public final class FormatDetector {
+    private static final Pattern RGB = Pattern.compile("\\d{1,3},\\d{1,3},\\d{1,3}");
+    private static final Pattern INTEGER = Pattern.compile("-?\\d+");
+    private static final Pattern NUMBER = Pattern.compile("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?");
+    private static final Pattern BINARY_ROW = Pattern.compile("[012](\t[012])*");
+
+    private FormatDetector() {
+    }
+
+    /** The format of {@code file}, judged by its name and content. */
+    public static TrackFormat detect(Path file) {
+        return detect(file, null);
+    }
+
+    /**
+     * The format of {@code file}; an ENCODE metadata row (may be null) settles files named only by
+     * accession ({@code ENCFF123ABC.bed.gz}).
+     */
+    public static TrackFormat detect(Path file, EncodeMetadata.Entry metadata) {
+        TrackFormat byName = byName(file.getFileName().toString());
+        if (byName != null) {
+            return byName;
+        }
+        if (metadata != null && metadata.fileFormat() != null) {
+            TrackFormat byMetadata = byEncodeFormat(metadata.fileFormat());
+            if (byMetadata != null) {
+                return byMetadata;
+            }
+        }
+        return byContent(file);
+    }
+
+    static TrackFormat byName(String fileName) {
+        String name = fileName.toLowerCase(Locale.ROOT);
+        for (String compression : new String[] {".gz", ".bgz", ".bgzf"}) {
+            if (name.endsWith(compression)) {
+                name = name.substring(0, name.length() - compression.length());
+            }
+        }
+        if (name.endsWith("_binary.txt") || name.endsWith("_binary")) {
+            return TrackFormat.CHROMHMM_BINARY;
+        }
+        if (name.endsWith(".narrowpeak") || name.endsWith("narrowpeak.bed")) {
+            return TrackFormat.NARROW_PEAK;
+        }
+        if (name.endsWith(".broadpeak") || name.endsWith("broadpeak.bed")) {
+            return TrackFormat.BROAD_PEAK;
+        }
+        if (name.endsWith("segments.bed") || name.endsWith("mnemonics.bed")) {
+            return TrackFormat.CHROMHMM_SEGMENTS;
+        }
+        if (name.endsWith("dense.bed")) {
+            return TrackFormat.ROADMAP_DENSE;
+        }
+        if (name.endsWith("expanded.bed")) {
+            return TrackFormat.ROADMAP_EXPANDED;
+        }
+        return null;
+    }
+
+    /** ENCODE's {@code File format} values: {@code bed narrowPeak}, {@code bed broadPeak}, {@code bed bed3+}. */
+    static TrackFormat byEncodeFormat(String fileFormat) {
+        String format = fileFormat.toLowerCase(Locale.ROOT).replace(" ", "");
+        if (format.contains("narrowpeak")) {
+            return TrackFormat.NARROW_PEAK;
+        }
+        if (format.contains("broadpeak")) {
+            return TrackFormat.BROAD_PEAK;
+        }
+        if (format.startsWith("bedbed3") || format.equals("bed")) {
+            return TrackFormat.BED_PEAKS;
+        }
+        return null;
+    }
+
+    static TrackFormat byContent(Path file) {
+        if (!Files.isReadable(file)) {
+            throw new BadInputException(file, Files.exists(file) ? "cannot read epigenome file" : "no such epigenome file");
+        }
+        try (BufferedReader reader = IOUtil.openFileForBufferedReading(file)) {
+            String first = reader.readLine();
+            String second = first == null ? null : reader.readLine();
+            String third = second == null ? null : reader.readLine();
+            if (third != null && first.split("\t").length == 2 && !first.startsWith("track")
+                    && BINARY_ROW.matcher(third.strip()).matches() && !second.isBlank()
+                    && second.split("\t").length == third.strip().split("\t").length) {
+                return TrackFormat.CHROMHMM_BINARY;
+            }
+            String data = firstDataLine(first, second, third, reader);
+            if (data == null) {
+                throw new BadInputException(file, "no records (empty file, or only track lines and comments)");
+            }
+            String[] f = data.split("\t", -1);
+            if (f.length == 12 && RGB.matcher(f[8]).matches() && INTEGER.matcher(f[9]).matches()) {
+                return TrackFormat.ROADMAP_EXPANDED;
+            }
+            if (f.length == 9 && RGB.matcher(f[8]).matches()) {
+                return TrackFormat.ROADMAP_DENSE;
+            }
+            if (f.length == 10 && numbers(f, 6, 10)) {
+                return TrackFormat.NARROW_PEAK;
+            }
+            if (f.length == 9 && numbers(f, 6, 9)) {
+                return TrackFormat.BROAD_PEAK;
+            }
+            if (f.length == 4) {
+                return TrackFormat.CHROMHMM_SEGMENTS;
+            }
+            if (f.length >= 3) {
+                return TrackFormat.BED_PEAKS;
+            }
+            throw new BadInputException(file, "cannot tell the format: the first record has " + f.length
+                    + " column(s) ('" + TabFields.abbreviate(data) + "'); name the file *_segments.bed, *_dense.bed,"
+                    + " *_expanded.bed, *.narrowPeak, *.broadPeak or *_binary.txt");
+        } catch (IOException | htsjdk.samtools.util.RuntimeIOException e) {
+            throw new BadInputException(file, -1, "cannot read epigenome file: " + e.getMessage(), e);
+        }
+    }
+
+    private static String firstDataLine(String first, String second, String third, BufferedReader reader)
+            throws IOException {
+        for (String line : new String[] {first, second, third}) {
+            if (line == null) {
+                return null;
+            }
+            if (!isHeader(line)) {
+                return line;
+            }
+        }
+        String line;
+        while ((line = reader.readLine()) != null) {
+            if (!isHeader(line)) {
+                return line;
+            }
+        }
+        return null;
+    }
+
+    static boolean isHeader(String line) {
+        return line.isBlank() || line.startsWith("#") || line.startsWith("track") || line.startsWith("browser");
+    }
+
+    private static boolean numbers(String[] fields, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (!NUMBER.matcher(fields[i]).matches()) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
