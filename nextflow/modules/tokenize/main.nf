@@ -1,0 +1,67 @@
+/*
+ * regbert tokenize: k-mer token windows from a reference FASTA -> window shards (.npz).
+ * One task tokenizes one reference: the whole genome, the intervals of a BED file, the records of a
+ * FASTA of short sequences (ext.args '--fasta-records'), or only the contigs in meta.contigs (the
+ * pipeline fans out one task per contig this way).
+ */
+process TOKENIZE {
+    tag "${meta.id}"
+    label 'process_single'
+
+    container 'regbert/tokenize:0.1.0'
+
+    input:
+    tuple val(meta), path(fasta), path(fasta_index)   // fasta_index: [.fai, .gzi] beside the FASTA, or []
+    path regions                                      // BED of intervals to tile, or []
+
+    output:
+    tuple val(meta), path("${prefix}", type: 'dir'),             emit: shards   // shard-NNNNN.npz + tokenize-summary.json
+    tuple val(meta), path("${prefix}/tokenize-summary.json"),    emit: summary
+    path "versions.yml",                                         emit: versions
+
+    when:
+    task.ext.when == null || task.ext.when
+
+    script:
+    def args = task.ext.args ?: ''
+    prefix = task.ext.prefix ?: "${meta.id}"
+    def regions_arg = regions ? "--regions '${regions}'" : ''
+    def contigs_arg = meta.contigs ? "--contigs '${meta.contigs}'" : ''
+    // The JVM sees the task's CPUs and most of its memory (cgroup limits inside containers, not locally).
+    def java_opts = "-XX:ActiveProcessorCount=${task.cpus}" + (task.memory ? " -Xmx${(task.memory.toMega() * 0.8) as long}m" : '')
+    """
+    export REGBERT_JAVA_OPTS="${java_opts} \${REGBERT_JAVA_OPTS:-}"
+    regbert tokenize \\
+        --reference '${fasta}' \\
+        ${regions_arg} \\
+        ${contigs_arg} \\
+        ${args} \\
+        --output '${prefix}'
+
+    cat <<-END_VERSIONS > versions.yml
+    "${task.process}":
+        regbert: \$(regbert tokenize --version | sed 's/^regbert tokenize //')
+    END_VERSIONS
+    """
+
+    stub:
+    prefix = task.ext.prefix ?: "${meta.id}"
+    """
+    mkdir -p '${prefix}'
+    touch '${prefix}/shard-00000.npz'
+    cat <<-END_SUMMARY > '${prefix}/tokenize-summary.json'
+    {
+      "windows" : 0,
+      "tokens" : 0,
+      "shards" : 1,
+      "stub" : true,
+      "shardFiles" : [ "shard-00000.npz" ]
+    }
+    END_SUMMARY
+
+    cat <<-END_VERSIONS > versions.yml
+    "${task.process}":
+        regbert: \$(regbert tokenize --version | sed 's/^regbert tokenize //')
+    END_VERSIONS
+    """
+}

@@ -1,0 +1,375 @@
+package org.regbert.nextflow;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Writer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipFile;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs the pipeline with real Nextflow 24.10.0 (the jars Maven copied to target/nextflow-lib), the
+ * local profile (the checkout's ./regbert launcher, no container) and real data from the kit
+ * (../shared/data): tokenize TSS windows of hg19 chr20 from a BED, a fan-out of one task per contig,
+ * a -stub run of every module, and parameter validation.
+ */
+class NextflowPipelineTest {
+    static final Path MODULE = Path.of("").toAbsolutePath();
+    static final Path ROOT = Path.of(System.getProperty("regbert.root", MODULE.getParent().toString()));
+    static final Path DATA = Path.of(System.getProperty("regbert.data", ROOT.resolve("../shared/data").toString())).normalize();
+    static final Path LIB = Path.of(System.getProperty("regbert.nextflow.lib", MODULE.resolve("target/nextflow-lib").toString()));
+    static final Path TARGET = MODULE.resolve("target");
+    static final Path INPUTS = TARGET.resolve("nf-inputs");
+    static final Path CHR20 = DATA.resolve("genome/hg19.chr20.fa.gz");
+
+    /** Two 4 kb slices of hg19 chr20 as a two-contig reference (the same slices as the Galaxy test data). */
+    static final String[][] SLICES = {{"20:300001-304000", "300000"}, {"20:31000001-31004000", "31000000"}};
+    static final int SLICE_LENGTH = 4000;
+    static final int TSS_COUNT = 30;
+
+    static String toolVersion;
+    static List<Long> tssPositions = new ArrayList<>();
+
+    @BeforeAll
+    static void prepare() throws Exception {
+        assertTrue(Files.isRegularFile(LIB.resolve("nextflow-24.10.0.jar")),
+                "Nextflow jars missing in " + LIB + " (the pom's copy-dependencies runs in process-test-resources)");
+        assertTrue(Files.isRegularFile(CHR20), "kit data missing: " + CHR20);
+        Files.createDirectories(INPUTS);
+        writeSlices(INPUTS.resolve("hg19_chr20_slices.fa"));
+        writeTssBed(INPUTS.resolve("chr20_tss.bed"));
+        // The local profile runs ./regbert, which builds the stage when its sources are newer than the
+        // jar: do that (if at all) once here, not inside the timed Nextflow tasks.
+        long started = System.nanoTime();
+        Run launcher = exec(List.of(ROOT.resolve("regbert").toString(), "tokenize", "--version"), ROOT, Map.of(), 900);
+        assertEquals(0, launcher.exitCode, "./regbert tokenize --version failed:\n" + launcher.output);
+        toolVersion = launcher.output.strip().replaceFirst("^(?s).*regbert tokenize ", "");
+        System.out.printf("./regbert tokenize --version: %s (%.1f s)%n", toolVersion, (System.nanoTime() - started) / 1e9);
+    }
+
+    /** Cuts the slices out of the kit's bgzip chr20 (GZIPInputStream reads the concatenated BGZF blocks). */
+    static void writeSlices(Path fasta) throws IOException {
+        StringBuilder[] slices = {new StringBuilder(), new StringBuilder()};
+        long last = Long.parseLong(SLICES[1][1]) + SLICE_LENGTH;
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(
+                new GZIPInputStream(Files.newInputStream(CHR20), 1 << 16), StandardCharsets.US_ASCII), 1 << 16)) {
+            String header = reader.readLine();
+            assertEquals(">20", header.split("\\s")[0], "kit chr20 FASTA header");
+            long position = 0;
+            String line;
+            while (position < last && (line = reader.readLine()) != null) {
+                for (int s = 0; s < SLICES.length; s++) {
+                    long from = Long.parseLong(SLICES[s][1]);
+                    long to = from + SLICE_LENGTH;
+                    if (position + line.length() > from && position < to) {
+                        slices[s].append(line, (int) Math.max(0, from - position), (int) Math.min(line.length(), to - position));
+                    }
+                }
+                position += line.length();
+            }
+        }
+        try (Writer out = Files.newBufferedWriter(fasta)) {
+            for (int s = 0; s < SLICES.length; s++) {
+                assertEquals(SLICE_LENGTH, slices[s].length(), "slice " + SLICES[s][0]);
+                out.write(">" + SLICES[s][0] + "\n");
+                for (int i = 0; i < SLICE_LENGTH; i += 60) {
+                    out.append(slices[s], i, Math.min(i + 60, SLICE_LENGTH));
+                    out.write('\n');
+                }
+            }
+        }
+    }
+
+    /** The first RefSeq TSSs of chr20 (kit: chromhmm/coords-hg19), distinct positions, UCSC names (chr20). */
+    static void writeTssBed(Path bed) throws IOException {
+        Set<Long> seen = new LinkedHashSet<>();
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(new GZIPInputStream(
+                Files.newInputStream(DATA.resolve("chromhmm/coords-hg19/RefSeqTSS.hg19.bed.gz"))), StandardCharsets.US_ASCII))) {
+            String line;
+            while (seen.size() < TSS_COUNT && (line = reader.readLine()) != null) {
+                String[] fields = line.split("\t");
+                if (fields[0].equals("chr20")) {
+                    seen.add(Long.parseLong(fields[1]));
+                }
+            }
+        }
+        tssPositions = new ArrayList<>(seen);
+        assertEquals(TSS_COUNT, tssPositions.size());
+        try (Writer out = Files.newBufferedWriter(bed)) {
+            for (long start : tssPositions) {
+                out.write("chr20\t" + start + "\t" + (start + 1) + "\n");
+            }
+        }
+    }
+
+    @Test
+    void tokenizesTssWindowsOfKitChr20FromABed() throws Exception {
+        Run run = nextflow("tss", List.of("--reference", CHR20.toString(), "--regions", INPUTS.resolve("chr20_tss.bed").toString(),
+                "--contig_alias", "chr20=20", "--id", "tss"));
+        assertEquals(0, run.exitCode, run.describe());
+
+        Path out = run.dir.resolve("results/tokenize/tss");
+        String summary = Files.readString(out.resolve("tokenize-summary.json"));
+        assertEquals(TSS_COUNT, jsonNumber(summary, "windows"), "one window centred on each 1-bp TSS");
+        assertEquals(TSS_COUNT * 510L, jsonNumber(summary, "tokens"));
+        assertEquals(TSS_COUNT, jsonNumber(summary, "chr20=20"), "contig alias used for every interval");
+        assertEquals("[ \"shard-00000.npz\" ]", jsonValue(summary, "shardFiles"));
+
+        Path shard = out.resolve("shard-00000.npz");
+        assertArrayEquals(new long[] {TSS_COUNT, 510}, npy(shard, "tokens").shape, "tokens: windows x window tokens");
+        long[] starts = npy(shard, "start").int64();
+        long[] ends = npy(shard, "end").int64();
+        for (int i = 0; i < TSS_COUNT; i++) {
+            // 510 tokens of 6-mers cover 515 bases; the window is centred on the 1-bp interval.
+            assertEquals(tssPositions.get(i) + Math.floorDiv(1 - 515, 2), starts[i], "window " + i + " start");
+            assertEquals(starts[i] + 515, ends[i], "window " + i + " end");
+        }
+        // The kit's .fai and .gzi travel with the FASTA (staged links), so no task re-indexes 63 Mb.
+        Path taskDir = run.taskDirs().get(0);
+        assertTrue(Files.isSymbolicLink(taskDir.resolve("hg19.chr20.fa.gz.gzi")), "the .gzi is staged, not rebuilt");
+        assertTrue(Files.isSymbolicLink(taskDir.resolve("hg19.chr20.fa.gz.fai")), "the .fai is staged, not rebuilt");
+
+        String versions = Files.readString(run.dir.resolve("results/pipeline_info/versions.yml"));
+        assertEquals("\"TOKENIZE\":\n    regbert: " + toolVersion + "\n", versions);
+    }
+
+    @Test
+    void fansOutOneTaskPerContig() throws Exception {
+        Run run = nextflow("contigs", List.of("--reference", INPUTS.resolve("hg19_chr20_slices.fa").toString(),
+                "--contigs", SLICES[0][0] + "," + SLICES[1][0], "--id", "slices"));
+        assertEquals(0, run.exitCode, run.describe());
+        assertEquals(2, run.completedTasks("TOKENIZE"), "one TOKENIZE task per contig:\n" + run.trace());
+
+        long[] expectedStarts = {0, 510, 1020, 1530, 2040, 2550, 3060}; // (4000 - 515) / 510 + 1 = 7 windows
+        for (int s = 0; s < SLICES.length; s++) {
+            Path out = run.dir.resolve("results/tokenize/slices." + SLICES[s][0].replace(':', '_'));
+            assertEquals(7, jsonNumber(Files.readString(out.resolve("tokenize-summary.json")), "windows"), out.toString());
+            Path shard = out.resolve("shard-00000.npz");
+            assertArrayEquals(expectedStarts, npy(shard, "start").int64(), "window starts in " + SLICES[s][0]);
+            for (long contig : npy(shard, "contig").int32()) {
+                assertEquals(s, contig, "windows of task " + s + " come from contig " + SLICES[s][0] + " only");
+            }
+        }
+        List<String> perTask = Files.readAllLines(run.dir.resolve("results/pipeline_info/tokenize-windows.tsv"));
+        assertEquals(List.of("slices.20_300001-304000\t7", "slices.20_31000001-31004000\t7"), perTask);
+    }
+
+    @Test
+    void stubRunCoversEveryModule() throws Exception {
+        List<String> modules;
+        try (Stream<Path> dirs = Files.list(MODULE.resolve("modules"))) {
+            modules = dirs.filter(Files::isDirectory).map(d -> d.getFileName().toString()).sorted().toList();
+        }
+        assertFalse(modules.isEmpty());
+        for (String module : modules) {
+            Path main = MODULE.resolve("modules").resolve(module).resolve("main.nf");
+            assertTrue(Files.readString(main).contains("\n    stub:\n"), main + " needs a stub: block");
+            assertTrue(Files.isRegularFile(main.resolveSibling("meta.yml")), module + " needs a meta.yml");
+        }
+        Run run = nextflow("stub", List.of("-stub", "--reference", INPUTS.resolve("hg19_chr20_slices.fa").toString(),
+                "--contigs", SLICES[0][0] + "," + SLICES[1][0], "--id", "stub"));
+        assertEquals(0, run.exitCode, run.describe());
+        for (String module : modules) {
+            assertTrue(run.completedTasks(module.toUpperCase()) > 0,
+                    "module " + module + " did not run in the stub run (wire it into main.nf):\n" + run.trace());
+        }
+        for (String[] slice : SLICES) {
+            Path out = run.dir.resolve("results/tokenize/stub." + slice[0].replace(':', '_'));
+            assertEquals("true", jsonValue(Files.readString(out.resolve("tokenize-summary.json")), "stub"), out.toString());
+            assertTrue(Files.isRegularFile(out.resolve("shard-00000.npz")));
+        }
+    }
+
+    @Test
+    void rejectsContigsTogetherWithRegions() throws Exception {
+        Run run = nextflow("invalid", List.of("--reference", CHR20.toString(), "--regions", INPUTS.resolve("chr20_tss.bed").toString(),
+                "--contigs", "20"));
+        assertNotEquals(0, run.exitCode, run.describe());
+        assertTrue(run.output.contains("--contigs tiles whole contigs"), run.describe());
+        assertEquals(0, run.completedTasks("TOKENIZE"));
+    }
+
+    @Test
+    void nextflowLibIsNextflowsOwnDependencySet() throws IOException {
+        // The parent's Quarkus BOM must not change Nextflow's transitive versions (see the pom's pins).
+        List<String> expected;
+        try (InputStream in = NextflowPipelineTest.class.getResourceAsStream("/nextflow-24.10.0-lib.txt")) {
+            expected = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).toList();
+        }
+        List<String> copied;
+        try (Stream<Path> jars = Files.list(LIB)) {
+            copied = jars.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        assertEquals(expected, copied, "target/nextflow-lib differs from io.nextflow:nextflow:24.10.0's own dependencies");
+    }
+
+    // ---- the tool's JSON summary (flat, pretty-printed by Jackson in the tool) -------------------
+
+    /** The value after {@code "key" :} up to the end of the line (without a trailing comma). */
+    static String jsonValue(String json, String key) {
+        Matcher matcher = Pattern.compile("\"" + Pattern.quote(key) + "\"\\s*:\\s*(.*?),?\\s*$", Pattern.MULTILINE).matcher(json);
+        assertTrue(matcher.find(), "no \"" + key + "\" in " + json);
+        return matcher.group(1);
+    }
+
+    static long jsonNumber(String json, String key) {
+        return Long.parseLong(jsonValue(json, key));
+    }
+
+    // ---- running Nextflow -----------------------------------------------------------------------
+
+    record Run(int exitCode, String output, Path dir) {
+        String describe() {
+            return "nextflow exited with " + exitCode + "; output:\n" + output + "\n(log: " + dir.resolve("nextflow.log") + ")";
+        }
+
+        String trace() throws IOException {
+            Path trace = dir.resolve("trace.txt");
+            return Files.exists(trace) ? Files.readString(trace) : "(no trace)";
+        }
+
+        /** Tasks of a process that completed, from the trace file (name column: "PROCESS (tag)"). */
+        long completedTasks(String process) throws IOException {
+            Path trace = dir.resolve("trace.txt");
+            if (!Files.exists(trace)) {
+                return 0;
+            }
+            return Files.readAllLines(trace).stream().skip(1).map(l -> l.split("\t"))
+                    .filter(f -> f[3].equals(process) || f[3].startsWith(process + " ") || f[3].endsWith(":" + process)
+                            || f[3].contains(":" + process + " "))
+                    .filter(f -> f[4].equals("COMPLETED")).count();
+        }
+
+        /** Work folders of the tasks, from the trace's hash column (e.g. 1a/2b3c4d -> work/1a/2b3c4d...). */
+        List<Path> taskDirs() throws IOException {
+            List<Path> dirs = new ArrayList<>();
+            List<String> lines = Files.readAllLines(dir.resolve("trace.txt"));
+            for (String line : lines.subList(1, lines.size())) {
+                String[] hash = line.split("\t")[1].split("/");
+                try (Stream<Path> candidates = Files.list(dir.resolve("work").resolve(hash[0]))) {
+                    candidates.filter(p -> p.getFileName().toString().startsWith(hash[1])).forEach(dirs::add);
+                }
+            }
+            return dirs;
+        }
+    }
+
+    static Run nextflow(String name, List<String> args) throws Exception {
+        Path dir = TARGET.resolve("nf-runs").resolve(name);
+        deleteTree(dir);
+        Files.createDirectories(dir);
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "@" + MODULE.resolve("jvm.options"), "-cp", LIB + "/*", "nextflow.cli.Launcher",
+                "-log", dir.resolve("nextflow.log").toString(),
+                "run", MODULE.resolve("main.nf").toString(), "-profile", "local",
+                "-work-dir", dir.resolve("work").toString(), "-with-trace", dir.resolve("trace.txt").toString(),
+                "--outdir", dir.resolve("results").toString()));
+        command.addAll(args);
+        Map<String, String> env = Map.of(
+                "NXF_HOME", TARGET.resolve("nxf-home").toString(),
+                "NXF_TEMP", Files.createDirectories(TARGET.resolve("nxf-tmp")).toString(),
+                "NXF_OFFLINE", "true",
+                "NXF_ANSI_LOG", "false",
+                "NXF_DISABLE_CHECK_LATEST", "true");
+        long started = System.nanoTime();
+        Run run = exec(command, dir, env, 300);
+        System.out.printf("nextflow run %-8s exit %d in %.1f s%n", name, run.exitCode, (System.nanoTime() - started) / 1e9);
+        return run;
+    }
+
+    static Run exec(List<String> command, Path dir, Map<String, String> env, int timeoutSeconds) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Path log = Files.createTempFile(TARGET, "exec-", ".log");
+        builder.redirectOutput(log.toFile());
+        Process process = builder.start();
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly().waitFor();
+            throw new AssertionError(String.join(" ", command) + " did not finish in " + timeoutSeconds + " s:\n"
+                    + Files.readString(log));
+        }
+        String output = Files.readString(log);
+        Files.delete(log);
+        return new Run(process.exitValue(), output, dir);
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+
+    // ---- reading .npy arrays from a shard -------------------------------------------------------
+
+    record Npy(long[] shape, String dtype, ByteBuffer data) {
+        long[] int64() {
+            assertEquals("<i8", dtype);
+            long[] values = new long[data.remaining() / 8];
+            data.duplicate().order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(values);
+            return values;
+        }
+
+        long[] int32() {
+            assertEquals("<i4", dtype);
+            int[] ints = new int[data.remaining() / 4];
+            data.duplicate().order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(ints);
+            long[] values = new long[ints.length];
+            for (int i = 0; i < ints.length; i++) {
+                values[i] = ints[i];
+            }
+            return values;
+        }
+    }
+
+    private static final Pattern SHAPE = Pattern.compile("'shape':\\s*\\(([^)]*)\\)");
+    private static final Pattern DESCR = Pattern.compile("'descr':\\s*'([^']*)'");
+
+    /** One array of an .npz, parsed from the NumPy format (version 1.0/2.0 header, then raw data). */
+    static Npy npy(Path npz, String array) throws IOException {
+        try (ZipFile zip = new ZipFile(npz.toFile()); InputStream in = zip.getInputStream(zip.getEntry(array + ".npy"))) {
+            ByteBuffer bytes = ByteBuffer.wrap(in.readAllBytes()).order(ByteOrder.LITTLE_ENDIAN);
+            assertEquals((byte) 0x93, bytes.get(0), "npy magic");
+            assertEquals("NUMPY", new String(bytes.array(), 1, 5, StandardCharsets.US_ASCII));
+            int major = bytes.get(6);
+            int headerLength = major == 1 ? Short.toUnsignedInt(bytes.getShort(8)) : bytes.getInt(8);
+            int headerStart = major == 1 ? 10 : 12;
+            String header = new String(bytes.array(), headerStart, headerLength, StandardCharsets.US_ASCII);
+            Matcher shape = SHAPE.matcher(header);
+            Matcher descr = DESCR.matcher(header);
+            assertTrue(shape.find() && descr.find(), "npy header: " + header);
+            long[] dims = Stream.of(shape.group(1).split(",")).map(String::strip).filter(s -> !s.isEmpty())
+                    .mapToLong(Long::parseLong).toArray();
+            bytes.position(headerStart + headerLength);
+            return new Npy(dims, descr.group(1), bytes.slice());
+        }
+    }
+}
