@@ -8,11 +8,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.regbert.common.BadInputException;
+import org.regbert.common.ContigOptions;
 import org.regbert.common.ExitCodes;
 import org.regbert.common.ToolVersion;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -113,15 +115,8 @@ public class AlignCommand implements Callable<Integer> {
             description = "Test holdout: contigs or regions. Windows touching a holdout belong to it.")
     List<String> test = new ArrayList<>();
 
-    @Option(names = "--skip-missing-contigs",
-            description = "Skip (and count) intervals on contigs the reference does not have, e.g. chr1 lines of a"
-                    + " genome-wide BED against a chr20-only reference. Names that differ only by a 'chr' prefix"
-                    + " are still an error: map them with --contig-alias.")
-    boolean skipMissingContigs;
-
-    @Option(names = "--contig-alias", paramLabel = "FROM=TO",
-            description = "Map a contig name of the inputs to the reference's, e.g. chr20=20. Repeatable.")
-    List<String> contigAliases = new ArrayList<>();
+    @Mixin
+    ContigOptions contigOptions = new ContigOptions();
 
     @Option(names = "--liftover", paramLabel = "CHAIN",
             description = "UCSC chain file lifting every interval input to the shards' assembly first (hg19 <-> hg38,"
@@ -179,8 +174,8 @@ public class AlignCommand implements Callable<Integer> {
             command.addAll(spec.commandLine().getParseResult().originalArgs());
         }
         new AlignRun(new AlignSettings(shards, output, states, peaks, peakLevels, metadata, motifs, regionsPerWindow,
-                labels, ambiguous, labelBin, negativesPerPositive, matchedNegatives, seed, valid, test, contigAliases,
-                skipMissingContigs,
+                labels, ambiguous, labelBin, negativesPerPositive, matchedNegatives, seed, valid, test, contigOptions.aliases(),
+                contigOptions.skipMissing(),
                 liftover, liftoverMinMatch, threads, overwrite, quiet, command)).execute();
         return ExitCodes.OK;
     }

@@ -9,7 +9,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +19,7 @@ import org.regbert.common.BadInputException;
 import org.regbert.common.Checksums;
 import org.regbert.common.Progress;
 import org.regbert.common.StagedOutput;
+import org.regbert.common.Timestamps;
 import org.regbert.common.ToolVersion;
 import org.regbert.genome.ContigResolver;
 import org.regbert.genome.Liftover;
@@ -231,15 +231,10 @@ final class AlignRun {
         align.put("command", settings.command());
         align.put("sourceShard", Map.of("file", sourceShard.getFileName().toString(),
                 "sha256", Checksums.sha256(sourceShard)));
-        align.put("created", created());
+        align.put("created", Timestamps.created());
         return JSON.valueToTree(align);
     }
 
-    private static String created() {
-        String epoch = System.getenv("SOURCE_DATE_EPOCH");
-        return (epoch != null && epoch.matches("\\d+") ? Instant.ofEpochSecond(Long.parseLong(epoch)) : Instant.now())
-                .toString();
-    }
 
     private static long totalWindows(List<Path> files) {
         long total = 0;

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.regbert.common.BadInputException;
+import org.regbert.common.ContigOptions;
 import org.regbert.common.ExitCodes;
 import org.regbert.common.ToolVersion;
 import org.regbert.shards.KmerVocabulary;
@@ -13,6 +14,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -93,15 +95,8 @@ public class TokenizeCommand implements Callable<Integer> {
             description = "Tile only these contigs (comma-separated; genome-wide mode).")
     List<String> contigs = new ArrayList<>();
 
-    @Option(names = "--skip-missing-contigs",
-            description = "Skip (and count) intervals on contigs the reference does not have, e.g. chr1 lines of a"
-                    + " genome-wide BED against a chr20-only reference. Names that differ only by a 'chr' prefix"
-                    + " are still an error: map them with --contig-alias.")
-    boolean skipMissingContigs;
-
-    @Option(names = "--contig-alias", paramLabel = "FROM=TO",
-            description = "Map a contig name used in --regions to the reference's name, e.g. chr20=20. Repeatable.")
-    List<String> contigAliases = new ArrayList<>();
+    @Mixin
+    ContigOptions contigOptions = new ContigOptions();
 
     @Option(names = "--ignore-strand", description = "Tokenize BED intervals on the forward strand whatever column 6 says.")
     boolean ignoreStrand;
@@ -166,7 +161,7 @@ public class TokenizeCommand implements Callable<Integer> {
             command.addAll(spec.commandLine().getParseResult().originalArgs());
         }
         return new TokenizeSettings(reference, source.regions, source.fastaRecords, geometry, reverseComplement,
-                maxNFraction, softmaskArray, List.copyOf(contigs), List.copyOf(contigAliases), skipMissingContigs, ignoreStrand, assembly,
+                maxNFraction, softmaskArray, List.copyOf(contigs), contigOptions.aliases(), contigOptions.skipMissing(), ignoreStrand, assembly,
                 windowsPerShard, threads, output, overwrite, quiet, command);
     }
 

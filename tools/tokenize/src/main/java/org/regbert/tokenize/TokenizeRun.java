@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +16,7 @@ import org.regbert.common.BadInputException;
 import org.regbert.common.Checksums;
 import org.regbert.common.Progress;
 import org.regbert.common.StagedOutput;
+import org.regbert.common.Timestamps;
 import org.regbert.common.ToolVersion;
 import org.regbert.genome.AssemblyCatalog;
 import org.regbert.genome.BedRegions;
@@ -232,7 +232,7 @@ final class TokenizeRun {
             inputs.add(input("regions", settings.regions()));
         }
         ShardManifest.Provenance provenance = new ShardManifest.Provenance("regbert tokenize", ToolVersion.get(),
-                settings.command(), inputs, created());
+                settings.command(), inputs, Timestamps.created());
         return new ShardManifest(ShardManifest.FORMAT, ShardManifest.FORMAT_VERSION, assembly, dictionary, tokenizer,
                 KmerVocabulary.specialTokenIds(), vocabulary.tokens(), null, null, provenance, null);
     }
@@ -246,13 +246,6 @@ final class TokenizeRun {
         }
     }
 
-    /** Creation time; {@code SOURCE_DATE_EPOCH} pins it for byte-identical reruns. */
-    private static String created() {
-        String epoch = System.getenv("SOURCE_DATE_EPOCH");
-        Instant instant = epoch != null && epoch.matches("\\d+") ? Instant.ofEpochSecond(Long.parseLong(epoch))
-                : Instant.now();
-        return instant.toString();
-    }
 
     private void finish(StagedOutput output, TokenShardWriter writer, long started) {
         List<String> shards = writer.finish();
