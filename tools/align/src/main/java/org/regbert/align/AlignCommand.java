@@ -81,6 +81,19 @@ public class AlignCommand implements Callable<Integer> {
             description = "Regions per window for the motif matrix [N, T, R] (default: ${DEFAULT-VALUE}).")
     int regionsPerWindow;
 
+    @Option(names = "--motif-factors", paramLabel = "FILE",
+            description = "motif2factors table naming each motif's transcription factors (e.g. JASPAR2022_vertebrates"
+                    + ".motif2factors.txt), recorded in the manifest.")
+    Path motifFactors;
+
+    @Option(names = "--motif-top", defaultValue = "1", paramLabel = "N",
+            description = "1: the best placement per region (default); N > 1: the sum of the N best.")
+    int motifTop;
+
+    @Option(names = "--motif-background", defaultValue = "uniform", paramLabel = "uniform|windows",
+            description = "Background of the log-odds: uniform (default), or the base frequencies of the windows.")
+    String motifBackground;
+
     @Option(names = "--labels", paramLabel = "TASK=FILE",
             description = "Positives for a task: BED/narrowPeak intervals (promoters: TSS; accessibility: DHSs,"
                     + " MCV-n names become levels; TF binding: conservative peaks) or a .bedpe of introns"
@@ -147,6 +160,12 @@ public class AlignCommand implements Callable<Integer> {
         if (regionsPerWindow < 1) {
             throw new BadInputException("--regions-per-window must be at least 1");
         }
+        if (motifTop < 1) {
+            throw new BadInputException("--motif-top must be at least 1");
+        }
+        if (!motifBackground.equals("uniform") && !motifBackground.equals("windows")) {
+            throw new BadInputException("--motif-background must be uniform or windows, was '" + motifBackground + "'");
+        }
         if (peakLevels < 1 || peakLevels > 254) {
             throw new BadInputException("--peak-levels must be 1 to 254");
         }
@@ -174,6 +193,7 @@ public class AlignCommand implements Callable<Integer> {
             command.addAll(spec.commandLine().getParseResult().originalArgs());
         }
         new AlignRun(new AlignSettings(shards, output, states, peaks, peakLevels, metadata, motifs, regionsPerWindow,
+                motifFactors, motifTop, motifBackground,
                 labels, ambiguous, labelBin, negativesPerPositive, matchedNegatives, seed, valid, test, contigOptions.aliases(),
                 contigOptions.skipMissing(),
                 liftover, liftoverMinMatch, threads, overwrite, quiet, command)).execute();

@@ -15,7 +15,16 @@ import org.regbert.epigenome.PeakLevels;
 import org.regbert.epigenome.ReferenceContigs;
 import org.regbert.epigenome.TrackFormat;
 import org.regbert.epigenome.TrackSpec;
+import org.regbert.motifs.Background;
+import org.regbert.motifs.Motif;
+import org.regbert.motifs.MotifReader;
+import org.regbert.motifs.MotifScanner;
+import org.regbert.motifs.PositionWeightMatrix;
+import org.regbert.motifs.ScanOptions;
+import org.regbert.shards.NpyArray;
 import org.regbert.shards.ShardManifest;
+import org.regbert.shards.ShardSet;
+import org.regbert.shards.TokenShard;
 
 /** Reads every input file of a run up front, so bad input fails before any output exists. */
 final class AlignInputs {
@@ -72,9 +81,43 @@ final class AlignInputs {
         addStates(annotators, "marks", binarized);
         addStates(annotators, "peaks", peaks);
         if (settings.motifs() != null) {
-            throw new BadInputException("--motifs is not in this build yet");
+            annotators.add(motifAnnotator());
         }
         return annotators;
+    }
+
+    private MotifAnnotator motifAnnotator() {
+        List<Motif> motifs = settings.motifFactors() == null ? MotifReader.read(settings.motifs())
+                : MotifReader.read(settings.motifs(), settings.motifFactors());
+        Background background = Background.uniform();
+        if (settings.motifBackground().equals("windows")) {
+            background = windowBackground();
+        }
+        ScanOptions options = settings.motifTop() == 1 ? ScanOptions.max(settings.regionsPerWindow())
+                : ScanOptions.sumTop(settings.regionsPerWindow(), settings.motifTop());
+        double pseudocount = PositionWeightMatrix.DEFAULT_PSEUDOCOUNT;
+        MotifScanner scanner = new MotifScanner(PositionWeightMatrix.of(motifs, background, pseudocount), options);
+        summary.put("motifs", motifs.size());
+        return new MotifAnnotator(motifs, scanner, new WindowBases(manifest.tokenizer()), settings.threads(),
+                MotifAnnotator.describe(motifs, background, pseudocount, settings.regionsPerWindow(),
+                        settings.motifTop(), settings.motifs().toString()));
+    }
+
+    /** Base frequencies of the windows themselves (both strands pooled), read off their tokens. */
+    private Background windowBackground() {
+        Background.Counter counter = new Background.Counter();
+        WindowBases bases = new WindowBases(manifest.tokenizer());
+        byte[] window = new byte[bases.length()];
+        for (java.nio.file.Path file : ShardSet.list(settings.shards())) {
+            try (TokenShard shard = TokenShard.open(file)) {
+                NpyArray tokens = shard.tokens();
+                for (int w = 0; w < shard.windows(); w++) {
+                    bases.decode(tokens, w, window, 0);
+                    counter.add(window);
+                }
+            }
+        }
+        return counter.background().symmetrized();
     }
 
     private void addStates(List<ShardAnnotator> annotators, String name, List<TrackSpec> specs) {

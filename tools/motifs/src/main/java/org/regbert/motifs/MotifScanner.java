@@ -36,8 +36,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * valid-base runs found once, so the hot loop has no N checks and no allocation, and its maxima
  * are branch-free ({@code Math.max}: a data-dependent branch there cost 3x). Work is done in chunks
  * of windows, motif by motif, so a motif's tables stay in cache across a chunk. Placement scores
- * are float sums of the tables (the tables are summed in double), within 1e-5 of exact. An
- * instance is immutable and thread-safe.
+ * are float sums of tables built in double: a few float ulps from exact (the tests hold them to
+ * 1e-4 of a naive double scan). An instance is immutable and thread-safe.
  */
 public final class MotifScanner {
     /** Bases per table (see the class comment for the choice). */
@@ -417,8 +417,10 @@ public final class MotifScanner {
             int i3 = offset + 3 * TABLE + index[p + 3 * K];
             int i4 = offset + 4 * TABLE + index[p + 4 * K];
             int i5 = offset + 5 * TABLE + index[p + 5 * K];
-            float f = tables[i0] + tables[i1] + tables[i2] + tables[i3] + tables[i4] + tables[i5];
-            float r = tables[i0 + 1] + tables[i1 + 1] + tables[i2 + 1] + tables[i3 + 1] + tables[i4 + 1] + tables[i5 + 1];
+            float f = tables[i0] + tables[i1] + tables[i2] + tables[i3] + tables[i4]
+                    + tables[i5];
+            float r = tables[i0 + 1] + tables[i1 + 1] + tables[i2 + 1] + tables[i3 + 1] + tables[i4 + 1]
+                    + tables[i5 + 1];
             float s = Math.max(f, r);
             if (s > best) {
                 best = s;
@@ -437,8 +439,10 @@ public final class MotifScanner {
             int i4 = offset + 4 * TABLE + index[p + 4 * K];
             int i5 = offset + 5 * TABLE + index[p + 5 * K];
             int i6 = offset + 6 * TABLE + index[p + 6 * K];
-            float f = tables[i0] + tables[i1] + tables[i2] + tables[i3] + tables[i4] + tables[i5] + tables[i6];
-            float r = tables[i0 + 1] + tables[i1 + 1] + tables[i2 + 1] + tables[i3 + 1] + tables[i4 + 1] + tables[i5 + 1] + tables[i6 + 1];
+            float f = tables[i0] + tables[i1] + tables[i2] + tables[i3] + tables[i4]
+                    + tables[i5] + tables[i6];
+            float r = tables[i0 + 1] + tables[i1 + 1] + tables[i2 + 1] + tables[i3 + 1] + tables[i4 + 1]
+                    + tables[i5 + 1] + tables[i6 + 1];
             float s = Math.max(f, r);
             if (s > best) {
                 best = s;
@@ -458,8 +462,10 @@ public final class MotifScanner {
             int i5 = offset + 5 * TABLE + index[p + 5 * K];
             int i6 = offset + 6 * TABLE + index[p + 6 * K];
             int i7 = offset + 7 * TABLE + index[p + 7 * K];
-            float f = tables[i0] + tables[i1] + tables[i2] + tables[i3] + tables[i4] + tables[i5] + tables[i6] + tables[i7];
-            float r = tables[i0 + 1] + tables[i1 + 1] + tables[i2 + 1] + tables[i3 + 1] + tables[i4 + 1] + tables[i5 + 1] + tables[i6 + 1] + tables[i7 + 1];
+            float f = tables[i0] + tables[i1] + tables[i2] + tables[i3] + tables[i4]
+                    + tables[i5] + tables[i6] + tables[i7];
+            float r = tables[i0 + 1] + tables[i1 + 1] + tables[i2 + 1] + tables[i3 + 1] + tables[i4 + 1]
+                    + tables[i5 + 1] + tables[i6 + 1] + tables[i7 + 1];
             float s = Math.max(f, r);
             if (s > best) {
                 best = s;
@@ -480,8 +486,10 @@ public final class MotifScanner {
             int i6 = offset + 6 * TABLE + index[p + 6 * K];
             int i7 = offset + 7 * TABLE + index[p + 7 * K];
             int i8 = offset + 8 * TABLE + index[p + 8 * K];
-            float f = tables[i0] + tables[i1] + tables[i2] + tables[i3] + tables[i4] + tables[i5] + tables[i6] + tables[i7] + tables[i8];
-            float r = tables[i0 + 1] + tables[i1 + 1] + tables[i2 + 1] + tables[i3 + 1] + tables[i4 + 1] + tables[i5 + 1] + tables[i6 + 1] + tables[i7 + 1] + tables[i8 + 1];
+            float f = tables[i0] + tables[i1] + tables[i2] + tables[i3] + tables[i4]
+                    + tables[i5] + tables[i6] + tables[i7] + tables[i8];
+            float r = tables[i0 + 1] + tables[i1 + 1] + tables[i2 + 1] + tables[i3 + 1] + tables[i4 + 1]
+                    + tables[i5 + 1] + tables[i6 + 1] + tables[i7 + 1] + tables[i8 + 1];
             float s = Math.max(f, r);
             if (s > best) {
                 best = s;
@@ -503,8 +511,10 @@ public final class MotifScanner {
             int i7 = offset + 7 * TABLE + index[p + 7 * K];
             int i8 = offset + 8 * TABLE + index[p + 8 * K];
             int i9 = offset + 9 * TABLE + index[p + 9 * K];
-            float f = tables[i0] + tables[i1] + tables[i2] + tables[i3] + tables[i4] + tables[i5] + tables[i6] + tables[i7] + tables[i8] + tables[i9];
-            float r = tables[i0 + 1] + tables[i1 + 1] + tables[i2 + 1] + tables[i3 + 1] + tables[i4 + 1] + tables[i5 + 1] + tables[i6 + 1] + tables[i7 + 1] + tables[i8 + 1] + tables[i9 + 1];
+            float f = tables[i0] + tables[i1] + tables[i2] + tables[i3] + tables[i4]
+                    + tables[i5] + tables[i6] + tables[i7] + tables[i8] + tables[i9];
+            float r = tables[i0 + 1] + tables[i1 + 1] + tables[i2 + 1] + tables[i3 + 1] + tables[i4 + 1]
+                    + tables[i5 + 1] + tables[i6 + 1] + tables[i7 + 1] + tables[i8 + 1] + tables[i9 + 1];
             float s = Math.max(f, r);
             if (s > best) {
                 best = s;
@@ -531,6 +541,186 @@ public final class MotifScanner {
         return best;
     }
 
+    /**
+     * Writes the score of each placement starting at {@code [from, to)} to {@code scores[0, to -
+     * from)}: the top-n path's counterpart of {@link #max}.
+     */
+    private static void scores(float[] tables, int offset, int groupCount, char[] index, int from, int to,
+            float[] scores) {
+        switch (groupCount) {
+            case 1 -> scores1(tables, offset, index, from, to, scores);
+            case 2 -> scores2(tables, offset, index, from, to, scores);
+            case 3 -> scores3(tables, offset, index, from, to, scores);
+            case 4 -> scores4(tables, offset, index, from, to, scores);
+            case 5 -> scores5(tables, offset, index, from, to, scores);
+            case 6 -> scores6(tables, offset, index, from, to, scores);
+            case 7 -> scores7(tables, offset, index, from, to, scores);
+            case 8 -> scores8(tables, offset, index, from, to, scores);
+            case 9 -> scores9(tables, offset, index, from, to, scores);
+            case 10 -> scores10(tables, offset, index, from, to, scores);
+            default -> scoresAny(tables, offset, groupCount, index, from, to, scores);
+        }
+    }
+
+    private static void scores1(float[] tables, int offset, char[] index, int from, int to, float[] scores) {
+        for (int p = from; p < to; p++) {
+            int i0 = offset + index[p];
+            float f = tables[i0];
+            float r = tables[i0 + 1];
+            scores[p - from] = Math.max(f, r);
+        }
+    }
+
+    private static void scores2(float[] tables, int offset, char[] index, int from, int to, float[] scores) {
+        for (int p = from; p < to; p++) {
+            int i0 = offset + index[p];
+            int i1 = offset + 1 * TABLE + index[p + 1 * K];
+            float f = tables[i0] + tables[i1];
+            float r = tables[i0 + 1] + tables[i1 + 1];
+            scores[p - from] = Math.max(f, r);
+        }
+    }
+
+    private static void scores3(float[] tables, int offset, char[] index, int from, int to, float[] scores) {
+        for (int p = from; p < to; p++) {
+            int i0 = offset + index[p];
+            int i1 = offset + 1 * TABLE + index[p + 1 * K];
+            int i2 = offset + 2 * TABLE + index[p + 2 * K];
+            float f = tables[i0] + tables[i1] + tables[i2];
+            float r = tables[i0 + 1] + tables[i1 + 1] + tables[i2 + 1];
+            scores[p - from] = Math.max(f, r);
+        }
+    }
+
+    private static void scores4(float[] tables, int offset, char[] index, int from, int to, float[] scores) {
+        for (int p = from; p < to; p++) {
+            int i0 = offset + index[p];
+            int i1 = offset + 1 * TABLE + index[p + 1 * K];
+            int i2 = offset + 2 * TABLE + index[p + 2 * K];
+            int i3 = offset + 3 * TABLE + index[p + 3 * K];
+            float f = tables[i0] + tables[i1] + tables[i2] + tables[i3];
+            float r = tables[i0 + 1] + tables[i1 + 1] + tables[i2 + 1] + tables[i3 + 1];
+            scores[p - from] = Math.max(f, r);
+        }
+    }
+
+    private static void scores5(float[] tables, int offset, char[] index, int from, int to, float[] scores) {
+        for (int p = from; p < to; p++) {
+            int i0 = offset + index[p];
+            int i1 = offset + 1 * TABLE + index[p + 1 * K];
+            int i2 = offset + 2 * TABLE + index[p + 2 * K];
+            int i3 = offset + 3 * TABLE + index[p + 3 * K];
+            int i4 = offset + 4 * TABLE + index[p + 4 * K];
+            float f = tables[i0] + tables[i1] + tables[i2] + tables[i3] + tables[i4];
+            float r = tables[i0 + 1] + tables[i1 + 1] + tables[i2 + 1] + tables[i3 + 1] + tables[i4 + 1];
+            scores[p - from] = Math.max(f, r);
+        }
+    }
+
+    private static void scores6(float[] tables, int offset, char[] index, int from, int to, float[] scores) {
+        for (int p = from; p < to; p++) {
+            int i0 = offset + index[p];
+            int i1 = offset + 1 * TABLE + index[p + 1 * K];
+            int i2 = offset + 2 * TABLE + index[p + 2 * K];
+            int i3 = offset + 3 * TABLE + index[p + 3 * K];
+            int i4 = offset + 4 * TABLE + index[p + 4 * K];
+            int i5 = offset + 5 * TABLE + index[p + 5 * K];
+            float f = tables[i0] + tables[i1] + tables[i2] + tables[i3] + tables[i4]
+                    + tables[i5];
+            float r = tables[i0 + 1] + tables[i1 + 1] + tables[i2 + 1] + tables[i3 + 1] + tables[i4 + 1]
+                    + tables[i5 + 1];
+            scores[p - from] = Math.max(f, r);
+        }
+    }
+
+    private static void scores7(float[] tables, int offset, char[] index, int from, int to, float[] scores) {
+        for (int p = from; p < to; p++) {
+            int i0 = offset + index[p];
+            int i1 = offset + 1 * TABLE + index[p + 1 * K];
+            int i2 = offset + 2 * TABLE + index[p + 2 * K];
+            int i3 = offset + 3 * TABLE + index[p + 3 * K];
+            int i4 = offset + 4 * TABLE + index[p + 4 * K];
+            int i5 = offset + 5 * TABLE + index[p + 5 * K];
+            int i6 = offset + 6 * TABLE + index[p + 6 * K];
+            float f = tables[i0] + tables[i1] + tables[i2] + tables[i3] + tables[i4]
+                    + tables[i5] + tables[i6];
+            float r = tables[i0 + 1] + tables[i1 + 1] + tables[i2 + 1] + tables[i3 + 1] + tables[i4 + 1]
+                    + tables[i5 + 1] + tables[i6 + 1];
+            scores[p - from] = Math.max(f, r);
+        }
+    }
+
+    private static void scores8(float[] tables, int offset, char[] index, int from, int to, float[] scores) {
+        for (int p = from; p < to; p++) {
+            int i0 = offset + index[p];
+            int i1 = offset + 1 * TABLE + index[p + 1 * K];
+            int i2 = offset + 2 * TABLE + index[p + 2 * K];
+            int i3 = offset + 3 * TABLE + index[p + 3 * K];
+            int i4 = offset + 4 * TABLE + index[p + 4 * K];
+            int i5 = offset + 5 * TABLE + index[p + 5 * K];
+            int i6 = offset + 6 * TABLE + index[p + 6 * K];
+            int i7 = offset + 7 * TABLE + index[p + 7 * K];
+            float f = tables[i0] + tables[i1] + tables[i2] + tables[i3] + tables[i4]
+                    + tables[i5] + tables[i6] + tables[i7];
+            float r = tables[i0 + 1] + tables[i1 + 1] + tables[i2 + 1] + tables[i3 + 1] + tables[i4 + 1]
+                    + tables[i5 + 1] + tables[i6 + 1] + tables[i7 + 1];
+            scores[p - from] = Math.max(f, r);
+        }
+    }
+
+    private static void scores9(float[] tables, int offset, char[] index, int from, int to, float[] scores) {
+        for (int p = from; p < to; p++) {
+            int i0 = offset + index[p];
+            int i1 = offset + 1 * TABLE + index[p + 1 * K];
+            int i2 = offset + 2 * TABLE + index[p + 2 * K];
+            int i3 = offset + 3 * TABLE + index[p + 3 * K];
+            int i4 = offset + 4 * TABLE + index[p + 4 * K];
+            int i5 = offset + 5 * TABLE + index[p + 5 * K];
+            int i6 = offset + 6 * TABLE + index[p + 6 * K];
+            int i7 = offset + 7 * TABLE + index[p + 7 * K];
+            int i8 = offset + 8 * TABLE + index[p + 8 * K];
+            float f = tables[i0] + tables[i1] + tables[i2] + tables[i3] + tables[i4]
+                    + tables[i5] + tables[i6] + tables[i7] + tables[i8];
+            float r = tables[i0 + 1] + tables[i1 + 1] + tables[i2 + 1] + tables[i3 + 1] + tables[i4 + 1]
+                    + tables[i5 + 1] + tables[i6 + 1] + tables[i7 + 1] + tables[i8 + 1];
+            scores[p - from] = Math.max(f, r);
+        }
+    }
+
+    private static void scores10(float[] tables, int offset, char[] index, int from, int to, float[] scores) {
+        for (int p = from; p < to; p++) {
+            int i0 = offset + index[p];
+            int i1 = offset + 1 * TABLE + index[p + 1 * K];
+            int i2 = offset + 2 * TABLE + index[p + 2 * K];
+            int i3 = offset + 3 * TABLE + index[p + 3 * K];
+            int i4 = offset + 4 * TABLE + index[p + 4 * K];
+            int i5 = offset + 5 * TABLE + index[p + 5 * K];
+            int i6 = offset + 6 * TABLE + index[p + 6 * K];
+            int i7 = offset + 7 * TABLE + index[p + 7 * K];
+            int i8 = offset + 8 * TABLE + index[p + 8 * K];
+            int i9 = offset + 9 * TABLE + index[p + 9 * K];
+            float f = tables[i0] + tables[i1] + tables[i2] + tables[i3] + tables[i4]
+                    + tables[i5] + tables[i6] + tables[i7] + tables[i8] + tables[i9];
+            float r = tables[i0 + 1] + tables[i1 + 1] + tables[i2 + 1] + tables[i3 + 1] + tables[i4 + 1]
+                    + tables[i5 + 1] + tables[i6 + 1] + tables[i7 + 1] + tables[i8 + 1] + tables[i9 + 1];
+            scores[p - from] = Math.max(f, r);
+        }
+    }
+
+    private static void scoresAny(float[] tables, int offset, int groupCount, char[] index, int from, int to,
+            float[] scores) {
+        for (int p = from; p < to; p++) {
+            float f = 0;
+            float r = 0;
+            for (int g = 0, k = offset, q = p; g < groupCount; g++, k += TABLE, q += K) {
+                int i = k + index[q];
+                f += tables[i];
+                r += tables[i + 1];
+            }
+            scores[p - from] = Math.max(f, r);
+        }
+    }
+
     /** The sum-of-top-n path: keeps each region's n best placement scores, sorted ascending. */
     private void scanTop(Workspace ws, int w, int t, float[] out, int target) {
         int n = options.topN();
@@ -550,15 +740,10 @@ public final class MotifScanner {
                 int to = Math.min(last + 1, options.regionStart(r + 1, windowLength));
                 int base = r * n;
                 int count = counts[r];
-                for (int p = windowStart + from; p < windowStart + to; p++) {
-                    float f = 0;
-                    float rv = 0;
-                    for (int g = 0, k = offset, q = p; g < groupCount; g++, k += TABLE, q += K) {
-                        int i = k + ws.index[q];
-                        f += tables[i];
-                        rv += tables[i + 1];
-                    }
-                    float s = Math.max(f, rv);
+                float[] scores = ws.scores(to - from);
+                scores(tables, offset, groupCount, ws.index, windowStart + from, windowStart + to, scores);
+                for (int i = 0; i < to - from; i++) {
+                    float s = scores[i];
                     if (count < n) {
                         int j = base + count++;
                         while (j > base && top[j - 1] > s) {
@@ -610,6 +795,7 @@ public final class MotifScanner {
         private float[] best = new float[0];
         private float[] top = new float[0];
         private int[] counts = new int[0];
+        private float[] scores = new float[0];
 
         void reset() {
             windows = 0;
@@ -672,6 +858,13 @@ public final class MotifScanner {
                 top = new float[size];
             }
             return top;
+        }
+
+        float[] scores(int size) {
+            if (scores.length < size) {
+                scores = new float[Math.max(size, 2 * scores.length)];
+            }
+            return scores;
         }
 
         int[] counts(int size) {

@@ -64,7 +64,7 @@ class HalfTest {
             if (isNaN(expected)) {
                 assertTrue(isNaN(actual), Float.toString(value));
             } else {
-                assertEquals(expected, actual, value + " (" + Integer.toHexString(Float.floatToRawIntBits(value)) + ")");
+                assertEquals(expected, actual, describe(value));
             }
         }
         assertEquals((short) 0x3c00, Half.fromFloat(1.0f + 0x1p-11f), "tie to even, down");
@@ -111,7 +111,7 @@ class HalfTest {
             if (isNaN(expected)) {
                 assertTrue(isNaN(actual), Float.toString(value));
             } else {
-                assertEquals(expected, actual, value + " (" + Integer.toHexString(Float.floatToRawIntBits(value)) + ")");
+                assertEquals(expected, actual, describe(value));
             }
         }
         ByteBuffer numpyFloats = ByteBuffer.wrap(Files.readAllBytes(decoded)).order(ByteOrder.LITTLE_ENDIAN);
@@ -121,7 +121,8 @@ class HalfTest {
             if (Float.isNaN(expected)) {
                 assertTrue(Float.isNaN(actual));
             } else {
-                assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(actual), Integer.toHexString(bits));
+                assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(actual),
+                        Integer.toHexString(bits));
             }
         }
     }
@@ -177,6 +178,10 @@ class HalfTest {
             nearest = (low & 1) == 0 ? low : low + 1;
         }
         return (short) (sign | nearest);
+    }
+
+    private static String describe(float value) {
+        return value + " (" + Integer.toHexString(Float.floatToRawIntBits(value)) + ")";
     }
 
     private static boolean isNaN(short half) {

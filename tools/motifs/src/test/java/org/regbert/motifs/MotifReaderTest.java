@@ -72,7 +72,8 @@ class MotifReaderTest {
 
     @Test
     void jasparFormatWithLettersAndBrackets() throws IOException {
-        Path file = write("toy.jaspar", jaspar("MA9999.1", "TOY1", TOY, true) + "\n" + jaspar("MA9998.1", "TOY2", TOY, false));
+        Path file = write("toy.jaspar", jaspar("MA9999.1", "TOY1", TOY, true) + "\n"
+                + jaspar("MA9998.1", "TOY2", TOY, false));
         List<Motif> motifs = MotifReader.read(file);
         assertEquals(2, motifs.size());
         assertEquals("MA9999.1", motifs.get(0).id());
@@ -97,7 +98,8 @@ class MotifReaderTest {
         text.append(transfac("MA9999.1", "TOY1", TOY, "A C G T"));
         text.append("AC  MA9997.1\nXX\nID  REV\nXX\nP0      T      G      C      A\n");
         for (int i = 0; i < TOY.length; i++) {
-            text.append(String.format("%02d %6.1f %6.1f %6.1f %6.1f N%n", i + 1, TOY[i][3], TOY[i][2], TOY[i][1], TOY[i][0]));
+            text.append(String.format("%02d %6.1f %6.1f %6.1f %6.1f N%n", i + 1, TOY[i][3], TOY[i][2], TOY[i][1],
+                    TOY[i][0]));
         }
         text.append("XX\n//\n");
         Path file = write("toy.transfac", text.toString());
@@ -157,7 +159,8 @@ class MotifReaderTest {
     @Test
     void jasparErrorsNameTheLine() throws IOException {
         assertBad("ragged.jaspar", ">MA1 X\nA [ 1 2 3 ]\nC [ 1 2 3 ]\nG [ 1 2 ]\nT [ 1 2 3 ]\n", 4, "ragged");
-        assertBad("text.jaspar", ">MA1 X\nA [ 1 2 3 ]\nC [ 1 two 3 ]\nG [ 1 2 3 ]\nT [ 1 2 3 ]\n", 3, "not a number: 'two'");
+        assertBad("text.jaspar", ">MA1 X\nA [ 1 2 3 ]\nC [ 1 two 3 ]\nG [ 1 2 3 ]\nT [ 1 2 3 ]\n", 3,
+                "not a number: 'two'");
         assertBad("zero.jaspar", "\n>MA1 X\nA [ 1 0 3 ]\nC [ 1 0 3 ]\nG [ 1 0 3 ]\nT [ 1 0 3 ]\n", 2,
                 "position 2 has no counts");
         assertBad("three.jaspar", ">MA1 X\nA [ 1 2 ]\nC [ 1 2 ]\nG [ 1 2 ]\n>MA2 Y\n", 1, "3 rows");
