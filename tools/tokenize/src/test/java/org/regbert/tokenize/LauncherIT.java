@@ -84,6 +84,7 @@ class LauncherIT {
         Result demo = regbert("demo", dir.resolve("demo").toString());
         assertEquals(0, demo.exitCode(), demo.stderr());
         assertTrue(Files.exists(dir.resolve("demo/tokens/shard-00000.npz")), demo.stderr());
+        assertTrue(Files.exists(dir.resolve("demo/aligned/align-summary.json")), demo.stderr());
         assertTrue(demo.stderr().contains("not landed yet (missing, skipped)"), demo.stderr());
     }
 }
