@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the regbert stage images on real data from the kit (mounted read-only, no network) and checks
 # the outputs. Build first: containers/build.sh
-# Usage: containers/test.sh [stage ...]   (default: tokenize)
+# Usage: containers/test.sh [stage ...]   (default: tokenize; align also needs the tokenize image)
 # Environment: REGBERT_DATA (default <repo>/../shared/data), REGBERT_IMAGE_VERSION (0.1.0), CONTAINERS_CONF.
 set -euo pipefail
 
@@ -105,11 +105,98 @@ test_tokenize() {
   esac
 }
 
+# A nested value of a JSON file (python3), e.g. json_path summary.json labels.promoter.train.1
+json_path() {
+  python3 -c 'import json, sys
+value = json.load(open(sys.argv[1]))
+for key in sys.argv[2].split("."):
+    value = value.get(key, 0) if isinstance(value, dict) else 0
+print(value)' "$1" "$2"
+}
+
+test_align() {
+  local image="regbert/align:$VERSION" tokenizer="regbert/tokenize:$VERSION" out started seconds windows motifs positives
+  echo "regbert/align:$VERSION"
+  podman image exists "$image" || { fail "image $image not built (containers/build.sh align)"; return; }
+  podman image exists "$tokenizer" || { fail "image $tokenizer not built: align's check tokenizes first (containers/build.sh tokenize)"; return; }
+  command -v python3 >/dev/null || { fail "python3 is needed to read align-summary.json"; return; }
+
+  check "runs as a non-root user" 1000 "$(run align-uid "$image" id -u)"
+  check "version" "regbert align 0.1.0-SNAPSHOT" "$(run align-version "$image" --version)"
+  check "Nextflow-style call (--entrypoint=\"\")" "regbert align 0.1.0-SNAPSHOT" \
+      "$(run align-nf --entrypoint="" "$image" /bin/bash -c 'regbert align --version')"
+  check "no network interface but loopback" "lo" "$(run align-net "$image" /bin/bash -c 'ls /sys/class/net | tr "\n" " " | xargs')"
+
+  # Windows to annotate: 1,000 chr20 DHSs (UW master list), one centred 200-bp window each, by the tokenize image.
+  mkdir -p "$WORK/align"
+  chmod 0777 "$WORK/align"
+  (set +o pipefail; zcat "$DATA/accessibility/uw-dhs-master.hg19.bed.gz" \
+      | awk '$1 == "chr20" { print; if (++n == 1000) exit }' >"$WORK/align/dhs.bed")
+  if ! run align-tok -v "$DATA/genome:/data:ro" -v "$WORK/align:/out" "$tokenizer" \
+      --reference /data/hg19.chr20.fa.gz --regions /out/dhs.bed --contig-alias chr20=20 --window 195 \
+      --output /out/shards --quiet; then
+    fail "tokenize (input of align) exited with $?"
+    return
+  fi
+
+  # 1. Genome-wide kit files against the chr20 windows, everything read-only: DHS accessibility,
+  #    RefSeq promoter labels with one negative per positive, all JASPAR 2022 vertebrate motifs, a test holdout.
+  out="$WORK/align/aligned"
+  motifs=$(grep -c '^>' "$DATA/motifs/JASPAR2022_vertebrates.pfm")
+  started=$(date +%s.%N)
+  if run align-kit -v "$DATA:/data:ro" -v "$WORK/align/shards:/shards:ro" -v "$WORK/align:/out" "$image" \
+      --shards /shards --peaks /data/accessibility/uw-dhs-master.hg19.bed.gz:DHS \
+      --labels promoter=/data/chromhmm/coords-hg19/RefSeqTSS.hg19.bed.gz --negatives-per-positive 1 --seed 1 \
+      --motifs /data/motifs/JASPAR2022_vertebrates.pfm --motif-factors /data/motifs/JASPAR2022_vertebrates.motif2factors.txt \
+      --regions-per-window 4 --test 20:0-10000000 --contig-alias chr20=20 --skip-missing-contigs \
+      --output /out/aligned --quiet; then
+    seconds=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+    pass "aligned 1,000 DHS windows (DHS peaks, promoter labels, $motifs motifs) in ${seconds} s"
+    windows=$(json_number "$out/align-summary.json" windows)
+    check "windows" 1000 "$windows"
+    check "motifs scanned (every matrix of the JASPAR file)" "$motifs" "$(json_number "$out/align-summary.json" motifs)"
+    check "motifs.npy = 1000 windows x $motifs motifs x 4 regions float16 + 128-byte header" $((1000 * motifs * 4 * 2 + 128)) \
+        "$(member_size "$out/shard-00000.npz" motifs.npy)"
+    check "peaks.npy = 1 cell type x 1000 windows x 195 tokens uint8 + 128" $((1000 * 195 + 128)) \
+        "$(member_size "$out/shard-00000.npz" peaks.npy)"
+    positives=$(( $(json_path "$out/align-summary.json" labels.promoter.train.1) + $(json_path "$out/align-summary.json" labels.promoter.test.1) ))
+    if [ "$positives" -gt 0 ] && [ "$positives" -lt 1000 ]; then pass "promoter positives among the DHSs ($positives)"; else fail "promoter positives: $positives"; fi
+    check "one negative kept per positive" "$positives" "$(json_path "$out/align-summary.json" negativesKept.promoter)"
+    check "every DHS window's centre token is open (2) in the DHS track" 1000 \
+        "$(python3 -c 'import sys, numpy as np; p = np.load(sys.argv[1])["peaks"]; print(int((p[0, :, 97] == 2).sum()))' "$out/shard-00000.npz" 2>/dev/null || echo "no numpy")"
+    if [ "$(json_path "$out/align-summary.json" skippedOnMissingContigs.labels.chr1)" -gt 0 ]; then
+      pass "genome-wide lines on other contigs skipped and counted (chr1: $(json_path "$out/align-summary.json" skippedOnMissingContigs.labels.chr1))"
+    else
+      fail "no skipped chr1 lines counted"
+    fi
+  else
+    fail "align on kit data exited with $?"
+  fi
+
+  # 2. Errors keep the exit-code contract: UCSC names without the alias are bad input (2), the message names the fix.
+  set +e
+  local message
+  message=$(run align-alias -v "$DATA:/data:ro" -v "$WORK/align/shards:/shards:ro" -v "$WORK/align:/out" "$image" \
+      --shards /shards --labels promoter=/data/chromhmm/coords-hg19/RefSeqTSS.hg19.bed.gz --skip-missing-contigs \
+      --output /out/bad --quiet 2>&1)
+  check "bad input exits with 2" 2 "$?"
+  set -e
+  case "$message" in
+    *"--contig-alias chr20=20"*) pass "the message names the fix" ;;
+    *) fail "unexpected message: $message" ;;
+  esac
+}
+
 # The images inside the pipeline: Nextflow's podman profile (skipped when the Nextflow jars are absent:
 # flock /tmp/regbert-mvn.lock mvn -B -q -f nextflow/pom.xml process-test-resources).
 test_nextflow_podman() {
-  local run="$WORK/nextflow" started seconds
+  local run="$WORK/nextflow" started seconds align_args=()
   echo "nextflow/main.nf -profile podman"
+  # With the align image under test, the pipeline also aligns (DHS peaks, promoter labels) in regbert/align.
+  if [[ " ${STAGES[*]} " == *" align "* ]]; then
+    align_args=(--peaks "$DATA/accessibility/uw-dhs-master.hg19.bed.gz:DHS"
+                --labels "promoter=$DATA/chromhmm/coords-hg19/RefSeqTSS.hg19.bed.gz" --skip_missing_contigs)
+  fi
   if ! ls "$ROOT"/nextflow/target/nextflow-lib/nextflow-*.jar >/dev/null 2>&1; then
     echo "  skip (no Nextflow jars in nextflow/target/nextflow-lib)"
     return
@@ -121,12 +208,17 @@ test_nextflow_podman() {
   if (cd "$run" && NXF_HOME="$run/.nxf-home" NXF_ANSI_LOG=false "$ROOT/nextflow/nextflow.sh" -log "$run/nextflow.log" \
         run "$ROOT/nextflow/main.nf" -profile podman -work-dir "$run/work" --outdir "$run/results" \
         --reference "$DATA/genome/hg19.chr20.fa.gz" --regions "$run/dhs.bed" --contig_alias chr20=20 --id dhs \
-        >"$run/stdout.log" 2>&1); then
+        "${align_args[@]}" >"$run/stdout.log" 2>&1); then
     seconds=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
     pass "pipeline ran in the container in ${seconds} s"
     check "windows (one per DHS)" 200 "$(json_number "$run/results/tokenize/dhs/tokenize-summary.json" windows)"
     check "the task ran in regbert/tokenize:$VERSION" 1 \
         "$(grep -c "regbert/tokenize:$VERSION /bin/bash" "$run"/work/*/*/.command.run | awk -F: '{ s += $NF } END { print s }')"
+    if [ ${#align_args[@]} -gt 0 ]; then
+      check "aligned windows" 200 "$(json_number "$run/results/align/dhs/align-summary.json" windows)"
+      check "the align task ran in regbert/align:$VERSION" 1 \
+          "$(grep -c "regbert/align:$VERSION /bin/bash" "$run"/work/*/*/.command.run | awk -F: '{ s += $NF } END { print s }')"
+    fi
   else
     fail "nextflow -profile podman failed: $(tail -n 20 "$run/stdout.log")"
   fi

@@ -1,22 +1,88 @@
 #!/usr/bin/env nextflow
 /*
  * regbert as a Nextflow pipeline. Stages land one module at a time (modules/<stage>/main.nf);
- * for now the pipeline runs tokenize:
+ * for now the pipeline runs tokenize, then align when an annotation is given (--states, --peaks,
+ * --motifs or --labels; one ALIGN task per TOKENIZE task):
  *
  *   nextflow run nextflow/main.nf -profile local --reference hg19.chr20.fa.gz --outdir results
  *   nextflow run nextflow/main.nf -profile podman --reference hg19.fa.gz --contigs 20,21,22   # one task per contig
  *   nextflow run nextflow/main.nf -profile local --reference hg19.chr20.fa.gz --regions tss.bed --contig_alias chr20=20
  *
+ *   nextflow run nextflow/main.nf -profile local --reference hg19.chr20.fa.gz --regions tss.bed --contig_alias chr20=20 \
+ *       --peaks uw-dhs-master.hg19.bed.gz:DHS --labels promoter=RefSeqTSS.hg19.bed.gz --skip_missing_contigs \
+ *       --holdout_test 20:50000000-63025520
+ *
  * Parameters and their defaults: nextflow.config. Outputs: <outdir>/tokenize/<id>/ (shards and
- * tokenize-summary.json), <outdir>/pipeline_info/versions.yml.
+ * tokenize-summary.json), <outdir>/align/<id>/ (annotated shards and align-summary.json),
+ * <outdir>/pipeline_info/versions.yml.
  */
 nextflow.enable.dsl = 2
 
 include { TOKENIZE } from './modules/tokenize/main'
+include { ALIGN    } from './modules/align/main'
 
 /** A contig name as a safe folder name: 20:300001-304000 -> 20_300001-304000. */
 def safeName(String name) {
     name.replaceAll(/[^A-Za-z0-9._-]/, '_')
+}
+
+/** Comma-separated parameter values, trimmed, empty ones dropped. */
+def listParam(value) {
+    value ? value.toString().tokenize(',')*.trim().findAll { it } : []
+}
+
+/** FILE[:NAME] -> [FILE, NAME or null] (NAME: a cell type; a path's own ':' or '/' is never taken for one). */
+def fileAndName(String spec) {
+    def matcher = spec =~ /^(.+):([A-Za-z0-9._+-]+)$/
+    matcher.matches() ? [matcher.group(1), matcher.group(2)] : [spec, null]
+}
+
+/**
+ * The files align reads and the options naming them as the task sees them (staged as annotations/NAME):
+ * [files, options]; no files when align has nothing to do.
+ */
+def alignInputs() {
+    def files = []
+    def args = []
+    def stage = { String path ->
+        def f = file(path, checkIfExists: true)
+        if (files.any { it.name == f.name }) {
+            error "regbert: two align inputs are named ${f.name}; every file given to align needs a distinct name"
+        }
+        files << f
+        "annotations/${f.name}"
+    }
+    def taskAndFile = { String option, String spec ->
+        def equals = spec.indexOf('=')
+        if (equals < 1 || equals == spec.length() - 1) {
+            error "regbert: --${option} takes TASK=FILE (comma-separated), not '${spec}'"
+        }
+        "--${option} '${spec.substring(0, equals)}=${stage(spec.substring(equals + 1))}'"
+    }
+    listParam(params.states).each { spec ->
+        def (path, cell) = fileAndName(spec)
+        args << "--states '${stage(path)}${cell ? ':' + cell : ''}'"
+    }
+    listParam(params.peaks).each { spec ->
+        def (path, cell) = fileAndName(spec)
+        args << "--peaks '${stage(path)}${cell ? ':' + cell : ''}'"
+    }
+    if (params.motifs) {
+        args << "--motifs '${stage(params.motifs.toString())}'"
+    }
+    listParam(params.labels).each { spec -> args << taskAndFile('labels', spec) }
+    def annotated = !files.isEmpty()
+    listParam(params.ambiguous).each { spec -> args << taskAndFile('ambiguous', spec) }
+    if (params.motif_factors) {
+        args << "--motif-factors '${stage(params.motif_factors.toString())}'"
+    }
+    if (params.liftover) {
+        args << "--liftover '${stage(params.liftover.toString())}'"
+    }
+    if (!annotated && (files || params.holdout_valid || params.holdout_test || params.negatives_per_positive != null)) {
+        error "regbert: align options without anything to align: give --states, --peaks, --motifs or --labels"
+    }
+    [annotated ? files : [], args.join(' ')]
 }
 
 workflow {
@@ -44,12 +110,24 @@ workflow {
         ch_input = Channel.of([[id: id], fasta, index])
     }
 
+    def (align_files, align_args) = alignInputs()
+
     TOKENIZE(ch_input, regions)
+    ch_versions = TOKENIZE.out.versions
+
+    if (align_files) {
+        // One ALIGN per TOKENIZE task: a per-contig fan-out stays parallel.
+        ALIGN(TOKENIZE.out.shards, align_files, align_args)
+        ch_versions = ch_versions.mix(ALIGN.out.versions)
+        ALIGN.out.summary
+            .map { meta, summary -> "${meta.id}\t${new groovy.json.JsonSlurper().parse(summary).windows}" }
+            .collectFile(name: 'align-windows.tsv', storeDir: "${params.outdir}/pipeline_info", newLine: true, sort: true)
+    }
 
     TOKENIZE.out.summary
         .map { meta, summary -> "${meta.id}\t${new groovy.json.JsonSlurper().parse(summary).windows}" }
         .collectFile(name: 'tokenize-windows.tsv', storeDir: "${params.outdir}/pipeline_info", newLine: true, sort: true)
-    TOKENIZE.out.versions
+    ch_versions
         .map { versions -> versions.text }
         .unique()
         .collectFile(name: 'versions.yml', storeDir: "${params.outdir}/pipeline_info", sort: true)

@@ -34,7 +34,8 @@ import org.junit.jupiter.api.Test;
  * Runs the pipeline with real Nextflow 24.10.0 (the jars Maven copied to target/nextflow-lib), the
  * local profile (the checkout's ./regbert launcher, no container) and real data from the kit
  * (../shared/data): tokenize TSS windows of hg19 chr20 from a BED, a fan-out of one task per contig,
- * a -stub run of every module, and parameter validation.
+ * tokenize then align (DHS peaks, promoter labels, a test holdout), a -stub run of every module, and
+ * parameter validation.
  */
 class NextflowPipelineTest {
     static final Path MODULE = Path.of("").toAbsolutePath();
@@ -44,6 +45,8 @@ class NextflowPipelineTest {
     static final Path TARGET = MODULE.resolve("target");
     static final Path INPUTS = TARGET.resolve("nf-inputs");
     static final Path CHR20 = DATA.resolve("genome/hg19.chr20.fa.gz");
+    static final Path DHS = DATA.resolve("accessibility/uw-dhs-master.hg19.bed.gz");
+    static final Path REFSEQ_TSS = DATA.resolve("chromhmm/coords-hg19/RefSeqTSS.hg19.bed.gz");
 
     /** Two 4 kb slices of hg19 chr20 as a two-contig reference (the same slices as the Galaxy test data). */
     static final String[][] SLICES = {{"20:300001-304000", "300000"}, {"20:31000001-31004000", "31000000"}};
@@ -68,6 +71,10 @@ class NextflowPipelineTest {
         assertEquals(0, launcher.exitCode, "./regbert tokenize --version failed:\n" + launcher.output);
         toolVersion = launcher.output.strip().replaceFirst("^(?s).*regbert tokenize ", "");
         System.out.printf("./regbert tokenize --version: %s (%.1f s)%n", toolVersion, (System.nanoTime() - started) / 1e9);
+        started = System.nanoTime();
+        Run align = exec(List.of(ROOT.resolve("regbert").toString(), "align", "--version"), ROOT, Map.of(), 900);
+        assertEquals(0, align.exitCode, "./regbert align --version failed:\n" + align.output);
+        System.out.printf("./regbert align --version: %s (%.1f s)%n", align.output.strip(), (System.nanoTime() - started) / 1e9);
     }
 
     /** Cuts the slices out of the kit's bgzip chr20 (GZIPInputStream reads the concatenated BGZF blocks). */
@@ -157,6 +164,64 @@ class NextflowPipelineTest {
     }
 
     @Test
+    void alignsDhsPeaksAndPromoterLabelsOntoTokenizedTssWindows() throws Exception {
+        // Genome-wide kit files (UCSC names) against chr20: alias chr20=20, other contigs skipped and counted.
+        long testEnd = 1_000_000;
+        Run run = nextflow("align", List.of("--reference", CHR20.toString(), "--regions", INPUTS.resolve("chr20_tss.bed").toString(),
+                "--contig_alias", "chr20=20", "--id", "tss",
+                "--peaks", DHS + ":DHS", "--labels", "promoter=" + REFSEQ_TSS, "--skip_missing_contigs",
+                "--holdout_test", "20:0-" + testEnd));
+        assertEquals(0, run.exitCode, run.describe());
+        assertEquals(1, run.completedTasks("TOKENIZE"), run.trace());
+        assertEquals(1, run.completedTasks("ALIGN"), "one ALIGN per TOKENIZE task:\n" + run.trace());
+
+        Path out = run.dir.resolve("results/align/tss");
+        String summary = Files.readString(out.resolve("align-summary.json"));
+        assertEquals(TSS_COUNT, jsonNumber(summary, "windows"));
+        assertEquals(1, jsonNumber(summary, "shards"));
+        assertTrue(jsonNumber(summary, "chr20=20") > 0, "alias used:\n" + summary);
+        assertTrue(jsonNumber(summary, "chr1") > 0, "chr1 lines skipped and counted:\n" + summary);
+        assertEquals("[ \"DHS\" ]", jsonValue(summary, "peaks"));
+
+        Path tokenized = run.dir.resolve("results/tokenize/tss/shard-00000.npz");
+        Path aligned = out.resolve("shard-00000.npz");
+        // Self-contained: the token arrays are copied verbatim.
+        for (String array : List.of("tokens", "start", "end", "contig")) {
+            assertEquals(npy(tokenized, array).data(), npy(aligned, array).data(), array + " copied verbatim");
+        }
+        // Every window is centred on a RefSeq TSS: all positive for the promoter task.
+        Npy label = npy(aligned, "label_promoter");
+        assertEquals("|i1", label.dtype());
+        byte[] labels = label.int8();
+        assertEquals(TSS_COUNT, labels.length);
+        for (int i = 0; i < TSS_COUNT; i++) {
+            assertEquals(1, labels[i], "window " + i + " (TSS " + tssPositions.get(i) + ") is a promoter");
+        }
+        // Holdout: windows starting before 1 Mb are test (2), the others train (0).
+        byte[] split = npy(aligned, "split").int8();
+        long[] starts = npy(aligned, "start").int64();
+        int test = 0;
+        for (int i = 0; i < TSS_COUNT; i++) {
+            assertEquals(starts[i] < testEnd ? 2 : 0, split[i], "split of window " + i + " at " + starts[i]);
+            test += split[i] == 2 ? 1 : 0;
+        }
+        assertTrue(test > 0 && test < TSS_COUNT, "the holdout takes some windows, not all: " + test);
+        // DHS accessibility per token: [1 cell type, windows, 510 tokens], closed (1) or open (2); TSSs are mostly open.
+        Npy peaks = npy(aligned, "peaks");
+        assertArrayEquals(new long[] {1, TSS_COUNT, 510}, peaks.shape());
+        long open = 0;
+        for (byte value : peaks.int8()) {
+            assertTrue(value == 1 || value == 2, "peak state " + value);
+            open += value == 2 ? 1 : 0;
+        }
+        assertTrue(open > 0, "some TSS tokens lie in DHSs");
+
+        String versions = Files.readString(run.dir.resolve("results/pipeline_info/versions.yml"));
+        assertEquals("\"ALIGN\":\n    regbert: " + toolVersion + "\n\"TOKENIZE\":\n    regbert: " + toolVersion + "\n", versions);
+        assertEquals(List.of("tss\t" + TSS_COUNT), Files.readAllLines(run.dir.resolve("results/pipeline_info/align-windows.tsv")));
+    }
+
+    @Test
     void fansOutOneTaskPerContig() throws Exception {
         Run run = nextflow("contigs", List.of("--reference", INPUTS.resolve("hg19_chr20_slices.fa").toString(),
                 "--contigs", SLICES[0][0] + "," + SLICES[1][0], "--id", "slices"));
@@ -189,8 +254,10 @@ class NextflowPipelineTest {
             assertTrue(Files.readString(main).contains("\n    stub:\n"), main + " needs a stub: block");
             assertTrue(Files.isRegularFile(main.resolveSibling("meta.yml")), module + " needs a meta.yml");
         }
+        // Align options make ALIGN run too (one task per contig); stubs read no inputs.
         Run run = nextflow("stub", List.of("-stub", "--reference", INPUTS.resolve("hg19_chr20_slices.fa").toString(),
-                "--contigs", SLICES[0][0] + "," + SLICES[1][0], "--id", "stub"));
+                "--contigs", SLICES[0][0] + "," + SLICES[1][0], "--id", "stub",
+                "--peaks", DHS + ":DHS", "--labels", "promoter=" + REFSEQ_TSS));
         assertEquals(0, run.exitCode, run.describe());
         for (String module : modules) {
             assertTrue(run.completedTasks(module.toUpperCase()) > 0,
@@ -200,7 +267,12 @@ class NextflowPipelineTest {
             Path out = run.dir.resolve("results/tokenize/stub." + slice[0].replace(':', '_'));
             assertEquals("true", jsonValue(Files.readString(out.resolve("tokenize-summary.json")), "stub"), out.toString());
             assertTrue(Files.isRegularFile(out.resolve("shard-00000.npz")));
+            Path aligned = run.dir.resolve("results/align/stub." + slice[0].replace(':', '_'));
+            assertEquals("true", jsonValue(Files.readString(aligned.resolve("align-summary.json")), "stub"), aligned.toString());
+            assertEquals(1, jsonNumber(Files.readString(aligned.resolve("align-summary.json")), "shards"), aligned.toString());
+            assertTrue(Files.isRegularFile(aligned.resolve("shard-00000.npz")));
         }
+        assertEquals(2, run.completedTasks("ALIGN"), "one ALIGN per TOKENIZE task:\n" + run.trace());
     }
 
     @Test
@@ -209,6 +281,14 @@ class NextflowPipelineTest {
                 "--contigs", "20"));
         assertNotEquals(0, run.exitCode, run.describe());
         assertTrue(run.output.contains("--contigs tiles whole contigs"), run.describe());
+        assertEquals(0, run.completedTasks("TOKENIZE"));
+    }
+
+    @Test
+    void rejectsAlignOptionsWithoutAnythingToAlign() throws Exception {
+        Run run = nextflow("invalid-align", List.of("--reference", CHR20.toString(), "--holdout_test", "20"));
+        assertNotEquals(0, run.exitCode, run.describe());
+        assertTrue(run.output.contains("align options without anything to align"), run.describe());
         assertEquals(0, run.completedTasks("TOKENIZE"));
     }
 
@@ -335,6 +415,13 @@ class NextflowPipelineTest {
             assertEquals("<i8", dtype);
             long[] values = new long[data.remaining() / 8];
             data.duplicate().order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(values);
+            return values;
+        }
+
+        byte[] int8() {
+            assertTrue(dtype.equals("|i1") || dtype.equals("|u1"), dtype);
+            byte[] values = new byte[data.remaining()];
+            data.duplicate().get(values);
             return values;
         }
 

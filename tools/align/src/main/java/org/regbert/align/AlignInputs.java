@@ -34,6 +34,7 @@ final class AlignInputs {
     private final Map<String, Long> lengths;
     private final Liftover liftover;
     private final Map<String, Object> summary = new LinkedHashMap<>();
+    private final Map<String, Map<String, Long>> skippedLines = new LinkedHashMap<>();
 
     AlignInputs(AlignSettings settings, ShardManifest manifest, ContigResolver contigs, Map<String, Long> lengths,
             Liftover liftover) {
@@ -136,10 +137,17 @@ final class AlignInputs {
                 .build()
                 .load(specs);
         if (!tracks.skippedLines().isEmpty()) {
-            summary.put("report." + name + ": lines skipped on contigs the reference lacks", tracks.skippedLines());
+            Map<String, Long> perFile = new LinkedHashMap<>();
+            tracks.skippedLines().forEach((file, n) -> perFile.put(file.toString(), n));
+            skippedLines.put(name, perFile);
         }
         summary.put(name, tracks.names());
         annotators.add(new StatesAnnotator(name, tracks, manifest.tokenizer()));
+    }
+
+    /** Lines of state/peak/mark files skipped on contigs the reference lacks, per array and file. */
+    Map<String, Map<String, Long>> skippedLines() {
+        return skippedLines;
     }
 
     /** Entries for align-summary.json. */

@@ -105,12 +105,15 @@ final class AlignRun {
             summary.put("shards", shardFiles.size());
             summary.put("windows", totalWindows(shardFiles));
             summary.put("labels", counts);
+            summary.putAll(inputs.summary());
             summary.put("contigAliasesUsed", contigs.aliasUse());
-            summary.put("skippedContigs", contigs.skipped());
+            Map<String, Object> skipped = new LinkedHashMap<>();
+            skipped.put("labels", contigs.skipped());
+            skipped.putAll(inputs.skippedLines());
+            summary.put("skippedOnMissingContigs", skipped);
             if (liftover != null) {
                 summary.put("liftover", liftoverCounts(liftover));
             }
-            summary.putAll(inputs.summary());
             writeSummary(output);
             if (settings.overwrite()) {
                 deleteStale(output, shardFiles);
@@ -285,20 +288,18 @@ final class AlignRun {
         if (aliases instanceof Map<?, ?> map && !map.isEmpty()) {
             System.err.println("  contig aliases used: " + map);
         }
-        Object skipped = summary.get("skippedContigs");
-        if (skipped instanceof Map<?, ?> map && !map.isEmpty()) {
-            long total = map.values().stream().mapToLong(v -> (Long) v).sum();
-            System.err.printf(Locale.ROOT, "  labels: %,d intervals skipped on %d contigs the reference lacks (see %s)%n",
-                    total, map.size(), SUMMARY);
+        if (summary.get("skippedOnMissingContigs") instanceof Map<?, ?> skipped) {
+            skipped.forEach((input, counts) -> {
+                long total = ((Map<?, ?>) counts).values().stream().mapToLong(v -> (Long) v).sum();
+                if (total > 0) {
+                    System.err.printf(Locale.ROOT, "  %s: %,d lines skipped on contigs the reference lacks (see %s)%n",
+                            input, total, SUMMARY);
+                }
+            });
         }
         Object lifted = summary.get("liftover");
         if (lifted != null) {
             System.err.println("  liftover (lifted/failed per file): " + lifted);
         }
-        summary.forEach((key, value) -> {
-            if (key.startsWith("report.")) {
-                System.err.println("  " + key.substring(7) + ": " + value);
-            }
-        });
     }
 }

@@ -41,7 +41,8 @@ final class Holdouts {
             Map<String, Long> lengths) {
         List<Holdout> holdouts = new ArrayList<>();
         for (String item : items) {
-            Matcher m = REGION.matcher(item);
+            // A whole item naming a contig wins: FASTA-record contigs are often called 20:100-300 themselves.
+            Matcher m = lengths.containsKey(item) ? REGION.matcher("") : REGION.matcher(item);
             String written = m.matches() ? m.group(1) : item;
             String contig;
             try {

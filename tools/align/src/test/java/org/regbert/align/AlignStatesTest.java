@@ -134,6 +134,7 @@ class AlignStatesTest {
             }
             assertTrue(open > 100, "open tokens checked: " + open);
         }
-        assertTrue(run.stderr().contains("peaks: lines skipped on contigs the reference lacks"), run.stderr());
+        // 1,822,547 DHSs in the master list, 47,941 of them on chr20.
+        assertTrue(run.stderr().contains("peaks: 1,774,606 lines skipped on contigs the reference lacks"), run.stderr());
     }
 }
