@@ -79,12 +79,4 @@ class LauncherIT {
         assertTrue(run.stderr().contains("contig alias chr20=20 used for 2 intervals"), run.stderr());
     }
 
-    @Test
-    void demoRunsTheStagesThatHaveLandedOnKitData() throws Exception {
-        Result demo = regbert("demo", dir.resolve("demo").toString());
-        assertEquals(0, demo.exitCode(), demo.stderr());
-        assertTrue(Files.exists(dir.resolve("demo/tokens/shard-00000.npz")), demo.stderr());
-        assertTrue(Files.exists(dir.resolve("demo/aligned/align-summary.json")), demo.stderr());
-        assertTrue(demo.stderr().contains("not landed yet (missing, skipped)"), demo.stderr());
-    }
 }

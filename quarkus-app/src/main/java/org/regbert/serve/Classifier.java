@@ -1,0 +1,91 @@
+package org.regbert.serve;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** What arrived, from its (safe) name and any ENCODE metadata: which stage it goes to. */
+final class Classifier {
+    enum Kind { REFERENCE, STATES, PEAKS, METADATA, REJECTED, IGNORED }
+
+    record Decision(Kind kind, String cellType, String reason) {
+    }
+
+    private static final Pattern ENCFF = Pattern.compile("^(ENCFF[0-9A-Z]+)\\b.*");
+    private static final Pattern FASTA = Pattern.compile(".*\\.(fa|fasta|fna)(\\.gz)?$");
+    private static final Pattern STATES = Pattern.compile("(.+?)_(\\d+_)?(segments|dense|expanded)\\.bed(\\.gz)?$");
+    private static final Pattern PEAK_FILE = Pattern.compile(".*\\.(narrowpeak|broadpeak)(\\.gz)?$");
+    private static final Pattern BED = Pattern.compile(".*\\.bed(\\.gz)?$");
+    private static final Pattern ACCESSIBILITY = Pattern.compile(".*(dhs|dnase|atac).*");
+    private static final Pattern OTHER_ASSEMBLY = Pattern.compile(".*\\b(hg38|grch38|hg18|mm10|mm39)\\b.*");
+
+    private Classifier() {
+    }
+
+    static Decision classify(String name, EncodeMetadata metadata, List<String> assemblies) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (lower.endsWith("metadata.tsv")) {
+            return new Decision(Kind.METADATA, null, "ENCODE metadata");
+        }
+        Matcher m = ENCFF.matcher(name);
+        if (m.matches()) {
+            Map<String, String> row = metadata.row(m.group(1));
+            if (row != null) {
+                return encode(m.group(1), row, assemblies);
+            }
+        }
+        Matcher other = OTHER_ASSEMBLY.matcher(lower.replace('_', '.'));
+        if (other.matches() && assemblies.stream().noneMatch(a -> a.equalsIgnoreCase(other.group(1)))) {
+            return new Decision(Kind.REJECTED, null, "the name says assembly " + other.group(1)
+                    + " but the reference is " + String.join("/", assemblies));
+        }
+        if (FASTA.matcher(lower).matches()) {
+            return new Decision(Kind.REFERENCE, null, "reference FASTA");
+        }
+        Matcher s = STATES.matcher(name);
+        if (s.matches()) {
+            return new Decision(Kind.STATES, SafeNames.token(name.substring(0, name.indexOf('_'))), "chromatin-state segmentation");
+        }
+        if (PEAK_FILE.matcher(lower).matches() || (BED.matcher(lower).matches() && ACCESSIBILITY.matcher(lower).matches())) {
+            return new Decision(Kind.PEAKS, SafeNames.token(stripExtensions(name)), "accessibility peaks");
+        }
+        if (m.matches()) {
+            return new Decision(Kind.IGNORED, null, m.group(1) + " is not described by any metadata.tsv dropped so far");
+        }
+        return new Decision(Kind.IGNORED, null, "no stage takes this kind of file (reference FASTA .fa/.fasta[.gz],"
+                + " *_segments/_dense/_expanded.bed, DNase/ATAC peaks, ENCODE ENCFF files with a metadata.tsv)");
+    }
+
+    private static Decision encode(String accession, Map<String, String> row, List<String> assemblies) {
+        String assembly = row.getOrDefault(EncodeMetadata.ASSEMBLY, "").strip();
+        if (!assembly.isEmpty() && assemblies.stream().noneMatch(a -> a.equalsIgnoreCase(assembly))) {
+            return new Decision(Kind.REJECTED, null, accession + ": File assembly " + assembly
+                    + " does not match the reference assembly " + String.join("/", assemblies));
+        }
+        String cell = SafeNames.token(row.getOrDefault(EncodeMetadata.BIOSAMPLE, accession));
+        String format = row.getOrDefault(EncodeMetadata.FORMAT, "").toLowerCase(Locale.ROOT);
+        String assay = row.getOrDefault(EncodeMetadata.ASSAY, "").toLowerCase(Locale.ROOT);
+        String output = row.getOrDefault(EncodeMetadata.OUTPUT_TYPE, "").toLowerCase(Locale.ROOT);
+        if (!format.contains("bed") || format.contains("bigbed")) {
+            return new Decision(Kind.IGNORED, null, accession + ": File format '" + format + "' is not a BED the align"
+                    + " stage reads");
+        }
+        if (output.contains("state")) {
+            return new Decision(Kind.STATES, cell, accession + ": " + output + " of " + cell);
+        }
+        if (assay.contains("dnase") || assay.contains("atac")) {
+            return new Decision(Kind.PEAKS, cell, accession + ": " + row.get(EncodeMetadata.ASSAY) + " " + output
+                    + " of " + cell);
+        }
+        return new Decision(Kind.IGNORED, null, accession + ": assay '" + row.get(EncodeMetadata.ASSAY) + "' (target '"
+                + row.getOrDefault(EncodeMetadata.TARGET, "") + "') has no stage in this version");
+    }
+
+    static String stripExtensions(String name) {
+        String s = name.replaceAll("(?i)\\.gz$", "");
+        int dot = s.indexOf('.');
+        return dot > 0 ? s.substring(0, dot) : s;
+    }
+}

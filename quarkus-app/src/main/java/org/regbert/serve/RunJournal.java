@@ -1,0 +1,87 @@
+package org.regbert.serve;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Run records kept as JSON lines ({@code state/runs.jsonl}): every change of a record appends its whole
+ * new state and is forced to disk; on start the last line of each id wins. Append-only, so a crash
+ * loses at most the line being written (a torn last line is skipped on reading).
+ */
+@ApplicationScoped
+public class RunJournal {
+    @Inject
+    ServeSettings settings;
+    @Inject
+    ObjectMapper mapper;
+
+    private final Map<String, RunRecord> runs = new LinkedHashMap<>();
+    private Path file;
+
+    @PostConstruct
+    void load() {
+        file = settings.state().resolve("runs.jsonl");
+        try {
+            Files.createDirectories(file.getParent());
+            if (Files.exists(file)) {
+                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                    if (line.isBlank()) {
+                        continue;
+                    }
+                    try {
+                        RunRecord r = mapper.readValue(line, RunRecord.class);
+                        runs.put(r.id, r);
+                    } catch (IOException torn) {
+                        // a line cut by a crash: the record before it stands
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        // runs cut short by a crash or kill: their inputs were never journalled as processed and are
+        // still in the inbox, so they run again under a new id
+        for (RunRecord r : new ArrayList<>(runs.values())) {
+            if (r.finished == null) {
+                r.status = "interrupted";
+                r.reason = "the service stopped during this run; the input runs again";
+                r.finished = java.time.Instant.now().toString();
+                save(r);
+            }
+        }
+    }
+
+    public synchronized void save(RunRecord record) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND)) {
+            byte[] line = (mapper.writeValueAsString(record) + "\n").getBytes(StandardCharsets.UTF_8);
+            ch.write(ByteBuffer.wrap(line));
+            ch.force(false);
+            runs.put(record.id, mapper.readValue(line, RunRecord.class));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the run journal " + file, e);
+        }
+    }
+
+    public synchronized List<RunRecord> all() {
+        return new ArrayList<>(runs.values());
+    }
+
+    public synchronized RunRecord get(String id) {
+        return runs.get(id);
+    }
+}

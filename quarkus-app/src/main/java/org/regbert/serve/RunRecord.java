@@ -1,0 +1,43 @@
+package org.regbert.serve;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.ArrayList;
+import java.util.List;
+
+/** One automatic run: what triggered it, its inputs with checksums, its stages and errors. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class RunRecord {
+    public String id;
+    public String trigger;
+    /** running, succeeded, failed (dead-lettered), rejected, ignored, recorded. */
+    public String status;
+    public String kind;
+    public String reason;
+    public String created;
+    public String finished;
+    /** Deliveries of the input to its stage route (1 + retries). */
+    public int attempts;
+    public List<Input> inputs = new ArrayList<>();
+    public List<Stage> stages = new ArrayList<>();
+    public List<String> errors = new ArrayList<>();
+
+    public static class Input {
+        public String name;
+        public String path;
+        public String sha256;
+        public long bytes;
+    }
+
+    public static class Stage {
+        public String stage;
+        /** running, succeeded, failed, rejected, not-landed. */
+        public String status;
+        public String started;
+        public String finished;
+        public Integer exitCode;
+        public List<String> arguments;
+        public List<String> outputs = new ArrayList<>();
+        public String message;
+        public int attempts;
+    }
+}

@@ -1,0 +1,66 @@
+package org.regbert.serve;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.util.List;
+
+/** {@code regbert.serve.*}: where the service reads, writes and keeps its state. */
+@ConfigMapping(prefix = "regbert.serve")
+public interface ServeSettings {
+    /** Root of everything the service writes (inbox, outputs, state, dead letters). */
+    @WithDefault("work/serve")
+    Path root();
+
+    default Path inbox() {
+        return root().resolve("inbox");
+    }
+
+    default Path outputs() {
+        return root().resolve("runs");
+    }
+
+    default Path state() {
+        return root().resolve("state");
+    }
+
+    default Path deadLetter() {
+        return root().resolve("dead-letter");
+    }
+
+    /** Stage runs at once (the bounded worker pool). */
+    @WithDefault("1")
+    int workers();
+
+    /** Assembly names the references dropped are taken to be (ENCODE 'File assembly' is checked). */
+    @WithDefault("hg19,GRCh37")
+    List<String> assembly();
+
+    /** Extra arguments to every tokenize run. */
+    @WithDefault("--kmer=6,--window=510")
+    List<String> tokenizeArgs();
+
+    /** Extra arguments to every align run. */
+    @WithDefault("--skip-missing-contigs")
+    List<String> alignArgs();
+
+    /** Used by the routes: retries of a failed stage before the dead-letter folder. */
+    @WithDefault("3")
+    int retries();
+
+    /** Used by the routes: first retry delay (doubles each time). */
+    @WithDefault("2000")
+    long retryDelayMs();
+
+    /** Used by the routes: a file must be unchanged this long before it is taken. */
+    @WithDefault("2000")
+    long readLockIntervalMs();
+
+    /** Used by the routes: folder and bucket polling interval. */
+    @WithDefault("1000")
+    long pollMs();
+
+    /** Used by the routes: how long one poll waits for a changing file before leaving it for the next. */
+    @WithDefault("30000")
+    long readLockTimeoutMs();
+}

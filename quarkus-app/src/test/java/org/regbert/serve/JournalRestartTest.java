@@ -1,0 +1,80 @@
+package org.regbert.serve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The journals as a restarted service reads them: last state of each run wins; a torn line is skipped. */
+class JournalRestartTest {
+    @TempDir
+    Path root;
+
+    ServeSettings settings() {
+        return new ServeSettings() {
+            public Path root() { return root; }
+            public int workers() { return 1; }
+            public List<String> assembly() { return List.of("hg19"); }
+            public List<String> tokenizeArgs() { return List.of(); }
+            public List<String> alignArgs() { return List.of(); }
+            public int retries() { return 0; }
+            public long retryDelayMs() { return 0; }
+            public long readLockIntervalMs() { return 0; }
+            public long pollMs() { return 0; }
+            public long readLockTimeoutMs() { return 0; }
+        };
+    }
+
+    RunJournal runs() {
+        RunJournal j = new RunJournal();
+        j.settings = settings();
+        j.mapper = new ObjectMapper();
+        j.load();
+        return j;
+    }
+
+    ProcessedJournal processed() {
+        ProcessedJournal p = new ProcessedJournal();
+        p.settings = settings();
+        p.load();
+        return p;
+    }
+
+    @Test
+    void recordsAndKeysSurviveARestart() throws Exception {
+        RunJournal first = runs();
+        RunRecord r = new RunRecord();
+        r.id = "run-1";
+        r.status = "running";
+        first.save(r);
+        r.status = "succeeded";
+        r.finished = "2026-11-22T00:00:00Z";
+        first.save(r);
+        RunRecord cut = new RunRecord();
+        cut.id = "run-cut";
+        cut.status = "running";
+        first.save(cut);
+        ProcessedJournal keys = processed();
+        keys.add(ProcessedJournal.key("a.fa", "abc"));
+        // a crash in the middle of a line
+        Files.writeString(root.resolve("state/runs.jsonl"), "{\"id\":\"run-2\",\"sta", StandardCharsets.UTF_8,
+                StandardOpenOption.APPEND);
+
+        RunJournal again = runs();
+        assertEquals(2, again.all().size());
+        assertEquals("succeeded", again.get("run-1").status);
+        assertEquals("interrupted", again.get("run-cut").status, "a run without an end was cut by a crash");
+        assertEquals("interrupted", runs().get("run-cut").status, "and that is journalled");
+        ProcessedJournal keysAgain = processed();
+        assertTrue(keysAgain.contains("a.fa:abc"));
+        assertFalse(keysAgain.contains("a.fa:abd"));
+    }
+}

@@ -1,0 +1,323 @@
+package org.regbert.serve;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The service end to end with real parts: the Camel routes from routes/*.camel.yaml watching a real
+ * folder and a real S3-compatible server, the tokenize and align stages run in-process on a slice of
+ * the kit's hg19 chr20 and its UW DHS master list, run records over REST.
+ */
+@QuarkusTest
+@QuarkusTestResource(ServeTestResource.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PipelineServiceTest {
+    static final Path KIT = Path.of(System.getProperty("regbert.data", "../../shared/data"));
+    static final int SLICE = 1_000_000;
+    static byte[] fasta;
+    static byte[] dhs;
+
+    @Inject
+    RunJournal journal;
+
+    /** The first 1 Mb of hg19 chr20 named '20' as in the kit, and the kit's DHSs inside it (they say 'chr20'). */
+    @BeforeAll
+    static void slices() throws IOException {
+        StringBuilder seq = new StringBuilder(SLICE);
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(
+                Files.newInputStream(KIT.resolve("genome/hg19.chr20.fa.gz"))), StandardCharsets.US_ASCII))) {
+            String line = r.readLine();
+            assertTrue(line.startsWith(">"), line);
+            while (seq.length() < SLICE && (line = r.readLine()) != null) {
+                seq.append(line.strip());
+            }
+        }
+        seq.setLength(SLICE);
+        StringBuilder fa = new StringBuilder(">20\n");
+        for (int i = 0; i < SLICE; i += 60) {
+            fa.append(seq, i, Math.min(SLICE, i + 60)).append('\n');
+        }
+        fasta = fa.toString().getBytes(StandardCharsets.US_ASCII);
+        StringBuilder bed = new StringBuilder();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(
+                Files.newInputStream(KIT.resolve("accessibility/uw-dhs-master.hg19.bed.gz"))), StandardCharsets.US_ASCII))) {
+            for (String line; (line = r.readLine()) != null;) {
+                String[] f = line.split("\t");
+                if (f[0].equals("chr20") && Long.parseLong(f[2]) < SLICE) {
+                    bed.append(line).append('\n');
+                }
+            }
+        }
+        dhs = bed.toString().getBytes(StandardCharsets.US_ASCII);
+        assertTrue(dhs.length > 0, "the kit has DHSs in the first Mb of chr20");
+    }
+
+    Path inbox() {
+        return ServeTestResource.root.resolve("inbox");
+    }
+
+    /** Writes a file into the inbox the way an upload tool does: temporary name, then rename. */
+    void drop(String name, byte[] bytes) throws IOException {
+        Path tmp = inbox().resolve(name + ".part");
+        Files.write(tmp, bytes);
+        Files.move(tmp, inbox().resolve(name), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    List<RunRecord> runsOf(String name) {
+        return journal.all().stream().filter(r -> r.inputs.get(0).name.equals(name)).toList();
+    }
+
+    RunRecord awaitRun(String name, Predicate<RunRecord> done, long millis) throws InterruptedException {
+        long end = System.currentTimeMillis() + millis;
+        while (System.currentTimeMillis() < end) {
+            for (RunRecord r : runsOf(name)) {
+                if (done.test(r)) {
+                    return r;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no finished run for " + name + " after " + millis + " ms; runs: " + runsOf(name)
+                .stream().map(r -> r.status + " " + r.reason).toList());
+    }
+
+    static boolean finished(RunRecord r) {
+        return r.finished != null;
+    }
+
+    void awaitInboxEmpty(long millis) throws InterruptedException, IOException {
+        long end = System.currentTimeMillis() + millis;
+        while (System.currentTimeMillis() < end) {
+            try (Stream<Path> s = Files.list(inbox())) {
+                if (s.noneMatch(p -> Files.isRegularFile(p) && !p.getFileName().toString().endsWith(".part"))) {
+                    return;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("inbox not drained");
+    }
+
+    @Test
+    @Order(1)
+    void referenceFastaIsTokenizedAndRecorded() throws Exception {
+        drop("chr20-1mb.fa", fasta);
+        RunRecord run = awaitRun("chr20-1mb.fa", PipelineServiceTest::finished, 60_000);
+        assertEquals("succeeded", run.status, run.reason + " " + run.errors);
+        assertEquals("reference", run.kind);
+        assertEquals(Pipeline.sha256(inbox().getParent().resolve("runs").resolve(run.id).resolve("input/chr20-1mb.fa"))[0],
+                run.inputs.get(0).sha256);
+        assertEquals(fasta.length, run.inputs.get(0).bytes);
+        RunRecord.Stage tokenize = run.stages.get(0);
+        assertEquals("tokenize", tokenize.stage);
+        assertEquals("succeeded", tokenize.status);
+        assertTrue(tokenize.outputs.stream().anyMatch(o -> o.endsWith("shard-00000.npz")), tokenize.outputs.toString());
+        assertTrue(tokenize.outputs.stream().anyMatch(o -> o.endsWith("tokenize-summary.json")));
+        assertTrue(tokenize.outputs.stream().allMatch(o -> Path.of(o).startsWith(ServeTestResource.root)));
+        // later stages are named, never faked
+        assertEquals(List.of("pretrain", "finetune", "score"),
+                run.stages.subList(1, run.stages.size()).stream().map(s -> s.stage).toList());
+        assertTrue(run.stages.subList(1, run.stages.size()).stream().allMatch(s -> s.status.equals("not-landed")));
+        // over REST, from the durable journal
+        given().get("/runs/" + run.id).then().statusCode(200).body("status", equalTo("succeeded"))
+                .body("inputs[0].sha256", equalTo(run.inputs.get(0).sha256))
+                .body("stages[0].stage", equalTo("tokenize"));
+        given().get("/runs").then().statusCode(200).body(containsString(run.id));
+        given().get("/runs/no-such-run").then().statusCode(404);
+        String journalText = Files.readString(ServeTestResource.root.resolve("state/runs.jsonl"));
+        assertTrue(journalText.contains("\"id\":\"" + run.id + "\""));
+    }
+
+    @Test
+    @Order(2)
+    void dhsPeaksAreAlignedOnTheCurrentShards() throws Exception {
+        drop("uw-dhs.chr20-1mb.bed", dhs);
+        RunRecord run = awaitRun("uw-dhs.chr20-1mb.bed", PipelineServiceTest::finished, 60_000);
+        assertEquals("succeeded", run.status, run.reason + " " + run.stages.get(0).message);
+        assertEquals("peaks", run.kind);
+        RunRecord.Stage align = run.stages.get(0);
+        assertEquals("align", align.stage);
+        assertTrue(align.arguments.contains("--peaks"), align.arguments.toString());
+        assertTrue(align.arguments.stream().anyMatch(a -> a.endsWith(":uw-dhs")), align.arguments.toString());
+        assertTrue(align.outputs.stream().anyMatch(o -> o.endsWith(".npz")), align.outputs.toString());
+        // the reference says '20', the DHS file 'chr20': the alias comes from the reference's index
+        assertTrue(String.join(" ", align.arguments).contains("--contig-alias chr20=20"), align.arguments.toString());
+    }
+
+    @Test
+    @Order(3)
+    void theSameBytesTwiceRunOnceAndChangedBytesRunAgain() throws Exception {
+        drop("chr20-1mb.fa", fasta);  // identical bytes, same name as in the first test
+        awaitInboxEmpty(30_000);
+        Thread.sleep(500);
+        assertEquals(1, runsOf("chr20-1mb.fa").size());
+        try (Stream<Path> moved = Files.list(inbox().resolve(".processed"))) {
+            assertEquals(2, moved.filter(p -> p.getFileName().toString().endsWith("-chr20-1mb.fa")).count());
+        }
+        drop("notes.txt", "first\n".getBytes(StandardCharsets.UTF_8));
+        RunRecord first = awaitRun("notes.txt", PipelineServiceTest::finished, 30_000);
+        assertEquals("ignored", first.status);
+        assertTrue(first.reason.contains("no stage takes this kind of file"), first.reason);
+        drop("notes.txt", "first\n".getBytes(StandardCharsets.UTF_8));
+        awaitInboxEmpty(30_000);
+        assertEquals(1, runsOf("notes.txt").size());
+        drop("notes.txt", "changed\n".getBytes(StandardCharsets.UTF_8));
+        awaitRun("notes.txt", r -> finished(r) && !r.id.equals(first.id), 30_000);
+        assertEquals(2, runsOf("notes.txt").size());
+    }
+
+    @Test
+    @Order(4)
+    void aPartialUploadIsNeverProcessed() throws Exception {
+        // an upload under a temporary name is never taken
+        Files.write(inbox().resolve("never.fa.part"), fasta);
+        // a slow writer: the file grows for ~3 s; only the complete file may be run
+        Path slow = inbox().resolve("slow-upload.fa");
+        try (OutputStream out = Files.newOutputStream(slow)) {
+            int chunk = fasta.length / 12 + 1;
+            for (int off = 0; off < fasta.length; off += chunk) {
+                out.write(fasta, off, Math.min(chunk, fasta.length - off));
+                out.flush();
+                Thread.sleep(250);
+            }
+        }
+        RunRecord run = awaitRun("slow-upload.fa", PipelineServiceTest::finished, 60_000);
+        assertEquals(1, runsOf("slow-upload.fa").size());
+        assertEquals(fasta.length, run.inputs.get(0).bytes);
+        assertEquals("succeeded", run.status, run.reason);
+        assertTrue(Files.exists(inbox().resolve("never.fa.part")));
+        assertTrue(runsOf("never.fa.part").isEmpty() && runsOf("never.fa").isEmpty());
+        Files.delete(inbox().resolve("never.fa.part"));
+    }
+
+    @Test
+    @Order(5)
+    void encodeFilesAreRoutedByMetadataAndAWrongAssemblyIsRejected() throws Exception {
+        String header = "File accession\tFile format\tOutput type\tAssay\tBiosample term name\tExperiment target\t"
+                + "File assembly\n";
+        drop("metadata.tsv", (header
+                + "ENCFF000AAA\tbed narrowPeak\tpeaks\tDNase-seq\tK562\t\tGRCh38\n"
+                + "ENCFF000BBB\tbed narrowPeak\tpeaks\tDNase-seq\tGM12878\t\thg19\n"
+                + "ENCFF000CCC\tbed narrowPeak\tconservative IDR thresholded peaks\tTF ChIP-seq\tHepG2\tCTCF-human\thg19\n")
+                .getBytes(StandardCharsets.UTF_8));
+        RunRecord meta = awaitRun("metadata.tsv", PipelineServiceTest::finished, 30_000);
+        assertEquals("recorded", meta.status, meta.reason);
+        drop("ENCFF000AAA.bed", dhs);
+        RunRecord wrong = awaitRun("ENCFF000AAA.bed", PipelineServiceTest::finished, 30_000);
+        assertEquals("rejected", wrong.status);
+        assertTrue(wrong.reason.contains("File assembly GRCh38") && wrong.reason.contains("hg19"), wrong.reason);
+        assertTrue(wrong.stages.isEmpty(), "no stage ran");
+        drop("ENCFF000CCC.bed", dhs);
+        RunRecord chip = awaitRun("ENCFF000CCC.bed", PipelineServiceTest::finished, 30_000);
+        assertEquals("ignored", chip.status);
+        assertTrue(chip.reason.contains("TF ChIP-seq"), chip.reason);
+        drop("ENCFF000BBB.bed", dhs);
+        RunRecord good = awaitRun("ENCFF000BBB.bed", PipelineServiceTest::finished, 60_000);
+        assertEquals("succeeded", good.status, good.reason + " " + good.stages);
+        assertTrue(good.stages.get(0).arguments.stream().anyMatch(a -> a.endsWith(":GM12878")));
+    }
+
+    @Test
+    @Order(6)
+    void anS3ObjectIsRunUnderASafeName() throws Exception {
+        String key = "uploads/2026/chr20 slice;(s3)$x.fa";
+        try (S3Client s3 = ServeTestResource.client()) {
+            s3.putObject(b -> b.bucket(ServeTestResource.BUCKET).key(key), RequestBody.fromBytes(fasta));
+        }
+        String safe = SafeNames.fileName(key);
+        assertEquals("chr20_slice__s3__x.fa", safe);
+        RunRecord run = awaitRun(safe, PipelineServiceTest::finished, 60_000);
+        assertEquals("s3://" + ServeTestResource.BUCKET + "/" + key, run.trigger);
+        assertEquals("succeeded", run.status, run.reason);
+        assertEquals(Pipeline.sha256(Path.of(run.inputs.get(0).path))[0], run.inputs.get(0).sha256);
+        assertTrue(Path.of(run.inputs.get(0).path).startsWith(ServeTestResource.root));
+        // the object stays in the bucket and is not copied again on later polls
+        Thread.sleep(1500);
+        assertEquals(1, runsOf(safe).size());
+        assertTrue(runsOf("unnamed").isEmpty(), "folder keys are not files");
+    }
+
+    @Test
+    @Order(7)
+    void aFailureIsRetriedThenDeadLetteredWithItsError() throws Exception {
+        // corrupt the service's state for real: the current-shards pointer becomes a folder
+        Path pointer = ServeTestResource.root.resolve("state/current-shards");
+        String shards = Files.readString(pointer);
+        Files.delete(pointer);
+        Files.createDirectory(pointer);
+        try {
+            drop("K562.dnase.bed", dhs);
+            RunRecord run = awaitRun("K562.dnase.bed", PipelineServiceTest::finished, 60_000);
+            assertEquals("failed", run.status, run.reason);
+            assertEquals(4, run.attempts, "one delivery and three retries with back-off");
+            assertTrue(run.errors.get(0).contains("after 4 attempts"), run.errors.toString());
+            Path dead = ServeTestResource.root.resolve("dead-letter");
+            assertTrue(Files.exists(dead.resolve(run.id + "-K562.dnase.bed")));
+            String error = Files.readString(dead.resolve(run.id + "-K562.dnase.bed.error.txt"));
+            assertTrue(error.contains("current-shards"), error);
+        } finally {
+            Files.delete(pointer);
+            Files.writeString(pointer, shards);
+        }
+        // not journalled as processed: the same bytes dropped again run again, and now succeed
+        drop("K562.dnase.bed", dhs);
+        RunRecord again = awaitRun("K562.dnase.bed", r -> finished(r) && r.status.equals("succeeded"), 60_000);
+        assertTrue(again.stages.get(0).arguments.stream().anyMatch(a -> a.endsWith(":K562")));
+    }
+
+    @Test
+    @Order(8)
+    void twoHundredFilesAtOnceAreEachRecordedOnce() throws Exception {
+        for (int i = 0; i < 200; i++) {
+            drop(String.format("batch-%03d.txt", i), ("file " + i + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        long end = System.currentTimeMillis() + 60_000;
+        List<RunRecord> batch = List.of();
+        while (System.currentTimeMillis() < end) {
+            batch = journal.all().stream().filter(r -> r.inputs.get(0).name.startsWith("batch-") && finished(r))
+                    .toList();
+            if (batch.size() >= 200) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        assertEquals(200, batch.size());
+        assertEquals(200, batch.stream().map(r -> r.inputs.get(0).name).distinct().count());
+        assertTrue(batch.stream().allMatch(r -> r.status.equals("ignored")));
+    }
+
+    @Test
+    @Order(9)
+    void healthAndMetrics() {
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().get("/q/metrics").then().statusCode(200).body(containsString("regbert_runs_total"));
+    }
+}
