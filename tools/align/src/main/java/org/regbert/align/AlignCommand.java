@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.regbert.common.BadInputException;
 import org.regbert.common.ContigOptions;
 import org.regbert.common.ExitCodes;
+import org.regbert.common.RunOptions;
 import org.regbert.common.ToolVersion;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -143,11 +144,8 @@ public class AlignCommand implements Callable<Integer> {
     @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "Threads for motif scanning (default: cores).")
     int threads = Runtime.getRuntime().availableProcessors();
 
-    @Option(names = "--overwrite", description = "Replace shards already in the output directory.")
-    boolean overwrite;
-
-    @Option(names = {"-q", "--quiet"}, description = "No progress or summary on stderr.")
-    boolean quiet;
+    @Mixin
+    RunOptions runOptions = new RunOptions();
 
     @Spec
     CommandSpec spec;
@@ -196,7 +194,7 @@ public class AlignCommand implements Callable<Integer> {
                 motifFactors, motifTop, motifBackground,
                 labels, ambiguous, labelBin, negativesPerPositive, matchedNegatives, seed, valid, test, contigOptions.aliases(),
                 contigOptions.skipMissing(),
-                liftover, liftoverMinMatch, threads, overwrite, quiet, command)).execute();
+                liftover, liftoverMinMatch, threads, runOptions.overwrite(), runOptions.quiet(), command)).execute();
         return ExitCodes.OK;
     }
 

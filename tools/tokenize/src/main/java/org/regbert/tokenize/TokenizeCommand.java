@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.regbert.common.BadInputException;
 import org.regbert.common.ContigOptions;
 import org.regbert.common.ExitCodes;
+import org.regbert.common.RunOptions;
 import org.regbert.common.ToolVersion;
 import org.regbert.shards.KmerVocabulary;
 import picocli.CommandLine;
@@ -118,11 +119,8 @@ public class TokenizeCommand implements Callable<Integer> {
             description = "Output directory for shard-NNNNN.npz and tokenize-summary.json.")
     Path output;
 
-    @Option(names = "--overwrite", description = "Replace shards already in the output directory.")
-    boolean overwrite;
-
-    @Option(names = {"-q", "--quiet"}, description = "No progress or summary on stderr.")
-    boolean quiet;
+    @Mixin
+    RunOptions runOptions = new RunOptions();
 
     @Spec
     CommandSpec spec;
@@ -162,7 +160,7 @@ public class TokenizeCommand implements Callable<Integer> {
         }
         return new TokenizeSettings(reference, source.regions, source.fastaRecords, geometry, reverseComplement,
                 maxNFraction, softmaskArray, List.copyOf(contigs), contigOptions.aliases(), contigOptions.skipMissing(), ignoreStrand, assembly,
-                windowsPerShard, threads, output, overwrite, quiet, command);
+                windowsPerShard, threads, output, runOptions.overwrite(), runOptions.quiet(), command);
     }
 
     /** Version for {@code --version}. */
