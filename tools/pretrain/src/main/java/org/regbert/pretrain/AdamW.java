@@ -1,0 +1,121 @@
+package org.regbert.pretrain;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * AdamW (decoupled weight decay, Loshchilov and Hutter) with global-norm gradient clipping, as in
+ * torch.optim.AdamW: m and v are this class's own NDArrays so a checkpoint can save and restore
+ * them exactly. No decay on biases, LayerNorm parameters and the mask/position vectors (BERT).
+ */
+final class AdamW implements AutoCloseable {
+    static final double BETA1 = 0.9;
+    static final double BETA2 = 0.999;
+    static final double EPS = 1e-8;
+
+    private final NDManager manager;
+    private final List<String> names = new ArrayList<>();
+    private final List<Parameter> parameters = new ArrayList<>();
+    private final List<Boolean> decay = new ArrayList<>();
+    private final List<NDArray> m = new ArrayList<>();
+    private final List<NDArray> v = new ArrayList<>();
+    private final double weightDecay;
+    private long steps;
+
+    AdamW(NDManager parent, PairList<String, Parameter> params, double weightDecay) {
+        this.manager = parent.newSubManager();
+        this.weightDecay = weightDecay;
+        for (Pair<String, Parameter> p : params) {
+            Parameter parameter = p.getValue();
+            names.add(p.getKey());
+            parameters.add(parameter);
+            decay.add(parameter.getType() == Parameter.Type.WEIGHT && parameter.getShape().dimension() == 2
+                    && !p.getKey().contains("position"));
+            m.add(manager.zeros(parameter.getShape()));
+            v.add(manager.zeros(parameter.getShape()));
+        }
+    }
+
+    /**
+     * Clips the accumulated gradients to {@code clipNorm} (0: no clipping), applies one update with
+     * learning rate {@code lr} and zeroes the gradients. Temporaries live in {@code step}.
+     *
+     * <p>The update is the engine's fused Adam kernel (one native call per parameter instead of a
+     * dozen), given torch.optim.AdamW's arithmetic: decoupled decay {@code w -= lr * wd * w}, then
+     * {@code w -= lr * sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps * sqrt(1 - b2^t))}, which is
+     * torch's {@code lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)}; the clipping factor
+     * rescales the gradient inside the kernel.
+     *
+     * @return the gradient norm before clipping
+     */
+    double step(NDManager step, double lr, double clipNorm) {
+        int n = parameters.size();
+        NDArray[] grads = new NDArray[n];
+        NDList norms = new NDList(n);
+        for (int i = 0; i < n; i++) {
+            NDArray weight = parameters.get(i).getArray();
+            weight.tempAttach(step);
+            m.get(i).tempAttach(step);
+            v.get(i).tempAttach(step);
+            grads[i] = weight.getGradient();
+            norms.add(grads[i].norm());
+        }
+        double norm = Math.sqrt(NDArrays.stack(norms).square().sum().getFloat());
+        double scale = clipNorm > 0 && norm > clipNorm ? clipNorm / (norm + 1e-6) : 1.0;
+        steps++;
+        double correction1 = 1 - Math.pow(BETA1, steps);
+        double sqrtCorrection2 = Math.sqrt(1 - Math.pow(BETA2, steps));
+        float biasCorrectedLr = (float) (lr * sqrtCorrection2 / correction1);
+        float epsilon = (float) (EPS * sqrtCorrection2);
+        for (int i = 0; i < n; i++) {
+            NDArray weight = parameters.get(i).getArray();
+            float decayRate = decay.get(i) ? (float) weightDecay : 0f;
+            // Also zeroes the weight's gradient for the next step.
+            weight.getNDArrayInternal().adamUpdate(new NDList(weight, grads[i], m.get(i), v.get(i)),
+                    new NDList(weight), (float) lr, biasCorrectedLr, decayRate, (float) scale, -1f, (float) BETA1,
+                    (float) BETA2, epsilon, false, true);
+        }
+        return norm;
+    }
+
+    long steps() {
+        return steps;
+    }
+
+    List<String> names() {
+        return names;
+    }
+
+    List<NDArray> firstMoments() {
+        return m;
+    }
+
+    List<NDArray> secondMoments() {
+        return v;
+    }
+
+    /** Restores the state saved by a checkpoint. */
+    void restore(long savedSteps, List<float[]> firstMoments, List<float[]> secondMoments) {
+        if (firstMoments.size() != m.size() || secondMoments.size() != v.size()) {
+            throw new IllegalStateException("optimizer state has " + firstMoments.size() + " parameters, the model "
+                    + m.size());
+        }
+        for (int i = 0; i < m.size(); i++) {
+            m.get(i).set(firstMoments.get(i));
+            v.get(i).set(secondMoments.get(i));
+        }
+        steps = savedSteps;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,125 @@
+package org.regbert.pretrain;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The resolved configuration of a pre-training run: preset defaults, then the config file, then
+ * command-line overrides. Saved with every checkpoint (config.json) so a run can be resumed and a
+ * checkpoint rebuilt exactly. Field names are the YAML/JSON keys.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"model", "preset", "architecture", "data", "training", "genebert"})
+public final class PretrainConfig {
+    /** {@code ebert} or {@code genebert}. */
+    public String model = "ebert";
+    /** {@code tiny}, {@code small} or {@code base}: the defaults the rest overrides. */
+    public String preset = "tiny";
+    public Architecture architecture = new Architecture();
+    public Data data = new Data();
+    public Training training = new Training();
+    public GeneBert genebert = new GeneBert();
+
+    /** Sizes of the encoders. */
+    @JsonPropertyOrder({"layers", "hidden", "heads", "intermediate", "dropout", "maxLength", "alibi", "kmerInit", "cellTypeEmbedding",
+        "regionLayers", "regionHeads"})
+    public static final class Architecture {
+        public int layers;
+        public int hidden;
+        public int heads;
+        public int intermediate;
+        public double dropout;
+        /** Tokens per sequence including [CLS] and [SEP]; longer windows are cropped (seeded). */
+        public int maxLength;
+        /** EBERT: add a learned cell-type embedding to every token. */
+        public boolean cellTypeEmbedding;
+        /**
+         * Add a symmetric ALiBi distance penalty (Press et al. 2022, as in DNABERT-2) to the attention
+         * logits, on top of the learned positions: attention starts local, so the model reads
+         * neighbouring k-mers within hundreds of steps instead of thousands.
+         */
+        public boolean alibi = true;
+        /**
+         * {@code composed}: k-mer embeddings start as sums of per-position base vectors, so k-mers
+         * sharing bases start related (faster to learn the overlap); {@code normal}: BERT's N(0, 0.02).
+         */
+        public String kmerInit = "composed";
+        /** GeneBERT: layers and heads of the region encoder. */
+        public int regionLayers;
+        public int regionHeads;
+    }
+
+    /** What is read from the shards and how it is masked. */
+    @JsonPropertyOrder({"shards", "stateArray", "cellTypes", "maskRate", "maskStates", "validFraction",
+        "evalWindows"})
+    public static final class Data {
+        public String shards;
+        /** EBERT: {@code states} or {@code peaks}; null picks states when present, else peaks. */
+        public String stateArray;
+        /** EBERT: cell types to sample (names in the shards); empty means all. */
+        public List<String> cellTypes = new ArrayList<>();
+        /** Fraction of tokens masked (in contiguous spans of k tokens). */
+        public double maskRate = 0.15;
+        /** EBERT: also mask and predict the chromatin state of masked tokens. */
+        public boolean maskStates;
+        /** Held-out fraction when the shards carry no {@code split} array. */
+        public double validFraction = 0.05;
+        /** Held-out windows scored at each evaluation. */
+        public int evalWindows = 256;
+    }
+
+    /** Optimisation and bookkeeping. */
+    @JsonPropertyOrder({"steps", "batchSize", "accumulation", "learningRate", "weightDecay", "warmupSteps",
+        "clipNorm", "seed", "checkpointEvery", "evalEvery", "keepCheckpoints", "device", "threads"})
+    public static final class Training {
+        public int steps = 1000;
+        /** Sequences per micro-batch; one optimiser step sees batchSize x accumulation sequences. */
+        public int batchSize;
+        public int accumulation = 1;
+        public double learningRate;
+        public double weightDecay = 0.01;
+        /** Linear warm-up steps; null means 10% of the steps. */
+        public Integer warmupSteps;
+        public double clipNorm = 1.0;
+        public long seed = 1;
+        public int checkpointEvery = 500;
+        /** Held-out evaluation every N steps (and at the end); 0 only at the end. */
+        public int evalEvery = 250;
+        public int keepCheckpoints = 2;
+        /** {@code cpu}, {@code gpu} or {@code auto}. */
+        public String device = "auto";
+        /** Intra-op threads of the engine; 0 leaves the engine's default. */
+        public int threads;
+    }
+
+    /** GeneBERT's region tasks. */
+    @JsonPropertyOrder({"regionMaskRate", "negativeFraction", "weights"})
+    public static final class GeneBert {
+        /** Fraction of motif-matrix regions (columns) masked for reconstruction. */
+        public double regionMaskRate = 0.25;
+        /** Fraction of sequences paired with another window's motif matrix (sequence-region matching). */
+        public double negativeFraction = 0.5;
+        public LossWeights weights = new LossWeights();
+    }
+
+    /** Weights of GeneBERT's three losses. */
+    @JsonPropertyOrder({"msm", "mrm", "srm"})
+    public static final class LossWeights {
+        public double msm = 1.0;
+        public double mrm = 1.0;
+        public double srm = 1.0;
+    }
+
+    @JsonIgnore
+    public boolean isGeneBert() {
+        return "genebert".equals(model);
+    }
+
+    /** Warm-up steps in effect. */
+    public int warmupSteps() {
+        return training.warmupSteps != null ? training.warmupSteps : Math.max(1, training.steps / 10);
+    }
+}

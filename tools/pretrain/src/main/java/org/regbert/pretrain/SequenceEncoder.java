@@ -1,0 +1,97 @@
+package org.regbert.pretrain;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import org.regbert.shards.KmerVocabulary;
+
+/**
+ * BERT over k-mer tokens: token + position (+ chromatin state per token) (+ cell type per
+ * sequence) embeddings, summed, normalised, then the Transformer encoder. EBERT uses every
+ * embedding; GeneBERT's sequence encoder only tokens and positions.
+ */
+public final class SequenceEncoder extends Layers.Module {
+    private final PretrainConfig.Architecture arch;
+    final Layers.Embed tokens;
+    private final Layers.Embed positions;
+    private final Layers.Embed states;
+    private final Layers.Embed cellTypes;
+    private final Layers.Norm norm;
+    private final Layers.Encoder encoder;
+    private NDArray alibiBias;
+
+    /**
+     * @param k k-mer length (for the composed k-mer initialisation)
+     * @param stateIds state embedding rows (states + 1 for the mask state), 0 for none
+     * @param cellTypeIds cell-type embedding rows, 0 for none
+     */
+    SequenceEncoder(PretrainConfig.Architecture arch, int vocabulary, int k, int stateIds, int cellTypeIds) {
+        this.arch = arch;
+        tokens = child("token_embedding", "composed".equals(arch.kmerInit) && k > 0
+                ? new Layers.Embed(vocabulary, arch.hidden, Layers.composedKmers(k, KmerVocabulary.FIRST_KMER))
+                : new Layers.Embed(vocabulary, arch.hidden));
+        positions = child("position_embedding", new Layers.Embed(arch.maxLength, arch.hidden));
+        states = stateIds > 0 ? child("state_embedding", new Layers.Embed(stateIds, arch.hidden)) : null;
+        cellTypes = cellTypeIds > 0 ? child("cell_type_embedding", new Layers.Embed(cellTypeIds, arch.hidden)) : null;
+        norm = child("embedding_norm", new Layers.Norm(arch.hidden));
+        encoder = child("encoder", new Layers.Encoder(arch.layers, arch.hidden, arch.heads, arch.intermediate,
+                arch.dropout));
+    }
+
+    public int hidden() {
+        return arch.hidden;
+    }
+
+    public int maxLength() {
+        return arch.maxLength;
+    }
+
+    /**
+     * @param tokenIds int32 [B, S], [CLS] first, [PAD] (id 0) after [SEP] where shorter
+     * @param stateIds int32 [B, S] or null
+     * @param cellTypeIds int32 [B] or null
+     * @return hidden states, float32 [B, S, H]
+     */
+    public NDArray apply(NDArray tokenIds, NDArray stateIds, NDArray cellTypeIds, boolean training) {
+        return apply(tokenIds, stateIds, cellTypeIds, true, training);
+    }
+
+    /** As {@link #apply(NDArray, NDArray, NDArray, boolean)}; {@code padded} false skips the [PAD] mask. */
+    NDArray apply(NDArray tokenIds, NDArray stateIds, NDArray cellTypeIds, boolean padded, boolean training) {
+        long b = tokenIds.getShape().get(0);
+        long s = tokenIds.getShape().get(1);
+        if (s > arch.maxLength) {
+            throw new IllegalArgumentException("sequence of " + s + " tokens exceeds maxLength " + arch.maxLength);
+        }
+        NDArray x = tokens.apply(tokenIds);
+        NDArray positionIds = tokenIds.getManager().arange(0, (int) s, 1, DataType.INT32);
+        x = x.add(positions.apply(positionIds));
+        if (states != null && stateIds != null) {
+            x = x.add(states.apply(stateIds));
+        }
+        if (cellTypes != null && cellTypeIds != null) {
+            x = x.add(cellTypes.apply(cellTypeIds).expandDims(1));
+        }
+        x = Layers.dropout(norm.apply(x), arch.dropout, training);
+        NDArray mask = padded
+                ? tokenIds.eq(KmerVocabulary.PAD).toType(DataType.FLOAT32, false).muli(-1e9f).reshape(b, 1, 1, s)
+                : null;
+        NDArray bias = arch.alibi ? alibi((int) s) : null;
+        return encoder.apply(x, mask, bias, training);
+    }
+
+    /** ALiBi's bias for sequences of {@code length}, built once per length beside the parameters. */
+    private NDArray alibi(int length) {
+        if (alibiBias == null || alibiBias.getShape().get(1) != length) {
+            if (alibiBias != null) {
+                alibiBias.close();
+            }
+            alibiBias = Layers.alibi(tokens.weight.getArray().getManager(), arch.heads, length);
+        }
+        return alibiBias;
+    }
+
+    /** The token embedding table [V, H] (tied to the MLM output layer). */
+    NDArray tokenTable() {
+        return tokens.weight.getArray();
+    }
+}

@@ -1,0 +1,106 @@
+package org.regbert.pretrain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.util.PairList;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link AdamW} follows torch.optim.AdamW (decoupled decay on weight matrices only, bias
+ * correction, global-norm clipping) step by step, and leaves the gradients zeroed.
+ */
+class OptimizerTest {
+    @Test
+    void matchesTorchAdamWArithmetic() {
+        Engine engine = Engine.getEngine("PyTorch");
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            Layers.Dense dense = new Layers.Dense(3, 2);
+            dense.initialize(manager, DataType.FLOAT32, new Shape(1, 3));
+            PairList<String, Parameter> params = dense.getParameters();
+            double[] w = toDouble(params.get(0).getValue().getArray().toFloatArray());
+            double[] b = toDouble(params.get(1).getValue().getArray().toFloatArray());
+            double[] mw = new double[6];
+            double[] vw = new double[6];
+            double[] mb = new double[2];
+            double[] vb = new double[2];
+            double lr = 0.05;
+            double wd = 0.1;
+            double clip = 3.0;
+            float[][] inputs = {{1, 2, 3}, {-0.5f, 4, 0.25f}, {2, -1, 1}};
+            try (AdamW adam = new AdamW(manager, params, wd)) {
+                for (int t = 1; t <= inputs.length; t++) {
+                    float[] x = inputs[t - 1];
+                    // loss = sum(W x + b) * (t): dL/dW[o][i] = t * x[i], dL/db[o] = t
+                    double[] gw = new double[6];
+                    double[] gb = {t, t};
+                    for (int o = 0; o < 2; o++) {
+                        for (int i = 0; i < 3; i++) {
+                            gw[o * 3 + i] = t * x[i];
+                        }
+                    }
+                    double norm = 0;
+                    for (double g : gw) {
+                        norm += g * g;
+                    }
+                    norm = Math.sqrt(norm + 2.0 * t * t);
+                    double scale = norm > clip ? clip / (norm + 1e-6) : 1;
+                    for (int i = 0; i < 6; i++) {
+                        gw[i] *= scale;
+                    }
+                    gb[0] *= scale;
+                    gb[1] *= scale;
+                    torchAdamW(w, gw, mw, vw, t, lr, wd);
+                    torchAdamW(b, gb, mb, vb, t, lr, 0);
+
+                    double reported;
+                    try (NDManager sub = manager.newSubManager()) {
+                        NDArray input = sub.create(x, new Shape(1, 3));
+                        try (GradientCollector c = engine.newGradientCollector()) {
+                            c.backward(dense.apply(input).sum().mul(t));
+                        }
+                        reported = adam.step(sub, lr, clip);
+                        NDArray g = params.get(0).getValue().getArray().getGradient();
+                        assertEquals(0f, g.abs().sum().getFloat(), "gradients are zeroed");
+                        g.close();
+                    }
+                    assertEquals(norm, reported, 1e-4, "gradient norm before clipping");
+                    float[] actualW = params.get(0).getValue().getArray().toFloatArray();
+                    float[] actualB = params.get(1).getValue().getArray().toFloatArray();
+                    for (int i = 0; i < 6; i++) {
+                        assertEquals(w[i], actualW[i], 1e-5, "weight " + i + " after step " + t);
+                    }
+                    for (int i = 0; i < 2; i++) {
+                        assertEquals(b[i], actualB[i], 1e-5, "bias " + i + " after step " + t);
+                    }
+                }
+                assertEquals(3, adam.steps());
+            }
+        }
+    }
+
+    /** torch.optim.AdamW's update for one tensor (betas 0.9, 0.999, eps 1e-8). */
+    private static void torchAdamW(double[] p, double[] g, double[] m, double[] v, int t, double lr, double wd) {
+        for (int i = 0; i < p.length; i++) {
+            p[i] *= 1 - lr * wd;
+            m[i] = 0.9 * m[i] + 0.1 * g[i];
+            v[i] = 0.999 * v[i] + 0.001 * g[i] * g[i];
+            double denominator = Math.sqrt(v[i]) / Math.sqrt(1 - Math.pow(0.999, t)) + 1e-8;
+            p[i] -= lr / (1 - Math.pow(0.9, t)) * m[i] / denominator;
+        }
+    }
+
+    private static double[] toDouble(float[] values) {
+        double[] out = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = values[i];
+        }
+        return out;
+    }
+}
