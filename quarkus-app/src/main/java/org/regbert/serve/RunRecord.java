@@ -30,7 +30,7 @@ public class RunRecord {
 
     public static class Stage {
         public String stage;
-        /** running, succeeded, failed, rejected, not-landed. */
+        /** running, succeeded, failed, rejected, not-wired (a stage outside the routes yet), not-landed. */
         public String status;
         public String started;
         public String finished;

@@ -31,7 +31,8 @@ class DemoIT {
         assertEquals(0, demo.exitValue(), output);
         assertTrue(output.contains("== hg19.chr20.fa.gz: succeeded"), output);
         assertTrue(output.contains("== uw-dhs-master.hg19.bed.gz: succeeded"), output);
-        assertTrue(output.contains("pretrain  not-landed"), output);
+        assertTrue(output.contains("pretrain  not-wired"), output);
+        assertTrue(output.contains("finetune  not-landed"), output);
         String runs = Files.readString(work.resolve("state/runs.jsonl"));
         assertTrue(runs.contains("\"tokenize\"") && runs.contains("\"align\""), runs);
     }

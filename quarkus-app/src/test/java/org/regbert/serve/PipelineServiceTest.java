@@ -145,7 +145,8 @@ class PipelineServiceTest {
         // later stages are named, never faked
         assertEquals(List.of("pretrain", "finetune", "score"),
                 run.stages.subList(1, run.stages.size()).stream().map(s -> s.stage).toList());
-        assertTrue(run.stages.subList(1, run.stages.size()).stream().allMatch(s -> s.status.equals("not-landed")));
+        assertEquals(List.of("pretrain:not-wired", "finetune:not-landed", "score:not-landed"),
+                run.stages.subList(1, run.stages.size()).stream().map(s -> s.stage + ":" + s.status).toList());
         // over REST, from the durable journal
         given().get("/runs/" + run.id).then().statusCode(200).body("status", equalTo("succeeded"))
                 .body("inputs[0].sha256", equalTo(run.inputs.get(0).sha256))
