@@ -67,10 +67,6 @@ final class AlignInputs {
 
     List<ShardAnnotator> annotators() {
         List<ShardAnnotator> annotators = new ArrayList<>();
-        if (liftover != null && (!settings.states().isEmpty() || !settings.peaks().isEmpty())) {
-            throw new BadInputException("--liftover applies to --labels files; lift --states and --peaks files"
-                    + " before align (liftover of state tracks is not supported yet)");
-        }
         List<TrackSpec> segmentations = new ArrayList<>();
         List<TrackSpec> binarized = new ArrayList<>();
         for (String option : settings.states()) {
@@ -129,13 +125,17 @@ final class AlignInputs {
         ContigResolver resolver = new ContigResolver(List.copyOf(lengths.keySet()),
                 ContigResolver.parseAliases(settings.contigAliases()), settings.skipMissingContigs());
         ReferenceContigs reference = new ReferenceContigs(lengths, resolver, manifest.assembly());
-        EpigenomeTracks tracks = EpigenomeLoader.builder(reference)
-                .metadata(settings.metadata())
-                .peakLevels(PeakLevels.fromOption(settings.peakLevels()))
-                .skipUnknownContigs(settings.skipMissingContigs())
-                .threads(settings.threads())
-                .build()
-                .load(specs);
+        EpigenomeTracks tracks;
+        try (LiftedTrackFiles lifted = liftover == null ? null : new LiftedTrackFiles(liftover)) {
+            List<TrackSpec> inputs = lifted == null ? specs : specs.stream().map(lifted::lift).toList();
+            tracks = EpigenomeLoader.builder(reference)
+                    .metadata(settings.metadata())
+                    .peakLevels(PeakLevels.fromOption(settings.peakLevels()))
+                    .skipUnknownContigs(settings.skipMissingContigs())
+                    .threads(settings.threads())
+                    .build()
+                    .load(inputs);
+        }
         if (!tracks.skippedLines().isEmpty()) {
             Map<String, Long> perFile = new LinkedHashMap<>();
             tracks.skippedLines().forEach((file, n) -> perFile.put(file.toString(), n));

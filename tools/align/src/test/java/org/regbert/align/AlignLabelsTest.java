@@ -151,4 +151,34 @@ class AlignLabelsTest {
         }
         assertFalse(Files.exists(out.resolve(".regbert-staging")));
     }
+
+    @Test
+    void liftoverAlsoMovesPeakTracks() throws IOException {
+        Path chain = bed("old-to-new.chain", "chain 1000 chrA 12000 + 0 10000 chrA 20000 + 5000 15000 1\n10000\n\n");
+        Path peaks = bed("GM12878.narrowPeak", "chrA\t1000\t1100\tp1\t0\t.\t5\t-1\t-1\t50\n"
+                + "chrA\t11000\t11100\tgone\t0\t.\t5\t-1\t-1\t50\n");
+        Path out = dir.resolve("out");
+        TestShards.Run run = TestShards.align("--shards", shards.toString(), "--peaks", peaks.toString(), "--liftover",
+                chain.toString(), "--output", out.toString());
+        assertEquals(0, run.exitCode(), run.stderr());
+        assertTrue(run.stderr().contains("lifted=1") && run.stderr().contains("failed=1"), run.stderr());
+        try (TokenShard shard = TokenShard.open(ShardSet.list(out).get(0))) {
+            var states = shard.array("peaks");
+            var names = shard.manifest().annotations().get("peaks").get("vocabulary").get("names");
+            int tokens = (int) states.shape()[2];
+            long[] starts = TestShards.concatLong(out, "start");
+            int window = 11; // starts at 5,500 on chrA
+            assertEquals(5500, starts[window]);
+            for (int j = 0; j < tokens; j++) {
+                long from = 5500 + j;
+                String expected = from >= 6000 && from + 6 <= 6100 ? "open" : from + 6 <= 6000 || from >= 6100 ? "closed"
+                        : null;
+                if (expected != null) {
+                    assertEquals(expected, names.get(states.getByte((long) window * tokens + j) & 0xFF).asText(),
+                            "token at chrA:" + from);
+                }
+            }
+            assertEquals("GM12878", shard.array("peaks_cell_types").getString(0));
+        }
+    }
 }
