@@ -1,5 +1,6 @@
 package org.regbert.motifs;
 
+import org.regbert.shards.Half;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

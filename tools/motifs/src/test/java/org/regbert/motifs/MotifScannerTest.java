@@ -1,5 +1,6 @@
 package org.regbert.motifs;
 
+import org.regbert.shards.Half;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,6 @@
 package org.regbert.pretrain;
 
+import org.regbert.shards.Half;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;

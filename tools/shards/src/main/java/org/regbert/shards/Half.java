@@ -1,4 +1,4 @@
-package org.regbert.motifs;
+package org.regbert.shards;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

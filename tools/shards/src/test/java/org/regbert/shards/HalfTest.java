@@ -1,4 +1,4 @@
-package org.regbert.motifs;
+package org.regbert.shards;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
