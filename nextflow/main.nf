@@ -12,14 +12,24 @@
  *       --peaks uw-dhs-master.hg19.bed.gz:DHS --labels promoter=RefSeqTSS.hg19.bed.gz --skip_missing_contigs \
  *       --holdout_test 20:50000000-63025520
  *
+ * Pre-training after align, behind --pretrain_steps (off by default): one PRETRAIN task on the shards
+ * of every ALIGN task together:
+ *
+ *   nextflow run nextflow/main.nf -profile local --reference hg19.chr20.fa.gz --regions tss.bed --contig_alias chr20=20 \
+ *       --peaks uw-dhs-master.hg19.bed.gz:DHS --skip_missing_contigs --holdout_valid 20:0-5000000 \
+ *       --pretrain_steps 300 --pretrain_model ebert --pretrain_preset tiny
+ *
  * Parameters and their defaults: nextflow.config. Outputs: <outdir>/tokenize/<id>/ (shards and
  * tokenize-summary.json), <outdir>/align/<id>/ (annotated shards and align-summary.json),
- * <outdir>/pipeline_info/versions.yml.
+ * <outdir>/pretrain/<id>/ (checkpoints, metrics.jsonl, loss.svg, model cards),
+ * <outdir>/pipeline_info/versions.yml (from the modules' 'versions' topic).
  */
 nextflow.enable.dsl = 2
+nextflow.preview.topic = true   // versions.yml of every module go to the 'versions' topic channel
 
 include { TOKENIZE } from './modules/tokenize/main'
 include { ALIGN    } from './modules/align/main'
+include { PRETRAIN } from './modules/pretrain/main'
 
 /** A contig name as a safe folder name: 20:300001-304000 -> 20_300001-304000. */
 def safeName(String name) {
@@ -111,23 +121,34 @@ workflow {
     }
 
     def (align_files, align_args) = alignInputs()
+    if (params.pretrain_steps && !align_files) {
+        error "regbert: --pretrain_steps trains on annotated shards: give --states, --peaks, --motifs or --labels so that align runs"
+    }
+    def pretrain_config = params.pretrain_config ? file(params.pretrain_config, checkIfExists: true) : []
 
     TOKENIZE(ch_input, regions)
-    ch_versions = TOKENIZE.out.versions
 
     if (align_files) {
         // One ALIGN per TOKENIZE task: a per-contig fan-out stays parallel.
         ALIGN(TOKENIZE.out.shards, align_files, align_args)
-        ch_versions = ch_versions.mix(ALIGN.out.versions)
         ALIGN.out.summary
             .map { meta, summary -> "${meta.id}\t${new groovy.json.JsonSlurper().parse(summary).windows}" }
             .collectFile(name: 'align-windows.tsv', storeDir: "${params.outdir}/pipeline_info", newLine: true, sort: true)
+
+        if (params.pretrain_steps) {
+            // One model on all annotated shards: the ALIGN folders (one per contig with --contigs) are collected.
+            ch_pretrain = ALIGN.out.shards
+                .map { meta, shards -> shards }
+                .collect(sort: true)
+                .map { folders -> [[id: id], folders] }
+            PRETRAIN(ch_pretrain, pretrain_config)
+        }
     }
 
     TOKENIZE.out.summary
         .map { meta, summary -> "${meta.id}\t${new groovy.json.JsonSlurper().parse(summary).windows}" }
         .collectFile(name: 'tokenize-windows.tsv', storeDir: "${params.outdir}/pipeline_info", newLine: true, sort: true)
-    ch_versions
+    Channel.topic('versions')
         .map { versions -> versions.text }
         .unique()
         .collectFile(name: 'versions.yml', storeDir: "${params.outdir}/pipeline_info", sort: true)

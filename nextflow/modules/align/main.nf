@@ -19,7 +19,7 @@ process ALIGN {
     output:
     tuple val(meta), path("${prefix}", type: 'dir'),          emit: shards   // shard-NNNNN.npz + align-summary.json
     tuple val(meta), path("${prefix}/align-summary.json"),    emit: summary
-    path "versions.yml",                                      emit: versions
+    path "versions.yml",                                      emit: versions, topic: versions
 
     when:
     task.ext.when == null || task.ext.when

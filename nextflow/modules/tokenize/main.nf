@@ -17,7 +17,7 @@ process TOKENIZE {
     output:
     tuple val(meta), path("${prefix}", type: 'dir'),             emit: shards   // shard-NNNNN.npz + tokenize-summary.json
     tuple val(meta), path("${prefix}/tokenize-summary.json"),    emit: summary
-    path "versions.yml",                                         emit: versions
+    path "versions.yml",                                         emit: versions, topic: versions
 
     when:
     task.ext.when == null || task.ext.when

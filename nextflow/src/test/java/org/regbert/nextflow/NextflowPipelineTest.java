@@ -34,8 +34,8 @@ import org.junit.jupiter.api.Test;
  * Runs the pipeline with real Nextflow 24.10.0 (the jars Maven copied to target/nextflow-lib), the
  * local profile (the checkout's ./regbert launcher, no container) and real data from the kit
  * (../shared/data): tokenize TSS windows of hg19 chr20 from a BED, a fan-out of one task per contig,
- * tokenize then align (DHS peaks, promoter labels, a test holdout), a -stub run of every module, and
- * parameter validation.
+ * tokenize then align (DHS peaks, promoter labels, a test holdout), tokenize + align + a tiny EBERT
+ * pre-training on the shards of both contigs, a -stub run of every module, and parameter validation.
  */
 class NextflowPipelineTest {
     static final Path MODULE = Path.of("").toAbsolutePath();
@@ -64,6 +64,7 @@ class NextflowPipelineTest {
         Files.createDirectories(INPUTS);
         writeSlices(INPUTS.resolve("hg19_chr20_slices.fa"));
         writeTssBed(INPUTS.resolve("chr20_tss.bed"));
+        writeSliceDhsBed(INPUTS.resolve("hg19_chr20_slices_dhs.bed"));
         // The local profile runs ./regbert, which builds the stage when its sources are newer than the
         // jar: do that (if at all) once here, not inside the timed Nextflow tasks.
         long started = System.nanoTime();
@@ -75,6 +76,10 @@ class NextflowPipelineTest {
         Run align = exec(List.of(ROOT.resolve("regbert").toString(), "align", "--version"), ROOT, Map.of(), 900);
         assertEquals(0, align.exitCode, "./regbert align --version failed:\n" + align.output);
         System.out.printf("./regbert align --version: %s (%.1f s)%n", align.output.strip(), (System.nanoTime() - started) / 1e9);
+        started = System.nanoTime();
+        Run pretrain = exec(List.of(ROOT.resolve("regbert").toString(), "pretrain", "--version"), ROOT, Map.of(), 900);
+        assertEquals(0, pretrain.exitCode, "./regbert pretrain --version failed:\n" + pretrain.output);
+        System.out.printf("./regbert pretrain --version: %s (%.1f s)%n", pretrain.output.strip(), (System.nanoTime() - started) / 1e9);
     }
 
     /** Cuts the slices out of the kit's bgzip chr20 (GZIPInputStream reads the concatenated BGZF blocks). */
@@ -130,6 +135,40 @@ class NextflowPipelineTest {
                 out.write("chr20\t" + start + "\t" + (start + 1) + "\n");
             }
         }
+    }
+
+    /**
+     * The DNase hypersensitive sites of the UW master list (kit: accessibility/) inside the two slices, in
+     * slice coordinates and names (20:300001-304000), clipped to the slice.
+     */
+    static void writeSliceDhsBed(Path bed) throws IOException {
+        List<String> lines = new ArrayList<>();
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(new GZIPInputStream(
+                Files.newInputStream(DHS), 1 << 16), StandardCharsets.US_ASCII), 1 << 16)) {
+            boolean seen = false;
+            String line;
+            while ((line = reader.readLine()) != null) {
+                String[] fields = line.split("\t");
+                if (!fields[0].equals("chr20")) {
+                    if (seen) {
+                        break; // the list is grouped by contig
+                    }
+                    continue;
+                }
+                seen = true;
+                long start = Long.parseLong(fields[1]);
+                long end = Long.parseLong(fields[2]);
+                for (String[] slice : SLICES) {
+                    long offset = Long.parseLong(slice[1]);
+                    if (end > offset && start < offset + SLICE_LENGTH) {
+                        lines.add(slice[0] + "\t" + Math.max(0, start - offset) + "\t" + Math.min(SLICE_LENGTH, end - offset)
+                                + "\t" + fields[3]);
+                    }
+                }
+            }
+        }
+        assertEquals(5, lines.size(), "DHSs of the master list inside the slices: " + lines);
+        Files.write(bed, lines);
     }
 
     @Test
@@ -222,6 +261,52 @@ class NextflowPipelineTest {
     }
 
     @Test
+    void pretrainsATinyEbertOnTheAlignedShardsOfBothContigs() throws Exception {
+        // 2 TOKENIZE and 2 ALIGN tasks (one per slice), then one PRETRAIN on the shards of both: k = 3,
+        // 198-token windows (20 per slice), DHS accessibility as the state array, the second slice held out.
+        Run run = nextflow("pretrain", List.of("--reference", INPUTS.resolve("hg19_chr20_slices.fa").toString(),
+                "--contigs", SLICES[0][0] + "," + SLICES[1][0], "--id", "slices", "--kmer", "3", "--window", "198",
+                "--peaks", INPUTS.resolve("hg19_chr20_slices_dhs.bed") + ":DHS", "--holdout_valid", SLICES[1][0] + ":0-4000",
+                "--pretrain_steps", "5", "--pretrain_model", "ebert", "--pretrain_preset", "tiny"));
+        assertEquals(0, run.exitCode, run.describe());
+        assertEquals(2, run.completedTasks("ALIGN"), run.trace());
+        assertEquals(1, run.completedTasks("PRETRAIN"), "one PRETRAIN on the shards of every ALIGN task:\n" + run.trace());
+
+        Path out = run.dir.resolve("results/pretrain/slices");
+        assertEquals("step-00000005", Files.readString(out.resolve("checkpoints/latest")).strip());
+        Path checkpoint = out.resolve("checkpoints/step-00000005");
+        for (String file : List.of("parameters.npz", "optimizer.npz", "config.json", "vocabularies.json", "trainer-state.json",
+                "model-card.json", "model-card.md")) {
+            assertTrue(Files.isRegularFile(checkpoint.resolve(file)), "checkpoint file " + file);
+        }
+        // tiny preset: hidden 64; k = 3: 4^3 k-mers + 5 special tokens
+        assertArrayEquals(new long[] {69, 64}, npy(checkpoint.resolve("parameters.npz"), "01sequence_01token_embedding_weight").shape());
+        String config = Files.readString(checkpoint.resolve("config.json"));
+        assertEquals("\"ebert\"", jsonValue(config, "model"));
+        assertEquals("\"tiny\"", jsonValue(config, "preset"));
+        assertEquals(5, jsonNumber(config, "steps"));
+
+        List<String> metrics = Files.readAllLines(out.resolve("metrics.jsonl"));
+        assertEquals(6, metrics.size(), "5 training steps and the final held-out evaluation:\n" + metrics);
+        for (int step = 1; step <= 5; step++) {
+            assertTrue(metrics.get(step - 1).startsWith("{\"type\":\"train\",\"step\":" + step + ",\"loss\":"), metrics.get(step - 1));
+        }
+        assertTrue(metrics.get(5).matches("\\{\"type\":\"eval\",\"step\":5,\"mlm\":[0-9.]+,\"mlmAccuracy\":.*"), metrics.get(5));
+
+        String card = Files.readString(out.resolve("model-card.json"));
+        assertEquals(2, jsonNumber(card, "shardFiles"), "the shards of both ALIGN tasks");
+        assertEquals(20, jsonNumber(card, "trainWindows"), "the first slice trains");
+        assertEquals(20, jsonNumber(card, "heldOutWindows"), "the second slice (validation holdout) is held out");
+        assertEquals("\"peaks\"", jsonValue(card, "stateArray"));
+        assertTrue(Files.readString(out.resolve("model-card.md")).startsWith("# regbert model card: ebert (tiny)\n"));
+        assertTrue(Files.readString(out.resolve("loss.svg")).startsWith("<svg"));
+
+        String versions = Files.readString(run.dir.resolve("results/pipeline_info/versions.yml"));
+        assertEquals("\"ALIGN\":\n    regbert: " + toolVersion + "\n\"PRETRAIN\":\n    regbert: " + toolVersion
+                + "\n\"TOKENIZE\":\n    regbert: " + toolVersion + "\n", versions);
+    }
+
+    @Test
     void fansOutOneTaskPerContig() throws Exception {
         Run run = nextflow("contigs", List.of("--reference", INPUTS.resolve("hg19_chr20_slices.fa").toString(),
                 "--contigs", SLICES[0][0] + "," + SLICES[1][0], "--id", "slices"));
@@ -254,10 +339,10 @@ class NextflowPipelineTest {
             assertTrue(Files.readString(main).contains("\n    stub:\n"), main + " needs a stub: block");
             assertTrue(Files.isRegularFile(main.resolveSibling("meta.yml")), module + " needs a meta.yml");
         }
-        // Align options make ALIGN run too (one task per contig); stubs read no inputs.
+        // Align options make ALIGN run too (one task per contig), --pretrain_steps one PRETRAIN on both; stubs read no inputs.
         Run run = nextflow("stub", List.of("-stub", "--reference", INPUTS.resolve("hg19_chr20_slices.fa").toString(),
                 "--contigs", SLICES[0][0] + "," + SLICES[1][0], "--id", "stub",
-                "--peaks", DHS + ":DHS", "--labels", "promoter=" + REFSEQ_TSS));
+                "--peaks", DHS + ":DHS", "--labels", "promoter=" + REFSEQ_TSS, "--pretrain_steps", "5"));
         assertEquals(0, run.exitCode, run.describe());
         for (String module : modules) {
             assertTrue(run.completedTasks(module.toUpperCase()) > 0,
@@ -273,6 +358,12 @@ class NextflowPipelineTest {
             assertTrue(Files.isRegularFile(aligned.resolve("shard-00000.npz")));
         }
         assertEquals(2, run.completedTasks("ALIGN"), "one ALIGN per TOKENIZE task:\n" + run.trace());
+        assertEquals(1, run.completedTasks("PRETRAIN"), "one PRETRAIN on every ALIGN task's shards:\n" + run.trace());
+        Path pretrained = run.dir.resolve("results/pretrain/stub");
+        assertEquals("step-00000000", Files.readString(pretrained.resolve("checkpoints/latest")).strip());
+        assertTrue(Files.isRegularFile(pretrained.resolve("checkpoints/step-00000000/parameters.npz")));
+        String stubMetrics = Files.readString(pretrained.resolve("metrics.jsonl"));
+        assertTrue(stubMetrics.contains("\"shards\":2}"), "the stub saw the shards of both ALIGN tasks: " + stubMetrics);
     }
 
     @Test
@@ -289,6 +380,14 @@ class NextflowPipelineTest {
         Run run = nextflow("invalid-align", List.of("--reference", CHR20.toString(), "--holdout_test", "20"));
         assertNotEquals(0, run.exitCode, run.describe());
         assertTrue(run.output.contains("align options without anything to align"), run.describe());
+        assertEquals(0, run.completedTasks("TOKENIZE"));
+    }
+
+    @Test
+    void rejectsPretrainingWithoutAnythingToAlign() throws Exception {
+        Run run = nextflow("invalid-pretrain", List.of("--reference", CHR20.toString(), "--pretrain_steps", "5"));
+        assertNotEquals(0, run.exitCode, run.describe());
+        assertTrue(run.output.contains("--pretrain_steps trains on annotated shards"), run.describe());
         assertEquals(0, run.completedTasks("TOKENIZE"));
     }
 

@@ -15,7 +15,7 @@ import java.util.List;
  * torch.optim.AdamW: m and v are this class's own NDArrays so a checkpoint can save and restore
  * them exactly. No decay on biases, LayerNorm parameters and the mask/position vectors (BERT).
  */
-final class AdamW implements AutoCloseable {
+public final class AdamW implements AutoCloseable {
     static final double BETA1 = 0.9;
     static final double BETA2 = 0.999;
     static final double EPS = 1e-8;
@@ -29,7 +29,7 @@ final class AdamW implements AutoCloseable {
     private final double weightDecay;
     private long steps;
 
-    AdamW(NDManager parent, PairList<String, Parameter> params, double weightDecay) {
+    public AdamW(NDManager parent, PairList<String, Parameter> params, double weightDecay) {
         this.manager = parent.newSubManager();
         this.weightDecay = weightDecay;
         for (Pair<String, Parameter> p : params) {
@@ -55,7 +55,7 @@ final class AdamW implements AutoCloseable {
      *
      * @return the gradient norm before clipping
      */
-    double step(NDManager step, double lr, double clipNorm) {
+    public double step(NDManager step, double lr, double clipNorm) {
         int n = parameters.size();
         NDArray[] grads = new NDArray[n];
         NDList norms = new NDList(n);
@@ -85,24 +85,24 @@ final class AdamW implements AutoCloseable {
         return norm;
     }
 
-    long steps() {
+    public long steps() {
         return steps;
     }
 
-    List<String> names() {
+    public List<String> names() {
         return names;
     }
 
-    List<NDArray> firstMoments() {
+    public List<NDArray> firstMoments() {
         return m;
     }
 
-    List<NDArray> secondMoments() {
+    public List<NDArray> secondMoments() {
         return v;
     }
 
     /** Restores the state saved by a checkpoint. */
-    void restore(long savedSteps, List<float[]> firstMoments, List<float[]> secondMoments) {
+    public void restore(long savedSteps, List<float[]> firstMoments, List<float[]> secondMoments) {
         if (firstMoments.size() != m.size() || secondMoments.size() != v.size()) {
             throw new IllegalStateException("optimizer state has " + firstMoments.size() + " parameters, the model "
                     + m.size());

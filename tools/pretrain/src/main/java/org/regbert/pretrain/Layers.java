@@ -24,7 +24,7 @@ import ai.djl.util.PairList;
  * transformer blocks (see shared/notes/djl.md): LayerNorm over the hidden axis, post-norm residuals
  * as in BERT, fused QKV projection, and BERT's N(0, 0.02) initialisation of every weight matrix.
  */
-final class Layers {
+public final class Layers {
     /** BERT's initialiser: DJL's default Xavier stalls or diverges on these models. */
     static final Initializer BERT_INIT = new NormalInitializer(0.02f);
     static final float LAYER_NORM_EPS = 1e-12f;
@@ -36,8 +36,8 @@ final class Layers {
      * A block whose parameters all have fixed shapes from the config, so initialisation needs no
      * shape inference; children are initialised after the block's own parameters, in order.
      */
-    abstract static class Module extends AbstractBlock {
-        Module() {
+    public abstract static class Module extends AbstractBlock {
+        protected Module() {
             super((byte) 1);
         }
 
@@ -56,7 +56,7 @@ final class Layers {
                     .optShape(new Shape(shape)).optInitializer(Initializer.ONES).build());
         }
 
-        <B extends Block> B child(String name, B block) {
+        protected <B extends Block> B child(String name, B block) {
             return addChildBlock(name, block);
         }
 
@@ -80,16 +80,16 @@ final class Layers {
     }
 
     /** y = x W^T + b over the last axis. */
-    static final class Dense extends Module {
+    public static final class Dense extends Module {
         private final Parameter weight;
         private final Parameter bias;
 
-        Dense(long in, long out) {
+        public Dense(long in, long out) {
             weight = weight("weight", out, in);
             bias = bias("bias", out);
         }
 
-        NDArray apply(NDArray x) {
+        public NDArray apply(NDArray x) {
             return Linear.linear(x, weight.getArray(), bias.getArray()).singletonOrThrow();
         }
     }
@@ -170,7 +170,7 @@ final class Layers {
         };
     }
 
-    static NDArray dropout(NDArray x, double rate, boolean training) {
+    public static NDArray dropout(NDArray x, double rate, boolean training) {
         return training && rate > 0 ? Dropout.dropout(x, (float) rate, true).singletonOrThrow() : x;
     }
 

@@ -18,13 +18,13 @@ import java.util.Map;
  * step and {@code "type": "eval"} for every held-out evaluation. A resumed run first drops the
  * lines after its checkpoint, so the file reads as one uninterrupted run.
  */
-final class MetricsLog implements AutoCloseable {
+public final class MetricsLog implements AutoCloseable {
     static final String FILE = "metrics.jsonl";
     private static final ObjectMapper JSON = new ObjectMapper();
     private final BufferedWriter out;
     private final List<JsonNode> records = new ArrayList<>();
 
-    MetricsLog(Path output, long keepUpToStep) {
+    public MetricsLog(Path output, long keepUpToStep) {
         Path file = output.resolve(FILE);
         try {
             List<String> kept = new ArrayList<>();
@@ -52,7 +52,7 @@ final class MetricsLog implements AutoCloseable {
         }
     }
 
-    void write(Map<String, Object> record) {
+    public void write(Map<String, Object> record) {
         try {
             JsonNode node = JSON.valueToTree(record);
             records.add(node);
@@ -64,7 +64,7 @@ final class MetricsLog implements AutoCloseable {
         }
     }
 
-    List<JsonNode> records() {
+    public List<JsonNode> records() {
         return records;
     }
 

@@ -363,7 +363,7 @@ final class PretrainRun {
         }
     }
 
-    private static Device device(String wanted) {
+    static Device device(String wanted) {
         Engine engine = Engine.getEngine("PyTorch");
         int gpus = engine.getGpuCount();
         return switch (wanted) {
@@ -379,7 +379,7 @@ final class PretrainRun {
         };
     }
 
-    private static Vocabularies vocabularies(ShardCorpus corpus, PretrainConfig config) {
+    static Vocabularies vocabularies(ShardCorpus corpus, PretrainConfig config) {
         boolean genebert = config.isGeneBert();
         float[] mean = null;
         float[] std = null;
@@ -484,7 +484,7 @@ final class PretrainRun {
     }
 
     /** A 31-bit engine seed from a 64-bit one (SplitMix64 finaliser). */
-    static int seedInt(long seed) {
+    public static int seedInt(long seed) {
         long z = seed * 0x9E3779B97F4A7C15L;
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         return (int) ((z ^ (z >>> 31)) & 0x7FFF_FFFF);

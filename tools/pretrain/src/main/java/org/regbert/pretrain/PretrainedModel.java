@@ -81,6 +81,66 @@ public final class PretrainedModel implements AutoCloseable {
         }
     }
 
+    /**
+     * A freshly initialised model of {@code preset} whose vocabularies (k-mers, states or motif
+     * standardisation) come from {@code shards} as pre-training would take them: the from-scratch
+     * baseline of fine-tuning ablations. Parameters are drawn from the engine's generator seeded
+     * with {@code seed}.
+     */
+    public static PretrainedModel fromScratch(Path shards, String modelKind, String preset, long seed, Device device) {
+        com.fasterxml.jackson.databind.node.ObjectNode overrides = ConfigLoader.JSON.createObjectNode();
+        overrides.put("model", modelKind).put("preset", preset);
+        overrides.putObject("data").put("shards", shards.toString());
+        overrides.with("training").put("seed", seed);
+        PretrainConfig config = ConfigLoader.resolve(ConfigLoader.JSON.createObjectNode(), overrides, null);
+        Vocabularies vocab;
+        try (ShardCorpus corpus = new ShardCorpus(shards, config)) {
+            vocab = PretrainRun.vocabularies(corpus, config);
+            if (corpus.windowTokens() + 2 > config.architecture.maxLength) {
+                throw new BadInputException(shards, "windows of " + corpus.windowTokens() + " tokens do not fit preset '"
+                        + preset + "' (maxLength " + config.architecture.maxLength + " with [CLS] and [SEP])");
+            }
+        }
+        Model model = Model.newInstance("regbert-" + config.model, device, "PyTorch");
+        try {
+            ai.djl.engine.Engine.getEngine("PyTorch").setRandomSeed(PretrainRun.seedInt(seed));
+            PretrainingModel block = PretrainingModel.create(config, vocab);
+            block.initializeParameters(model.getNDManager(), config.architecture.maxLength);
+            model.setBlock(block);
+            return new PretrainedModel(null, config, vocab, model, block, 0);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /** A 31-bit engine seed from a 64-bit one, as pre-training derives its seeds. */
+    public static int engineSeed(long seed) {
+        return PretrainRun.seedInt(seed);
+    }
+
+    /** The device {@code cpu}, {@code gpu} or {@code auto} names (auto: a GPU when the engine sees one). */
+    public static Device device(String wanted) {
+        return PretrainRun.device(wanted);
+    }
+
+    /**
+     * Writes the model as a checkpoint folder {@link #load} reads: parameters.npz (the current
+     * values, e.g. after fine-tuning), config.json and vocabularies.json.
+     */
+    public void save(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        java.util.List<String> names = new java.util.ArrayList<>();
+        java.util.List<NDArray> arrays = new java.util.ArrayList<>();
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            names.add(p.getKey());
+            arrays.add(p.getValue().getArray());
+        }
+        TensorFiles.write(dir.resolve(Checkpoints.PARAMETERS), names, arrays);
+        Files.write(dir.resolve(Checkpoints.CONFIG), ConfigLoader.toJson(config));
+        Files.write(dir.resolve(Checkpoints.VOCABULARIES), ConfigLoader.JSON.writeValueAsBytes(vocabularies));
+    }
+
     /** Copies saved tensors into a model's parameters, checking names and shapes. */
     static void assign(Path checkpoint, PairList<String, Parameter> parameters, Map<String, TensorFiles.Tensor> saved) {
         Path file = checkpoint.resolve(Checkpoints.PARAMETERS);
@@ -102,7 +162,7 @@ public final class PretrainedModel implements AutoCloseable {
         }
     }
 
-    /** The checkpoint folder this was loaded from. */
+    /** The checkpoint folder this was loaded from; null for a {@link #fromScratch} model. */
     public Path checkpoint() {
         return checkpoint;
     }
@@ -146,6 +206,9 @@ public final class PretrainedModel implements AutoCloseable {
 
     /** The model card of the run, when the checkpoint is a run's final one; null otherwise. */
     public JsonNode modelCard() {
+        if (checkpoint == null) {
+            return null;
+        }
         Path card = checkpoint.resolve(ModelCard.JSON_FILE);
         try {
             return Files.exists(card) ? ConfigLoader.JSON.readTree(card.toFile()) : null;

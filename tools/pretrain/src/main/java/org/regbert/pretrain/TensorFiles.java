@@ -19,15 +19,15 @@ import org.regbert.shards.NpzWriter;
  * checkpoint's parameters and optimiser moments open in NumPy ({@code np.load}) as well as here,
  * bit for bit.
  */
-final class TensorFiles {
+public final class TensorFiles {
     private TensorFiles() {
     }
 
     /** A tensor read back: shape and values. */
-    record Tensor(long[] shape, float[] values) {
+    public record Tensor(long[] shape, float[] values) {
     }
 
-    static void write(Path file, List<String> names, List<NDArray> arrays) throws IOException {
+    public static void write(Path file, List<String> names, List<NDArray> arrays) throws IOException {
         try (NpzWriter npz = new NpzWriter(file)) {
             for (int i = 0; i < names.size(); i++) {
                 NDArray array = arrays.get(i);
@@ -39,7 +39,7 @@ final class TensorFiles {
         }
     }
 
-    static Map<String, Tensor> read(Path file) {
+    public static Map<String, Tensor> read(Path file) {
         Map<String, Tensor> out = new LinkedHashMap<>();
         try (NpzReader npz = NpzReader.open(file)) {
             for (String member : npz.memberNames()) {

@@ -7,7 +7,7 @@ import java.util.Locale;
  * The progress line of a training run: step, loss, tokens/s and ETA. On a terminal a bar redrawn
  * at most five times a second; otherwise (Galaxy, Nextflow logs) one line every 10% of the steps.
  */
-final class TrainingProgress {
+public final class TrainingProgress {
     private final PrintStream out;
     private final boolean terminal;
     private final long first;
@@ -16,6 +16,7 @@ final class TrainingProgress {
     private long lastDrawNanos;
     private int lastDecile;
     private long tokens;
+    private String label = "pretrain";
 
     TrainingProgress(PrintStream out, boolean terminal, long firstStep, long totalSteps) {
         this.out = out;
@@ -25,12 +26,18 @@ final class TrainingProgress {
         this.lastDecile = (int) (firstStep * 10 / Math.max(1, totalSteps));
     }
 
-    static TrainingProgress onStderr(boolean quiet, long firstStep, long totalSteps) {
+    public static TrainingProgress onStderr(boolean quiet, long firstStep, long totalSteps) {
         PrintStream sink = quiet ? new PrintStream(PrintStream.nullOutputStream()) : System.err;
         return new TrainingProgress(sink, System.console() != null, firstStep, totalSteps);
     }
 
-    void update(long step, double loss, long stepTokens) {
+    /** Names the stage on the progress line (default "pretrain"). */
+    public TrainingProgress labelled(String stage) {
+        this.label = stage;
+        return this;
+    }
+
+    public void update(long step, double loss, long stepTokens) {
         tokens += stepTokens;
         long now = System.nanoTime();
         if (terminal) {
@@ -48,14 +55,14 @@ final class TrainingProgress {
         }
     }
 
-    void note(String message) {
+    public void note(String message) {
         if (terminal) {
             out.print("\r\033[K");
         }
         out.println(message);
     }
 
-    void finish() {
+    public void finish() {
         if (terminal) {
             out.println();
         }
@@ -69,8 +76,8 @@ final class TrainingProgress {
         String eta = stepsPerSecond > 0 && step < total ? duration((total - step) / stepsPerSecond) : "0s";
         double fraction = (double) step / Math.max(1, total);
         int filled = (int) Math.round(fraction * 24);
-        return String.format(Locale.ROOT, "pretrain [%s%s] %5.1f%% step %d/%d loss %.4f %s tok/s ETA %s",
-                "#".repeat(filled), "-".repeat(24 - filled), fraction * 100, step, total, loss,
+        return String.format(Locale.ROOT, "%s [%s%s] %5.1f%% step %d/%d loss %.4f %s tok/s ETA %s",
+                label, "#".repeat(filled), "-".repeat(24 - filled), fraction * 100, step, total, loss,
                 human(tokensPerSecond), eta);
     }
 

@@ -6,17 +6,17 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.regbert.common.Progress;
-import org.regbert.genome.ReferenceGenome;
 import org.regbert.shards.TokenShardWriter;
 
 /**
- * Runs chunk tasks on worker threads (each with its own FASTA reader and scanner: htsjdk readers
- * are not thread-safe) and drains their batches into the shard writer in task order, so output is
+ * Runs chunk tasks on worker threads (each with its own FASTA reader, inflater and scanner) and drains their batches into the shard writer in task order, so output is
  * identical whatever the thread count. At most {@code 2 x threads} batches are in flight.
  */
 final class ParallelTokenizer implements AutoCloseable {
@@ -26,10 +26,12 @@ final class ParallelTokenizer implements AutoCloseable {
     private final boolean keepMask;
     private final int threads;
     private final ExecutorService pool;
-    private final List<ReferenceGenome> readers = Collections.synchronizedList(new ArrayList<>());
+    private final List<IndexedBases> readers = Collections.synchronizedList(new ArrayList<>());
     private final ThreadLocal<Worker> workers;
+    // Drained batches, reused by later chunks: at most 2 x threads + 1 ever exist.
+    private final Queue<WindowBatch> spare = new ConcurrentLinkedQueue<>();
 
-    private record Worker(ReferenceGenome reference, KmerScanner scanner) {
+    private record Worker(IndexedBases reference, KmerScanner scanner) {
     }
 
     ParallelTokenizer(Path fasta, WindowGeometry geometry, WindowSink sink, boolean keepMask, boolean reverse,
@@ -45,7 +47,7 @@ final class ParallelTokenizer implements AutoCloseable {
             return thread;
         });
         this.workers = ThreadLocal.withInitial(() -> {
-            ReferenceGenome reference = ReferenceGenome.open(fasta);
+            IndexedBases reference = new IndexedBases(fasta);
             readers.add(reference);
             return new Worker(reference, new KmerScanner(geometry.k(), reverse, keepMask));
         });
@@ -59,10 +61,14 @@ final class ParallelTokenizer implements AutoCloseable {
                 ChunkTask task = tasks.get(next++);
                 inFlight.add(pool.submit(() -> execute(task)));
             }
+            long w0 = System.nanoTime();
             WindowBatch batch = await(inFlight.poll());
+            long w1 = System.nanoTime();
             batch.drainTo(writer);
+            T[3].addAndGet(System.nanoTime() - w1); T[4].addAndGet(w1 - w0);
             stats.add(batch);
             progress.advance(batch.basesCovered);
+            spare.add(batch);
         }
     }
 
@@ -71,15 +77,23 @@ final class ParallelTokenizer implements AutoCloseable {
         int windowBases = geometry.windowBases();
         int stride = geometry.strideBases();
         long chunkEnd = task.chunkStart() + (long) (task.windows() - 1) * stride + windowBases;
+        long t0 = System.nanoTime();
         byte[] bases = worker.reference().fetch(task.contig(), task.chunkStart(), chunkEnd);
-        worker.scanner().scan(bases, bases.length);
-        WindowBatch batch = new WindowBatch(geometry.tokens(), keepMask, task.windows() * sink.copies());
+        long t1 = System.nanoTime(); T[0].addAndGet(t1 - t0);
+        int length = (int) (chunkEnd - task.chunkStart());
+        worker.scanner().scan(bases, length);
+        long t2 = System.nanoTime(); T[1].addAndGet(t2 - t1); if (System.getenv("TRACE") != null) System.err.printf("%s chunk %d fetch %.1f ms scan %.1f ms%n", Thread.currentThread().getId(), task.chunkStart(), (t1-t0)/1e6, (t2-t1)/1e6);
+        WindowBatch batch = spare.poll();
+        if (batch == null) {
+            batch = new WindowBatch(geometry.tokens(), keepMask, task.windows() * sink.copies());
+        }
+        batch.reset();
         for (int w = 0; w < task.windows(); w++) {
             int offset = w * stride;
             sink.emit(worker.scanner(), offset, windowBases, task.contigIndex(), task.chunkStart() + offset,
                     task.strand(), task.region(), batch);
         }
-        batch.basesScanned = bases.length;
+        batch.basesScanned = length; T[2].addAndGet(System.nanoTime() - t2);
         batch.basesCovered = task.basesCovered();
         return batch;
     }
@@ -102,11 +116,13 @@ final class ParallelTokenizer implements AutoCloseable {
         return fasta;
     }
 
+    static final java.util.concurrent.atomic.AtomicLong[] T = {new java.util.concurrent.atomic.AtomicLong(), new java.util.concurrent.atomic.AtomicLong(), new java.util.concurrent.atomic.AtomicLong(), new java.util.concurrent.atomic.AtomicLong(), new java.util.concurrent.atomic.AtomicLong()};
     @Override
     public void close() {
+        System.err.printf("fetch %.3f scan %.3f emit %.3f drain %.3f wait %.3f%n", T[0].get()/1e9, T[1].get()/1e9, T[2].get()/1e9, T[3].get()/1e9, T[4].get()/1e9);
         pool.shutdownNow();
         synchronized (readers) {
-            readers.forEach(ReferenceGenome::close);
+            readers.forEach(IndexedBases::close);
         }
     }
 }

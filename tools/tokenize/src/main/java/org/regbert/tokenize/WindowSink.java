@@ -53,15 +53,28 @@ final class WindowSink {
         int at = batch.add(contig, start, start + bases, strand, region);
         short[] tokens = batch.tokens();
         byte[] mask = batch.mask();
+        if (strand > 0 && step == 1 && mask == null) {
+            // Consecutive overlapping k-mers: one bulk copy instead of a gather.
+            scan.copyForward(offset, tokens, at, count);
+        } else {
+            gather(scan, offset, bases, strand, count, at, tokens, mask);
+        }
+        java.util.Arrays.fill(tokens, at + count, at + windowTokens, (short) KmerVocabulary.PAD);
+        if (mask != null) {
+            java.util.Arrays.fill(mask, at + count, at + windowTokens, (byte) 0);
+        }
+    }
+
+    private void gather(KmerScanner scan, int offset, int bases, int strand, int count, int at, short[] tokens,
+            byte[] mask) {
+        int k = geometry.k();
+        int step = geometry.step();
         for (int j = 0; j < count; j++) {
             int p = strand > 0 ? offset + j * step : offset + bases - k - j * step;
             tokens[at + j] = strand > 0 ? scan.forward(p) : scan.reverseComplement(p);
             if (mask != null) {
                 mask[at + j] = (byte) (scan.masked(p, p + k) ? 1 : 0);
             }
-        }
-        for (int j = count; j < windowTokens; j++) {
-            tokens[at + j] = KmerVocabulary.PAD;
         }
     }
 }

@@ -1,0 +1,88 @@
+package org.regbert.finetune;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import org.regbert.pretrain.Layers;
+import org.regbert.pretrain.PretrainingModel;
+import org.regbert.shards.KmerVocabulary;
+
+/**
+ * A pre-trained encoder with a task head, as one DJL block: its forward pass maps the named inputs
+ * of {@link InputBatch#toNDList} to one logit per output column, so a DJL {@code Predictor} runs
+ * it. The encoder's own pre-training heads stay in the block (unused) so its parameters keep
+ * their checkpoint names.
+ */
+final class FinetuneBlock extends Layers.Module {
+    private final PretrainingModel encoder;
+    private final TaskHead head;
+    private final TaskSpec spec;
+    private final boolean genebert;
+
+    FinetuneBlock(PretrainingModel encoder, TaskSpec spec, int hidden, double dropout, boolean genebert) {
+        this.encoder = child("encoder", encoder);
+        this.spec = spec;
+        this.genebert = genebert;
+        int pooled = hidden * (spec.motifs() ? 2 : 1) + spec.featureNames().size();
+        this.head = child("head", new TaskHead(pooled, spec.headHidden(), spec.outputs(), dropout));
+    }
+
+    TaskHead head() {
+        return head;
+    }
+
+    PretrainingModel encoder() {
+        return encoder;
+    }
+
+    /** Logits [B, outputs]. */
+    NDArray logits(ParameterStore store, NDList inputs, boolean training) {
+        NDArray pooled = pooled(store, inputs, training);
+        NDArray features = inputs.get(InputBatch.FEATURES);
+        if (features != null) {
+            pooled = pooled.concat(features, 1);
+        }
+        return head.apply(pooled, training);
+    }
+
+    /** The window vectors the head reads, without task features: [B, H] (GeneBERT with motifs [B, 2H]). */
+    NDArray pooled(ParameterStore store, NDList inputs, boolean training) {
+        NDArray tokens = inputs.get(InputBatch.TOKENS);
+        NDList encoderInputs = new NDList(tokens);
+        if (genebert) {
+            NDArray motifs = inputs.get(InputBatch.MOTIFS);
+            if (spec.motifs() && motifs != null) {
+                encoderInputs.add(motifs);
+            }
+        } else {
+            NDArray states = inputs.get(InputBatch.STATES);
+            encoderInputs.add(states != null ? states : tokens.zerosLike());
+            NDArray cellTypes = inputs.get(InputBatch.CELL_TYPES);
+            if (cellTypes != null) {
+                encoderInputs.add(cellTypes);
+            }
+        }
+        NDList encoded = encoder.forward(store, encoderInputs, training);
+        NDArray hidden = encoded.get(0);
+        NDArray vector;
+        if (spec.pooling() == Pooling.CLS) {
+            vector = hidden.get(":, 0, :");
+        } else {
+            NDArray real = tokens.neq(KmerVocabulary.PAD).logicalAnd(tokens.neq(KmerVocabulary.CLS))
+                    .logicalAnd(tokens.neq(KmerVocabulary.SEP)).toType(DataType.FLOAT32, false).expandDims(2);
+            vector = hidden.mul(real).sum(new int[] {1}).div(real.sum(new int[] {1}).maximum(1f));
+        }
+        if (spec.motifs() && encoded.size() > 1) {
+            vector = vector.concat(encoded.get(1).get(":, 0, :"), 1);
+        }
+        return vector;
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
+            PairList<String, Object> params) {
+        return new NDList(logits(store, inputs, training));
+    }
+}

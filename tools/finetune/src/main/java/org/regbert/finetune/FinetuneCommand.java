@@ -1,0 +1,213 @@
+package org.regbert.finetune;
+
+import io.quarkus.picocli.runtime.annotations.TopCommand;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.regbert.common.BadInputException;
+import org.regbert.common.ExitCodes;
+import org.regbert.common.ToolVersion;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code regbert finetune}: a task head on a pre-trained (or fresh) EBERT / GeneBERT encoder. */
+@TopCommand
+@Command(name = "finetune", mixinStandardHelpOptions = true, versionProvider = FinetuneCommand.Version.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = {
+            "Fine-tunes a pre-trained model ('regbert pretrain') on the labels 'regbert align' put in the shards:",
+            "TF binding (ENCODE-DREAM, per cell type), promoters, splice sites, accessibility levels. Encoder and",
+            "head train together (AdamW, warm-up then linear decay); the model with the best validation auPRC is",
+            "kept and training stops early when it stops improving.",
+            "",
+            "Heads: binary (one task), multiclass (splice: none/donor/acceptor), multilabel (several --task at",
+            "once), regression (align's MCV levels). Pooling: [CLS] or mean. Task features (EBERT's feature",
+            "augmentation): per-window accessibility etc. of the example's cell type, appended to the pooled",
+            "vector. Cross-cell-type transfer: --test-cell-types holds cell types out of training and tests on them.",
+            "",
+            "OUTPUT gets model/ (the best model: what 'score' and 'evaluate' load), predictions/*.npz (validation",
+            "and test windows), metrics.jsonl, task-plan.json, finetune-summary.json, model-card.md and",
+            "checkpoints/ (a killed run continues with --resume).",
+        },
+        footer = {
+            "",
+            "Examples:",
+            "  regbert finetune --checkpoint runs/ebert-tiny --shards chr20-promoter/ --task promoter --output ft/promoter",
+            "  regbert finetune --from-scratch --model ebert --preset tiny --shards chr20-promoter/ --task promoter \\",
+            "                   --output ft/promoter-scratch                     (the ablation baseline)",
+            "  regbert finetune --checkpoint runs/ebert --shards dream/ --task ctcf --feature peaks \\",
+            "                   --test-cell-types liver --balance sample --output ft/ctcf-liver",
+            "",
+            "Exit codes: 0 success, 2 bad usage or bad input (message on stderr), 1 internal error.",
+        })
+public class FinetuneCommand implements Callable<Integer> {
+
+    @Option(names = "--checkpoint", paramLabel = "DIR",
+            description = "Pre-trained model: a 'regbert pretrain' output directory or one of its checkpoints.")
+    Path checkpoint;
+
+    @Option(names = "--from-scratch", description = "Start from a freshly initialised encoder instead (ablations).")
+    boolean fromScratch;
+
+    @Option(names = "--model", paramLabel = "MODEL", defaultValue = "ebert",
+            description = "With --from-scratch: ebert or genebert (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--preset", paramLabel = "NAME", defaultValue = "tiny",
+            description = "With --from-scratch: tiny, small or base (default: ${DEFAULT-VALUE}).")
+    String preset;
+
+    @Option(names = "--shards", required = true, paramLabel = "DIR",
+            description = "Labelled shards from 'regbert align' (a directory of shard-*.npz, or one shard).")
+    Path shards;
+
+    @Option(names = "--task", required = true, paramLabel = "NAME", split = ",",
+            description = "Label name(s) as align wrote them (label_NAME; per cell type label_NAME.CELL). Several:"
+                    + " a multi-label head.")
+    List<String> tasks;
+
+    @Option(names = "--head", paramLabel = "KIND",
+            description = "binary, multiclass, multilabel or regression (default: from the labels).")
+    String head;
+
+    @Option(names = "--pooling", paramLabel = "P", defaultValue = "cls",
+            description = "cls or mean (default: ${DEFAULT-VALUE}).")
+    String pooling;
+
+    @Option(names = "--feature", paramLabel = "ARRAY", split = ",",
+            description = "Task features: per-token arrays of align (peaks, marks, states) averaged over the window"
+                    + " for the example's cell type and appended to the pooled vector. Repeatable.")
+    List<String> features;
+
+    @Option(names = "--train-cell-types", paramLabel = "CELL", split = ",",
+            description = "Cell types to train on (default: all with labels, minus --test-cell-types).")
+    List<String> trainCellTypes;
+
+    @Option(names = "--test-cell-types", paramLabel = "CELL", split = ",",
+            description = "Cell types held out of training and tested on (cross-cell-type transfer).")
+    List<String> testCellTypes;
+
+    @Option(names = "--balance", paramLabel = "MODE", defaultValue = "weight",
+            description = "Class imbalance: none, weight (weighted loss) or sample (class-balanced batches)"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String balance;
+
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "5", description = "Passes over the training windows"
+            + " (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--max-steps", paramLabel = "N", defaultValue = "0",
+            description = "Stop after N optimiser steps (default: epochs decide).")
+    int maxSteps;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32", description = "Windows per step"
+            + " (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--lr", paramLabel = "LR", defaultValue = "2e-4", description = "Peak learning rate"
+            + " (default: ${DEFAULT-VALUE}).")
+    double learningRate;
+
+    @Option(names = "--weight-decay", paramLabel = "W", defaultValue = "0.01", description = "AdamW weight decay"
+            + " (default: ${DEFAULT-VALUE}).")
+    double weightDecay;
+
+    @Option(names = "--warmup", paramLabel = "F", defaultValue = "0.1", description = "Warm-up fraction of the steps"
+            + " (default: ${DEFAULT-VALUE}).")
+    double warmup;
+
+    @Option(names = "--eval-every", paramLabel = "STEPS", defaultValue = "0",
+            description = "Validation interval (default: once per epoch).")
+    int evalEvery;
+
+    @Option(names = "--patience", paramLabel = "N", defaultValue = "3",
+            description = "Evaluations without a better validation score before stopping (0: never; default:"
+                    + " ${DEFAULT-VALUE}).")
+    int patience;
+
+    @Option(names = "--head-hidden", paramLabel = "N", defaultValue = "64",
+            description = "Width of the head's hidden layer (default: ${DEFAULT-VALUE}).")
+    int headHidden;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--device", paramLabel = "DEV", defaultValue = "auto",
+            description = "cpu, gpu or auto (default: ${DEFAULT-VALUE}: a GPU when the engine reports one).")
+    String device;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Engine threads (default: the engine's).")
+    Integer threads;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "Run directory.")
+    Path output;
+
+    @Option(names = "--resume", description = "Continue the run in --output from its latest checkpoint.")
+    boolean resume;
+
+    @Option(names = "--overwrite", description = "Replace a non-empty --output.")
+    boolean overwrite;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress or summary on stderr.")
+    boolean quiet;
+
+    @Option(names = "--stop-after", paramLabel = "STEP", hidden = true,
+            description = "Stop after this step, as if killed (tests).")
+    Long stopAfter;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (fromScratch == (checkpoint != null)) {
+            throw new BadInputException("give exactly one of --checkpoint DIR and --from-scratch");
+        }
+        if (resume && overwrite) {
+            throw new BadInputException("--resume and --overwrite contradict each other");
+        }
+        if (!List.of("none", "weight", "sample").contains(balance)) {
+            throw new BadInputException("--balance " + balance + ": expected none, weight or sample");
+        }
+        if (epochs < 1 || batchSize < 1 || learningRate <= 0 || warmup < 0 || warmup >= 1) {
+            throw new BadInputException("--epochs and --batch-size must be at least 1, --lr above 0, --warmup in [0, 1)");
+        }
+        if (threads != null && threads > 0) {
+            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        }
+        System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+        List<String> command = new ArrayList<>(List.of("regbert", "finetune"));
+        if (spec != null) {
+            command.addAll(spec.commandLine().getParseResult().originalArgs());
+        }
+        FinetuneSettings settings = new FinetuneSettings(checkpoint, fromScratch, model.toLowerCase(Locale.ROOT),
+                preset.toLowerCase(Locale.ROOT), shards, tasks, head == null ? null : HeadKind.parse(head),
+                Pooling.parse(pooling), features, trainCellTypes, testCellTypes, balance, epochs, maxSteps, batchSize,
+                learningRate, weightDecay, warmup, evalEvery, patience, headHidden, seed, device.toLowerCase(Locale.ROOT),
+                output, resume, overwrite, quiet, stopAfter, command);
+        Map<String, Object> summary = new FinetuneRun(settings).execute();
+        if (!quiet && summary.containsKey("test")) {
+            System.err.println("finetune: " + summary.get("task") + " (" + summary.get("head") + "), best step "
+                    + summary.get("bestStep") + " of " + summary.get("steps") + "; validation " + summary.get("validation")
+                    + "; test " + summary.get("test"));
+            System.err.println("finetune: model in " + output.resolve(FinetunedModel.MODEL_DIR) + ", predictions in "
+                    + output.resolve(Outputs.PREDICTIONS));
+        }
+        return ExitCodes.OK;
+    }
+
+    /** Version for {@code --version}. */
+    static class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"regbert finetune " + ToolVersion.get()};
+        }
+    }
+}

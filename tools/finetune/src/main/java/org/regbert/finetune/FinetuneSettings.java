@@ -1,0 +1,48 @@
+package org.regbert.finetune;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Everything a fine-tuning run is given, resolved from the command line.
+ *
+ * @param checkpoint pre-trained checkpoint (a pretrain output directory or checkpoint folder), null with fromScratch
+ * @param scratchModel with fromScratch: ebert or genebert
+ * @param scratchPreset with fromScratch: tiny, small or base
+ * @param head the head's kind, null to infer it from the labels
+ * @param balance none, weight (positive / class weights in the loss) or sample (class-balanced batches)
+ * @param maxSteps stop after this many optimiser steps (0: epochs decide)
+ * @param patience evaluations without a better validation score before stopping early (0: never)
+ * @param stopAfter tests: stop after this step without finishing, as if killed (null: run to the end)
+ */
+public record FinetuneSettings(
+        Path checkpoint,
+        boolean fromScratch,
+        String scratchModel,
+        String scratchPreset,
+        Path shards,
+        List<String> tasks,
+        HeadKind head,
+        Pooling pooling,
+        List<String> features,
+        List<String> trainCellTypes,
+        List<String> testCellTypes,
+        String balance,
+        int epochs,
+        int maxSteps,
+        int batchSize,
+        double learningRate,
+        double weightDecay,
+        double warmupFraction,
+        int evalEvery,
+        int patience,
+        int headHidden,
+        long seed,
+        String device,
+        Path output,
+        boolean resume,
+        boolean overwrite,
+        boolean quiet,
+        Long stopAfter,
+        List<String> command) {
+}

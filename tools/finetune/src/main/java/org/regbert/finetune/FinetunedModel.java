@@ -1,0 +1,195 @@
+package org.regbert.finetune;
+
+import ai.djl.Device;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.regbert.common.BadInputException;
+import org.regbert.pretrain.GeneBertModel;
+import org.regbert.pretrain.PretrainedModel;
+import org.regbert.pretrain.TensorFiles;
+import org.regbert.pretrain.Vocabularies;
+
+/**
+ * A fine-tuned model: a pre-trained encoder, a task head and the {@link TaskSpec} saying which
+ * inputs it reads. On disk (what {@code finetune} writes as {@code OUTPUT/model/}):
+ *
+ * <pre>
+ * task.json                the TaskSpec
+ * encoder/parameters.npz   the encoder as a pretrain checkpoint (config.json, vocabularies.json beside)
+ * head.npz                 the head's parameters (float32, NumPy-readable)
+ * </pre>
+ *
+ * Inference goes through a DJL {@link Predictor} with {@link ScoresTranslator}:
+ *
+ * <pre>{@code
+ * try (FinetunedModel model = FinetunedModel.load(Path.of("runs/promoter"));
+ *      Predictor<InputBatch, float[][]> predictor = model.newPredictor()) {
+ *     float[][] probabilities = predictor.predict(batch);     // [windows][outputs]
+ * }
+ * }</pre>
+ */
+public final class FinetunedModel implements AutoCloseable {
+    public static final String MODEL_DIR = "model";
+    public static final String TASK_FILE = "task.json";
+    public static final String ENCODER_DIR = "encoder";
+    public static final String HEAD_FILE = "head.npz";
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final PretrainedModel pretrained;
+    private final FinetuneBlock block;
+    private final TaskSpec spec;
+
+    private FinetunedModel(PretrainedModel pretrained, FinetuneBlock block, TaskSpec spec) {
+        this.pretrained = pretrained;
+        this.block = block;
+        this.spec = spec;
+    }
+
+    /** A new head (initialised from the engine's generator, seed it first) on {@code pretrained}, which this takes over. */
+    static FinetunedModel create(PretrainedModel pretrained, TaskSpec spec) {
+        boolean genebert = pretrained.block() instanceof GeneBertModel;
+        FinetuneBlock block = new FinetuneBlock(pretrained.block(), spec, pretrained.hiddenSize(),
+                pretrained.config().architecture.dropout, genebert);
+        block.head().initialize(pretrained.model().getNDManager(), DataType.FLOAT32, new Shape(1, 1));
+        pretrained.model().setBlock(block);
+        return new FinetunedModel(pretrained, block, spec);
+    }
+
+    /** Loads {@code path}: a finetune output directory (its {@code model/}) or a model directory itself. */
+    public static FinetunedModel load(Path path) {
+        return load(path, Device.cpu());
+    }
+
+    public static FinetunedModel load(Path path, Device device) {
+        Path dir = resolve(path);
+        TaskSpec spec = readSpec(dir.resolve(TASK_FILE));
+        PretrainedModel pretrained = PretrainedModel.load(dir.resolve(ENCODER_DIR), device);
+        try {
+            FinetunedModel model = create(pretrained, spec);
+            assign(dir.resolve(HEAD_FILE), model.block.head().getParameters(), TensorFiles.read(dir.resolve(HEAD_FILE)));
+            return model;
+        } catch (RuntimeException e) {
+            pretrained.close();
+            throw e;
+        }
+    }
+
+    /** The model folder inside a finetune output directory, or {@code path} when it is one. */
+    public static Path resolve(Path path) {
+        if (Files.isRegularFile(path.resolve(TASK_FILE))) {
+            return path;
+        }
+        if (Files.isRegularFile(path.resolve(MODEL_DIR).resolve(TASK_FILE))) {
+            return path.resolve(MODEL_DIR);
+        }
+        throw new BadInputException(path, "is not a fine-tuned model (no " + TASK_FILE + " in it or in " + MODEL_DIR
+                + "/): pass the --output directory of 'regbert finetune'");
+    }
+
+    static TaskSpec readSpec(Path file) {
+        try {
+            return JSON.readValue(file.toFile(), TaskSpec.class);
+        } catch (IOException e) {
+            throw new BadInputException(file, -1, "unreadable task description: " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes the model to {@code dir} (created; must not exist). */
+    public void save(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        pretrained.save(dir.resolve(ENCODER_DIR));
+        List<String> names = new ArrayList<>();
+        List<NDArray> arrays = new ArrayList<>();
+        for (Pair<String, Parameter> p : block.head().getParameters()) {
+            names.add(p.getKey());
+            arrays.add(p.getValue().getArray());
+        }
+        TensorFiles.write(dir.resolve(HEAD_FILE), names, arrays);
+        Files.write(dir.resolve(TASK_FILE), JSON.writeValueAsBytes(spec));
+    }
+
+    /** Copies saved tensors into {@code parameters}, checking names and shapes. */
+    static void assign(Path file, ai.djl.util.PairList<String, Parameter> parameters, Map<String, TensorFiles.Tensor> saved) {
+        if (saved.size() != parameters.size()) {
+            throw new BadInputException(file, "holds " + saved.size() + " tensors, the model has " + parameters.size());
+        }
+        for (Pair<String, Parameter> p : parameters) {
+            TensorFiles.Tensor tensor = saved.get(p.getKey());
+            NDArray array = p.getValue().getArray();
+            if (tensor == null || !Arrays.equals(tensor.shape(), array.getShape().getShape())) {
+                throw new BadInputException(file, "has no tensor '" + p.getKey() + "' of shape " + array.getShape());
+            }
+            array.set(tensor.values());
+        }
+    }
+
+    public TaskSpec spec() {
+        return spec;
+    }
+
+    public Vocabularies vocabularies() {
+        return pretrained.vocabularies();
+    }
+
+    public PretrainedModel encoder() {
+        return pretrained;
+    }
+
+    /** Longest window the encoder reads, in tokens without [CLS]/[SEP]. */
+    public int maxWindowTokens() {
+        return pretrained.maxLength() - 2;
+    }
+
+    FinetuneBlock block() {
+        return block;
+    }
+
+    /** Every trainable parameter: the encoder's (fine-tuned too) and the head's. */
+    ai.djl.util.PairList<String, Parameter> parameters() {
+        return block.getParameters();
+    }
+
+    /** Logits [B, outputs] for a batch, in {@code manager}. */
+    NDArray logits(NDManager manager, InputBatch batch, boolean training) {
+        return block.logits(new ParameterStore(manager, false), batch.toNDList(manager), training);
+    }
+
+    /** A DJL predictor: batches of windows in, probabilities (or regression levels) [B][outputs] out. */
+    public Predictor<InputBatch, float[][]> newPredictor() {
+        return pretrained.model().newPredictor(new ScoresTranslator(spec));
+    }
+
+    /** Pooled window vectors [B][H] ([CLS] or mean, as the model was trained; GeneBERT with motifs 2H). */
+    public float[][] embed(InputBatch batch) {
+        try (NDManager manager = pretrained.model().getNDManager().newSubManager()) {
+            NDArray pooled = block.pooled(new ParameterStore(manager, false), batch.toNDList(manager), false);
+            return ScoresTranslator.rows(pooled);
+        }
+    }
+
+    /** The vector size {@link #embed} returns. */
+    public int embeddingSize() {
+        return pretrained.hiddenSize() * (spec.motifs() ? 2 : 1);
+    }
+
+    @Override
+    public void close() {
+        pretrained.close();
+    }
+}

@@ -1,0 +1,277 @@
+package org.regbert.finetune;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.ShortBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.regbert.common.BadInputException;
+import org.regbert.pretrain.PretrainedModel;
+import org.regbert.pretrain.Vocabularies;
+import org.regbert.shards.Half;
+import org.regbert.shards.NpyArray;
+import org.regbert.shards.NpyDType;
+import org.regbert.shards.ShardSet;
+import org.regbert.shards.TokenShard;
+
+/**
+ * The model inputs a set of shards holds for a {@link TaskSpec}: tokens (cropped around the
+ * window centre to what the encoder reads), per-token states of a cell type, task features of a
+ * cell type and standardised motif matrices. Shards are memory-mapped; {@link #fill} copies only
+ * the windows of one batch.
+ */
+public final class ShardInputs implements AutoCloseable {
+    final List<TokenShard> shards = new ArrayList<>();
+    private final Path source;
+    private final TaskSpec spec;
+    private final Vocabularies vocab;
+    private final int shardTokens;
+    private final int cropOffset;
+    /** Cell types of the state rows and of each feature array's rows (names as the shards give them). */
+    private final List<String> stateCellTypes;
+    private final Map<String, List<String>> featureRows = new LinkedHashMap<>();
+    private final Map<String, Integer> featureLevels = new java.util.HashMap<>();
+    private final int[] cellTypeIds;
+
+    /** Opens {@code dir} for a model's inputs; {@code spec} may still lack features' names (they are derived here). */
+    public ShardInputs(Path dir, TaskSpec spec, PretrainedModel encoder) {
+        this.source = dir;
+        this.spec = spec;
+        this.vocab = encoder.vocabularies();
+        try {
+            for (Path file : ShardSet.list(dir)) {
+                shards.add(TokenShard.open(file));
+            }
+            TokenShard first = shards.get(0);
+            if (first.manifest().tokenizer() == null || !vocab.tokens().equals(first.manifest().vocabulary())) {
+                throw new BadInputException(first.file(), "its k-mer vocabulary differs from the model's (k = "
+                        + vocab.k() + "): tokenize with the k the model was pre-trained with");
+            }
+            shardTokens = first.manifest().tokenizer().windowTokens();
+            for (TokenShard shard : shards) {
+                if (shard.manifest().tokenizer() == null || shard.manifest().tokenizer().windowTokens() != shardTokens) {
+                    throw new BadInputException(shard.file(), "comes from another tokenize run than " + first.file()
+                            .getFileName() + " (window length differs)");
+                }
+            }
+            if (spec.motifs() && shardTokens != spec.windowTokens()) {
+                throw new BadInputException(first.file(), "GeneBERT reads whole windows: these have " + shardTokens
+                        + " tokens, the model " + spec.windowTokens());
+            }
+            if (shardTokens < spec.windowTokens()) {
+                throw new BadInputException(first.file(), "windows of " + shardTokens + " tokens are shorter than the "
+                        + spec.windowTokens() + " the model reads");
+            }
+            cropOffset = (shardTokens - spec.windowTokens()) / 2;
+            stateCellTypes = spec.stateArray() == null ? List.of() : rowNames(spec.stateArray());
+            for (String feature : spec.features()) {
+                featureRows.put(feature, rowNames(feature));
+                featureLevels.put(feature, levels(feature));
+            }
+            if (spec.motifs()) {
+                for (TokenShard shard : shards) {
+                    if (!shard.hasArray("motifs")) {
+                        throw new BadInputException(shard.file(), "has no 'motifs' array: run 'regbert align --motifs"
+                                + " ...' with the motifs the model was pre-trained on");
+                    }
+                }
+            }
+            boolean cellTypeEmbedding = encoder.config().architecture.cellTypeEmbedding;
+            cellTypeIds = cellTypeEmbedding ? new int[0] : null;
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Names of the rows of a [C, N, L] array, checked to be the same in every shard. */
+    private List<String> rowNames(String array) {
+        List<String> names = null;
+        for (TokenShard shard : shards) {
+            if (!shard.hasArray(array) || !shard.hasArray(array + "_cell_types")) {
+                throw new BadInputException(shard.file(), "has no '" + array + "' array (with '" + array
+                        + "_cell_types'): run 'regbert align --" + array + " ...' on the shards first");
+            }
+            NpyArray a = shard.array(array);
+            if (!a.dtype().equals(NpyDType.UINT8) || a.shape().length != 3 || a.shape()[2] != shardTokens) {
+                throw new BadInputException(shard.file(), "array '" + array + "' must be uint8 [cell types, windows, "
+                        + shardTokens + "]");
+            }
+            NpyArray n = shard.array(array + "_cell_types");
+            List<String> here = new ArrayList<>();
+            for (int i = 0; i < n.rows(); i++) {
+                here.add(n.getString(i));
+            }
+            if (names == null) {
+                names = here;
+            } else if (!names.equals(here)) {
+                throw new BadInputException(shard.file(), "'" + array + "' rows " + here + " differ from "
+                        + shards.get(0).file().getFileName() + "'s " + names);
+            }
+        }
+        return List.copyOf(names);
+    }
+
+    /** Cell types with a row in the state array (EBERT), empty otherwise. */
+    public List<String> stateCellTypes() {
+        return stateCellTypes;
+    }
+
+    /** A feature column: the array, its row for the cell type, and the column's name. */
+    private record FeatureColumn(String array, int row, String name) {
+    }
+
+    private final Map<String, List<FeatureColumn>> columnsByCellType = new java.util.HashMap<>();
+
+    /**
+     * Feature columns for {@code cellType}: each row of each feature array named after it
+     * ({@code K562}, or {@code K562/H3K27ac} for marks); the column is named after the array (and
+     * mark), not the cell type, so a held-out cell type fills the same columns.
+     */
+    private List<FeatureColumn> featureColumns(String cellType) {
+        return columnsByCellType.computeIfAbsent(cellType, c -> {
+            List<FeatureColumn> columns = new ArrayList<>();
+            featureRows.forEach((array, rows) -> {
+                for (int r = 0; r < rows.size(); r++) {
+                    String name = rows.get(r);
+                    if (name.equals(c)) {
+                        columns.add(new FeatureColumn(array, r, array));
+                    } else if (name.startsWith(c + "/")) {
+                        columns.add(new FeatureColumn(array, r, array + ":" + name.substring(c.length() + 1)));
+                    }
+                }
+            });
+            return List.copyOf(columns);
+        });
+    }
+
+    /** The feature column names for {@code cellType}. */
+    List<String> featureNames(String cellType) {
+        return featureColumns(cellType).stream().map(FeatureColumn::name).toList();
+    }
+
+    public int shards() {
+        return shards.size();
+    }
+
+    public TokenShard shard(int index) {
+        return shards.get(index);
+    }
+
+    /**
+     * The inputs of {@code count} windows: {@code shard[i]}, {@code row[i]}, for cell type
+     * {@code cellType[i]} (a name, or "" where the model reads no cell type).
+     */
+    public InputBatch fill(int[] shard, int[] row, String[] cellType, int count) {
+        int length = spec.windowTokens();
+        int[] tokens = new int[count * length];
+        int[] states = spec.stateArray() == null ? null : new int[count * length];
+        int featureCount = spec.featureNames().size();
+        float[] features = featureCount == 0 ? null : new float[count * featureCount];
+        int regions = vocab.regions();
+        int motifs = vocab.motifNames() == null ? 0 : vocab.motifNames().size();
+        float[] motifInput = spec.motifs() ? new float[count * regions * motifs] : null;
+        float[] matrix = spec.motifs() ? new float[regions * motifs] : null;
+        int[] cellTypes = cellTypeIds == null ? null : new int[count];
+        byte[] stateRow = new byte[length];
+        for (int i = 0; i < count; i++) {
+            TokenShard s = shards.get(shard[i]);
+            NpyArray t = s.tokens();
+            long base = (long) row[i] * shardTokens + cropOffset;
+            for (int j = 0; j < length; j++) {
+                tokens[i * length + j] = t.getUnsignedShort(base + j);
+            }
+            if (states != null) {
+                int c = stateRow(cellType[i], s);
+                NpyArray a = s.array(spec.stateArray());
+                long offset = ((long) c * a.shape()[1] + row[i]) * shardTokens + cropOffset;
+                a.data().duplicate().get(Math.toIntExact(offset), stateRow, 0, length);
+                for (int j = 0; j < length; j++) {
+                    states[i * length + j] = stateRow[j] & 0xFF;
+                }
+            }
+            if (features != null) {
+                fillFeatures(s, row[i], cellType[i], features, i * featureCount);
+            }
+            if (motifInput != null) {
+                readMotifs(s, row[i], matrix, motifs * regions);
+                vocab.standardise(matrix);
+                for (int m = 0; m < motifs; m++) {
+                    for (int r = 0; r < regions; r++) {
+                        motifInput[(i * regions + r) * motifs + m] = matrix[m * regions + r];
+                    }
+                }
+            }
+            if (cellTypes != null) {
+                int id = vocab.cellTypes() == null ? -1 : vocab.cellTypes().indexOf(cellType[i]);
+                if (id < 0) {
+                    throw new BadInputException(source, "cell type '" + cellType[i] + "' has no embedding in the"
+                            + " pre-trained model (it knows " + vocab.cellTypes() + ")");
+                }
+                cellTypes[i] = id;
+            }
+        }
+        return new InputBatch(count, length, tokens, states, cellTypes, features, featureCount, motifInput, regions,
+                motifs);
+    }
+
+    private int stateRow(String cellType, TokenShard shard) {
+        int c = stateCellTypes.indexOf(cellType);
+        if (c < 0) {
+            throw new BadInputException(shard.file(), "'" + spec.stateArray() + "' has no row for cell type '"
+                    + cellType + "' (rows: " + String.join(", ", stateCellTypes) + ")");
+        }
+        return c;
+    }
+
+    /** Mean level of each of the cell type's feature rows over the window's tokens, scaled to [0, 1]. */
+    private void fillFeatures(TokenShard shard, int row, String cellType, float[] into, int at) {
+        List<FeatureColumn> columns = featureColumns(cellType);
+        if (!featureNames(cellType).equals(spec.featureNames())) {
+            throw new BadInputException(shard.file(), "cell type '" + cellType + "' has feature rows "
+                    + featureNames(cellType) + ", the model reads " + spec.featureNames());
+        }
+        for (int i = 0; i < columns.size(); i++) {
+            FeatureColumn column = columns.get(i);
+            NpyArray a = shard.array(column.array());
+            long offset = ((long) column.row() * a.shape()[1] + row) * shardTokens;
+            long sum = 0;
+            for (int j = 0; j < shardTokens; j++) {
+                sum += a.getByte(offset + j) & 0xFF;
+            }
+            into[at + i] = (float) sum / shardTokens / featureLevels.get(column.array());
+        }
+    }
+
+    /** Highest level of a feature array, from its vocabulary in the manifest (names[0] is "none"). */
+    private int levels(String array) {
+        var section = shards.get(0).manifest().annotations() == null ? null
+                : shards.get(0).manifest().annotations().get(array);
+        var names = section == null ? null : section.path("vocabulary").path("names");
+        return names != null && names.isArray() && names.size() > 1 ? names.size() - 1 : 1;
+    }
+
+    private static void readMotifs(TokenShard shard, int row, float[] into, int size) {
+        NpyArray a = shard.array("motifs");
+        ByteBuffer data = a.data().duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        if (a.dtype().equals(NpyDType.FLOAT32)) {
+            data.asFloatBuffer().get(row * size, into, 0, size);
+        } else {
+            ShortBuffer halves = data.asShortBuffer();
+            long base = (long) row * size;
+            for (int i = 0; i < size; i++) {
+                into[i] = Half.toFloat(halves.get(Math.toIntExact(base + i)));
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        for (TokenShard shard : shards) {
+            shard.close();
+        }
+    }
+}

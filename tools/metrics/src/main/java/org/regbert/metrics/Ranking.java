@@ -1,0 +1,136 @@
+package org.regbert.metrics;
+
+import java.util.Arrays;
+
+/**
+ * Windows sorted once by decreasing score, with tie groups, so that ranking metrics of any
+ * weighting of the windows (a bootstrap resample is a vector of draw counts) take one O(n) pass
+ * instead of a sort.
+ */
+final class Ranking {
+    /** Window indices by decreasing score. */
+    final int[] order;
+    /** {@code groupEnd[g]}: exclusive end in {@link #order} of the g-th group of equal scores. */
+    final int[] groupEnd;
+    final double[] groupScore;
+    final boolean[] positive;
+    /** {@code positive[order[i]]}, read sequentially in the per-resample passes. */
+    private final boolean[] sortedPositive;
+
+    Ranking(double[] scores, boolean[] positive) {
+        int n = scores.length;
+        for (double score : scores) {
+            if (Double.isNaN(score)) {
+                throw new IllegalArgumentException("score is NaN");
+            }
+        }
+        Integer[] boxed = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            boxed[i] = i;
+        }
+        Arrays.sort(boxed, (a, b) -> Double.compare(scores[b], scores[a]));
+        order = new int[n];
+        int[] ends = new int[n];
+        double[] values = new double[n];
+        int groups = 0;
+        for (int i = 0; i < n; i++) {
+            order[i] = boxed[i];
+            if (i > 0 && scores[order[i]] != scores[order[i - 1]]) {
+                ends[groups++] = i;
+            }
+            values[groups] = scores[order[i]];
+        }
+        if (n > 0) {
+            ends[groups++] = n;
+        }
+        groupEnd = Arrays.copyOf(ends, groups);
+        groupScore = Arrays.copyOf(values, groups);
+        this.positive = positive;
+        sortedPositive = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            sortedPositive[i] = positive[order[i]];
+        }
+    }
+
+    int groups() {
+        return groupEnd.length;
+    }
+
+    /**
+     * Cumulative weighted true and false positives after each tie group: {@code tp[g]} and
+     * {@code fp[g]} count windows scoring at least {@code groupScore[g]}; weights null means 1.
+     */
+    long[][] cumulative(int[] weights) {
+        long[] tp = new long[groups()];
+        long[] fp = new long[groups()];
+        long t = 0;
+        long f = 0;
+        int i = 0;
+        for (int g = 0; g < groups(); g++) {
+            for (; i < groupEnd[g]; i++) {
+                int w = order[i];
+                int weight = weights == null ? 1 : weights[w];
+                if (positive[w]) {
+                    t += weight;
+                } else {
+                    f += weight;
+                }
+            }
+            tp[g] = t;
+            fp[g] = f;
+        }
+        return new long[][] {tp, fp};
+    }
+
+    /** Trapezoid area under the ROC curve, equal to the Mann–Whitney U / (P·N), ties counting ½. */
+    double auroc(int[] weights) {
+        // One streaming pass, no allocation: it runs once per resample.
+        long p = 0;
+        long n = 0;
+        double twiceArea = 0;
+        int i = 0;
+        for (int g = 0; g < groupEnd.length; g++) {
+            long tp = p;
+            long fp = n;
+            for (; i < groupEnd[g]; i++) {
+                int weight = weights == null ? 1 : weights[order[i]];
+                if (sortedPositive[i]) {
+                    tp += weight;
+                } else {
+                    fp += weight;
+                }
+            }
+            twiceArea += (double) (fp - n) * (tp + p);
+            p = tp;
+            n = fp;
+        }
+        return p == 0 || n == 0 ? Double.NaN : twiceArea / 2 / ((double) p * n);
+    }
+
+    /** Average precision: sum over thresholds of (recall gained) × (precision there). */
+    double averagePrecision(int[] weights) {
+        long p = 0;
+        long n = 0;
+        double sum = 0;
+        int i = 0;
+        for (int g = 0; g < groupEnd.length; g++) {
+            long tp = p;
+            long fp = n;
+            for (; i < groupEnd[g]; i++) {
+                int weight = weights == null ? 1 : weights[order[i]];
+                if (sortedPositive[i]) {
+                    tp += weight;
+                } else {
+                    fp += weight;
+                }
+            }
+            if (tp > p) {
+                sum += (double) (tp - p) * tp / (tp + fp);
+            }
+            p = tp;
+            n = fp;
+        }
+        return p == 0 || n == 0 ? Double.NaN : sum / p;
+    }
+
+}
