@@ -60,8 +60,13 @@ final class Outputs {
             } else {
                 summary.put("test", "no test windows (align --test holds chromosomes or regions out)");
             }
-            List<String> files = writePredictions(staged, output.getFileName().toString(), plan, inputs, valid,
-                    validScores, test, testScores);
+            List<String> files = new ArrayList<>();
+            for (Predictions p : predictions(output.getFileName().toString(), plan, inputs, valid, validScores, test,
+                    testScores)) {
+                String file = fileName(p);
+                PredictionsFile.write(p, staged.resolve(file));
+                files.add(PREDICTIONS + "/" + file);
+            }
             summary.put("predictions", files);
         }
         RunFiles.deleteTree(predictions);
@@ -74,9 +79,14 @@ final class Outputs {
         return summary;
     }
 
-    /** One predictions file per (task, cell type) holding the validation and test windows. */
-    private static List<String> writePredictions(Path dir, String modelName, TaskPlan plan, ShardInputs inputs,
-            int[] valid, float[] validScores, int[] test, float[] testScores) throws IOException {
+    /** The file name of a task and cell type's predictions: {@code <task>[.<cell type>].npz}. */
+    static String fileName(Predictions p) {
+        return p.task() + (p.cellType().equals("all") ? "" : "." + p.cellType()) + ".npz";
+    }
+
+    /** One Predictions per (task, cell type) holding the validation and test windows. */
+    static List<Predictions> predictions(String modelName, TaskPlan plan, ShardInputs inputs,
+            int[] valid, float[] validScores, int[] test, float[] testScores) {
         TaskSpec spec = plan.spec;
         int outputs = spec.outputs();
         List<String> contigNames = new ArrayList<>();
@@ -87,7 +97,7 @@ final class Outputs {
                 byCell.computeIfAbsent(plan.examples.cellType[idx[j]], k -> new ArrayList<>()).add(new int[] {part, j});
             }
         }
-        List<String> files = new ArrayList<>();
+        List<Predictions> out = new ArrayList<>();
         for (Map.Entry<String, List<int[]>> entry : byCell.entrySet()) {
             String cell = entry.getKey();
             List<int[]> rows = entry.getValue();
@@ -143,12 +153,10 @@ final class Outputs {
                 List<String> classNames = spec.head() == HeadKind.MULTICLASS ? spec.classNames() : List.of(task);
                 Predictions p = new Predictions(task, cell.isEmpty() ? "all" : cell, modelName, kind, classNames, classes,
                         scores, labels, targets, split, contig, contigNames, start, end);
-                String file = task + (cell.isEmpty() ? "" : "." + cell) + ".npz";
-                PredictionsFile.write(p, dir.resolve(file));
-                files.add(PREDICTIONS + "/" + file);
+                out.add(p);
             }
         }
-        return files;
+        return out;
     }
 
     private static String card(Map<String, Object> summary, TaskPlan plan) {

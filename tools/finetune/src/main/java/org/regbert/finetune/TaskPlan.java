@@ -237,6 +237,20 @@ final class TaskPlan {
         return new TaskPlan(spec, examples, train, validation, test, balance, weights, carved);
     }
 
+    /**
+     * The validation and test examples of {@code spec} in another set of shards (evaluate): the
+     * same cell-type rules as training, no training examples.
+     */
+    static TaskPlan forEvaluation(TaskSpec spec, ShardInputs inputs) {
+        List<String> cells = new ArrayList<>(spec.trainCellTypes());
+        cells.addAll(spec.testCellTypes());
+        TaskExamples examples = TaskExamples.collect(inputs, spec, cells.isEmpty() ? List.of("") : cells);
+        Set<String> trainCells = spec.trainCellTypes().isEmpty() ? null : new LinkedHashSet<>(spec.trainCellTypes());
+        Set<String> testCells = spec.testCellTypes().isEmpty() ? trainCells : new LinkedHashSet<>(spec.testCellTypes());
+        return new TaskPlan(spec, examples, new int[0], examples.select(1, trainCells), examples.select(2, testCells),
+                "none", null, false);
+    }
+
     private static int[][] carve(int[] train, long seed) {
         SplittableRandom random = new SplittableRandom(seed ^ 0x5EEDL);
         List<Integer> keep = new ArrayList<>();
