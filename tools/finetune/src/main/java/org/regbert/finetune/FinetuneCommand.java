@@ -85,6 +85,11 @@ public class FinetuneCommand implements Callable<Integer> {
                     + " for the example's cell type and appended to the pooled vector. Repeatable.")
     List<String> features;
 
+    @Option(names = "--ignore-states",
+            description = "EBERT: read sequence alone ('no annotation' for every token), e.g. on FASTA-record shards"
+                    + " that have no state array.")
+    boolean ignoreStates;
+
     @Option(names = "--train-cell-types", paramLabel = "CELL", split = ",",
             description = "Cell types to train on (default: all with labels, minus --test-cell-types).")
     List<String> trainCellTypes;
@@ -189,7 +194,7 @@ public class FinetuneCommand implements Callable<Integer> {
         }
         FinetuneSettings settings = new FinetuneSettings(checkpoint, fromScratch, model.toLowerCase(Locale.ROOT),
                 preset.toLowerCase(Locale.ROOT), shards, tasks, head == null ? null : HeadKind.parse(head),
-                Pooling.parse(pooling), features, trainCellTypes, testCellTypes, balance, epochs, maxSteps, batchSize,
+                Pooling.parse(pooling), features, ignoreStates, trainCellTypes, testCellTypes, balance, epochs, maxSteps, batchSize,
                 learningRate, weightDecay, warmup, evalEvery, patience, headHidden, seed, device.toLowerCase(Locale.ROOT),
                 output, resume, overwrite, quiet, stopAfter, command);
         Map<String, Object> summary = new FinetuneRun(settings).execute();

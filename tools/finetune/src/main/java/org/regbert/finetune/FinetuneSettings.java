@@ -9,6 +9,7 @@ import java.util.List;
  * @param checkpoint pre-trained checkpoint (a pretrain output directory or checkpoint folder), null with fromScratch
  * @param scratchModel with fromScratch: ebert or genebert
  * @param scratchPreset with fromScratch: tiny, small or base
+ * @param ignoreStates EBERT: feed "no annotation" for every token instead of the shards' states
  * @param head the head's kind, null to infer it from the labels
  * @param balance none, weight (positive / class weights in the loss) or sample (class-balanced batches)
  * @param maxSteps stop after this many optimiser steps (0: epochs decide)
@@ -25,6 +26,7 @@ public record FinetuneSettings(
         HeadKind head,
         Pooling pooling,
         List<String> features,
+        boolean ignoreStates,
         List<String> trainCellTypes,
         List<String> testCellTypes,
         String balance,

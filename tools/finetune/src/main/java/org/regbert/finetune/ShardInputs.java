@@ -93,7 +93,8 @@ public final class ShardInputs implements AutoCloseable {
         for (TokenShard shard : shards) {
             if (!shard.hasArray(array) || !shard.hasArray(array + "_cell_types")) {
                 throw new BadInputException(shard.file(), "has no '" + array + "' array (with '" + array
-                        + "_cell_types'): run 'regbert align --" + array + " ...' on the shards first");
+                        + "_cell_types'): run 'regbert align --" + array + " ...' on the shards first"
+                        + (array.equals(spec.stateArray()) ? ", or pass --ignore-states to read sequence alone" : ""));
             }
             NpyArray a = shard.array(array);
             if (!a.dtype().equals(NpyDType.UINT8) || a.shape().length != 3 || a.shape()[2] != shardTokens) {

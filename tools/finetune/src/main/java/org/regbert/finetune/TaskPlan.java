@@ -100,7 +100,7 @@ final class TaskPlan {
             throw new BadInputException(files.get(0), "GeneBERT reads whole windows: " + shardTokens + " tokens exceed the"
                     + " model's " + (encoder.maxLength() - 2));
         }
-        String stateArray = genebert ? null : encoder.vocabularies().stateArray();
+        String stateArray = genebert || s.ignoreStates() ? null : encoder.vocabularies().stateArray();
         List<String> features = s.features() == null ? List.of() : List.copyOf(s.features());
         TaskSpec draft = new TaskSpec(List.copyOf(s.tasks()), head, classNames, s.pooling(), s.headHidden(), stateArray,
                 features, List.of(), genebert && encoder.vocabularies().motifNames() != null, windowTokens, perCellType,

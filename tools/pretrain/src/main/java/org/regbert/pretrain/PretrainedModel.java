@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.regbert.common.BadInputException;
 import org.regbert.shards.KmerVocabulary;
@@ -93,14 +94,41 @@ public final class PretrainedModel implements AutoCloseable {
         overrides.putObject("data").put("shards", shards.toString());
         overrides.with("training").put("seed", seed);
         PretrainConfig config = ConfigLoader.resolve(ConfigLoader.JSON.createObjectNode(), overrides, null);
-        Vocabularies vocab;
+        Vocabularies vocab = config.isGeneBert() ? null : sequenceOnly(shards, config);
+        if (vocab != null) {
+            return build(config, vocab, seed, device);
+        }
         try (ShardCorpus corpus = new ShardCorpus(shards, config)) {
             vocab = PretrainRun.vocabularies(corpus, config);
-            if (corpus.windowTokens() + 2 > config.architecture.maxLength) {
+            if (config.isGeneBert() && corpus.windowTokens() + 2 > config.architecture.maxLength) {
                 throw new BadInputException(shards, "windows of " + corpus.windowTokens() + " tokens do not fit preset '"
                         + preset + "' (maxLength " + config.architecture.maxLength + " with [CLS] and [SEP])");
             }
         }
+        return build(config, vocab, seed, device);
+    }
+
+    /**
+     * EBERT vocabularies for shards without a state array (FASTA records, plain tokens): one
+     * "no annotation" state, so the encoder reads sequence alone (DNABERT-like); null when the
+     * shards have states or peaks.
+     */
+    private static Vocabularies sequenceOnly(Path shards, PretrainConfig config) {
+        try (org.regbert.shards.TokenShard first = org.regbert.shards.TokenShard.open(
+                org.regbert.shards.ShardSet.list(shards).get(0))) {
+            if (first.hasArray("states") || first.hasArray("peaks")) {
+                return null;
+            }
+            org.regbert.shards.ShardManifest m = first.manifest();
+            if (m.tokenizer() == null || m.vocabulary() == null) {
+                throw new BadInputException(first.file(), "manifest has no tokenizer or vocabulary section");
+            }
+            return new Vocabularies(m.vocabulary(), m.tokenizer().k(), m.specialTokens(), m.tokenizer().windowTokens(),
+                    m.tokenizer().overlapping(), null, List.of("none"), List.of(), null, 0, null, null);
+        }
+    }
+
+    private static PretrainedModel build(PretrainConfig config, Vocabularies vocab, long seed, Device device) {
         Model model = Model.newInstance("regbert-" + config.model, device, "PyTorch");
         try {
             ai.djl.engine.Engine.getEngine("PyTorch").setRandomSeed(PretrainRun.seedInt(seed));

@@ -1,0 +1,63 @@
+package org.regbert.finetune;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.regbert.finetune.Stages.args;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** Bad usage and bad input: exit 2, a message naming the problem, nothing written. */
+class BadInputTest {
+
+    @Test
+    void needsExactlyOneOfCheckpointAndFromScratch() throws Exception {
+        Path out = Stages.tempDir("regbert-ft-bad-").resolve("run");
+        Stages.Run run = Stages.finetune(args("--shards", KitShards.janggu(), "--task", "oct4", "--output", out));
+        assertEquals(2, run.exitCode());
+        assertTrue(run.stderr().contains("--checkpoint DIR and --from-scratch"), run.stderr());
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void unknownTaskNamesTheShardAndTheTasksThere() throws Exception {
+        Path out = Stages.tempDir("regbert-ft-bad-").resolve("run");
+        Stages.Run run = Stages.finetune(args("--from-scratch", "--shards", KitShards.janggu(), "--task", "ctcf",
+                "--output", out));
+        assertEquals(2, run.exitCode());
+        assertTrue(run.stderr().contains("no labels for task 'ctcf'") && run.stderr().contains("oct4"), run.stderr());
+        assertTrue(run.stderr().contains("shard-00000.npz"), run.stderr());
+    }
+
+    @Test
+    void binaryHeadOnThreeClassLabelsIsRefused() throws Exception {
+        Path out = Stages.tempDir("regbert-ft-bad-").resolve("run");
+        Stages.Run run = Stages.finetune(args("--from-scratch", "--shards", KitShards.splice(), "--task", "splice",
+                "--head", "binary", "--output", out));
+        assertEquals(2, run.exitCode());
+        assertTrue(run.stderr().contains("--head multiclass"), run.stderr());
+    }
+
+    @Test
+    void aNonEmptyOutputIsNotOverwrittenUnlessAsked() throws Exception {
+        Path out = Stages.tempDir("regbert-ft-bad-").resolve("run");
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("keep.txt"), "mine");
+        Stages.Run run = Stages.finetune(args("--from-scratch", "--shards", KitShards.janggu(), "--task", "oct4",
+                "--output", out));
+        assertEquals(2, run.exitCode());
+        assertTrue(run.stderr().contains("--overwrite"), run.stderr());
+        assertEquals("mine", Files.readString(out.resolve("keep.txt")));
+    }
+
+    @Test
+    void resumeWithoutCheckpointIsABadInput() throws Exception {
+        Path out = Stages.tempDir("regbert-ft-bad-").resolve("run");
+        Stages.Run run = Stages.finetune(args("--from-scratch", "--shards", KitShards.janggu(), "--task", "oct4",
+                "--resume", "--output", out));
+        assertEquals(2, run.exitCode());
+        assertTrue(run.stderr().contains("no fine-tuning checkpoint"), run.stderr());
+    }
+}

@@ -1,0 +1,116 @@
+package org.regbert.finetune;
+
+import static org.regbert.finetune.Stages.args;
+import static org.regbert.finetune.Stages.ok;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Labelled shards from the real kit, made once per JVM with the real stages: hg19 chr20 in
+ * 126-token windows of 6-mers (whole chromosome: 2 s to tokenize), labelled by align.
+ */
+final class KitShards {
+    static final String VALID = "20:45000000-50000000";
+    static final String TEST = "20:50000000-63025520";
+    private static Path root;
+    private static Path tokens;
+    private static Path promoter;
+    private static Path splice;
+    private static Path janggu;
+
+    private KitShards() {
+    }
+
+    private static synchronized Path root() throws IOException {
+        if (root == null) {
+            root = Stages.tempDir("regbert-finetune-kit-");
+        }
+        return root;
+    }
+
+    static synchronized Path chr20Tokens() throws IOException {
+        if (tokens == null) {
+            tokens = root().resolve("chr20");
+            ok(Stages.tokenize(args("--reference", Stages.chr20(), "--kmer", 6, "--window", 126, "--stride", 126,
+                    "--threads", 2, "--quiet", "--output", tokens)));
+        }
+        return tokens;
+    }
+
+    /**
+     * Promoter classification: windows whose central 200 bp hold a RefSeq TSS vs two sampled
+     * non-TSS windows per TSS, DHS accessibility as the EBERT state ('peaks', cell type DHS),
+     * validation 20:45-50 Mb, test 20:50 Mb-end.
+     */
+    static synchronized Path promoter() throws IOException {
+        if (promoter == null) {
+            promoter = root().resolve("promoter");
+            ok(Stages.align(args("--shards", chr20Tokens(), "--labels",
+                    "promoter=" + Stages.kitData().resolve("chromhmm/coords-hg19/RefSeqTSS.hg19.bed.gz"), "--peaks",
+                    Stages.kitData().resolve("accessibility/uw-dhs-master.hg19.bed.gz") + ":DHS", "--contig-alias",
+                    "chr20=20", "--skip-missing-contigs", "--negatives-per-positive", 2, "--valid", VALID, "--test", TEST,
+                    "--threads", 2, "--quiet", "--output", promoter)));
+        }
+        return promoter;
+    }
+
+    /** Splice sites: GENCODE (MANE) introns, strand-aware donor (1) / acceptor (2) in the central 20 bp. */
+    static synchronized Path splice() throws IOException {
+        if (splice == null) {
+            splice = root().resolve("splice");
+            ok(Stages.align(args("--shards", chr20Tokens(), "--labels",
+                    "splice=" + Stages.kitData().resolve("splice/gencode.v41lift37.MANE.intron.bedpe.gz"), "--label-bin",
+                    20, "--contig-alias", "chr20=20", "--skip-missing-contigs", "--negatives-per-positive", 1, "--valid",
+                    VALID, "--test", TEST, "--threads", 2, "--quiet", "--output", splice)));
+        }
+        return splice;
+    }
+
+    /**
+     * TF binding from the janggu sample: Oct4 peak sequences (positive) vs Mafk peak sequences, as
+     * FASTA records (200 bp each); the janggu *_test.fa records are the test split.
+     */
+    static synchronized Path janggu() throws IOException {
+        if (janggu == null) {
+            Path dir = root().resolve("janggu");
+            Files.createDirectories(dir);
+            Path fasta = dir.resolve("oct4-mafk.fa");
+            Path bed = dir.resolve("oct4.bed");
+            List<String> testRecords = new ArrayList<>();
+            StringBuilder fa = new StringBuilder();
+            StringBuilder positives = new StringBuilder();
+            String[][] parts = {{"janggu_sample.fa", "oct4_"}, {"janggu_sample2.fa", "mafk_"},
+                {"janggu_sample_test.fa", "oct4t_"}, {"janggu_sample2_test.fa", "mafkt_"}};
+            for (String[] part : parts) {
+                int n = 0;
+                for (String line : Files.readAllLines(Stages.kitData().resolve("tfbs").resolve(part[0]))) {
+                    if (line.startsWith(">")) {
+                        String name = part[1] + (++n);
+                        fa.append('>').append(name).append('\n');
+                        if (part[1].startsWith("oct4")) {
+                            positives.append(name).append("\t0\t200\n");
+                        }
+                        if (part[1].endsWith("t_")) {
+                            testRecords.add(name);
+                        }
+                    } else {
+                        fa.append(line).append('\n');
+                    }
+                }
+            }
+            Files.writeString(fasta, fa);
+            Files.writeString(bed, positives);
+            Path tok = dir.resolve("tokens");
+            ok(Stages.tokenize(args("--reference", fasta, "--fasta-records", "--kmer", 6, "--window", 195, "--stride",
+                    195, "--quiet", "--output", tok)));
+            janggu = dir.resolve("aligned");
+            ok(Stages.align(args("--shards", tok, "--labels", "oct4=" + bed, "--test", String.join(",", testRecords),
+                    "--quiet", "--output", janggu)));
+        }
+        return janggu;
+    }
+}

@@ -1,0 +1,103 @@
+package org.regbert.finetune;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.regbert.align.AlignCommand;
+import org.regbert.common.StageCli;
+import org.regbert.pretrain.PretrainCommand;
+import org.regbert.tokenize.TokenizeCommand;
+import picocli.CommandLine;
+
+/** Runs the real stage commands in-process, as {@code ./regbert <stage>} would, capturing stderr. */
+final class Stages {
+    private Stages() {
+    }
+
+    record Run(int exitCode, String stderr) {
+    }
+
+    static Path kitData() {
+        return Path.of(System.getProperty("regbert.data", "../../../shared/data"));
+    }
+
+    static Path chr20() {
+        return kitData().resolve("genome/hg19.chr20.fa.gz");
+    }
+
+    static Run tokenize(String... args) {
+        return run(new TokenizeCommand(), args);
+    }
+
+    static Run align(String... args) {
+        return run(new AlignCommand(), args);
+    }
+
+    static Run pretrain(String... args) {
+        return run(new PretrainCommand(), args);
+    }
+
+    static Run finetune(String... args) {
+        return run(new FinetuneCommand(), args);
+    }
+
+    /** Runs a stage and fails the test unless it exits 0. */
+    static void ok(Run run) {
+        assertEquals(0, run.exitCode(), run.stderr());
+    }
+
+    static Run run(Object command, String... args) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream previous = System.err;
+        PrintStream tee = new PrintStream(new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                err.write(b);
+                previous.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                err.write(b, off, len);
+                previous.write(b, off, len);
+            }
+        }, true, StandardCharsets.UTF_8);
+        System.setErr(tee);
+        try {
+            CommandLine commandLine = StageCli.configure(new CommandLine(command));
+            commandLine.setErr(new PrintWriter(tee, true));
+            return new Run(commandLine.execute(args), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setErr(previous);
+        }
+    }
+
+    /** A temporary directory removed when the JVM exits. */
+    static Path tempDir(String prefix) throws IOException {
+        Path dir = Files.createTempDirectory(prefix);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                RunFiles.deleteTree(dir);
+            } catch (IOException ignored) {
+                // best effort
+            }
+        }));
+        return dir;
+    }
+
+    static String[] args(Object... parts) {
+        List<String> out = new ArrayList<>();
+        for (Object p : parts) {
+            out.add(p.toString());
+        }
+        return out.toArray(String[]::new);
+    }
+}
