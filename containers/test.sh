@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the regbert stage images on real data from the kit (mounted read-only, no network) and checks
 # the outputs. Build first: containers/build.sh
-# Usage: containers/test.sh [stage ...]   (default: tokenize; align also needs the tokenize image)
+# Usage: containers/test.sh [stage ...]   (default: tokenize; align also needs the tokenize image;
+#        pretrain trains on galaxy-wrappers/test-data shards and needs only its own image)
 # Environment: REGBERT_DATA (default <repo>/../shared/data), REGBERT_IMAGE_VERSION (0.1.0), CONTAINERS_CONF.
 set -euo pipefail
 
@@ -187,15 +188,84 @@ test_align() {
   esac
 }
 
+# Pretrain: DJL + libtorch inside the image, offline. The inputs are the Galaxy wrappers' aligned test shards
+# (two 4 kb slices of hg19 chr20, k = 3, 198-token windows, states/peaks/motifs; the second slice is the
+# validation holdout), so this needs no other image.
+test_pretrain() {
+  local image="regbert/pretrain:$VERSION" data="$ROOT/galaxy-wrappers/test-data" dir out started seconds message
+  echo "regbert/pretrain:$VERSION"
+  podman image exists "$image" || { fail "image $image not built (containers/build.sh pretrain)"; return; }
+
+  check "runs as a non-root user" 1000 "$(run pt-uid "$image" id -u)"
+  check "version" "regbert pretrain 0.1.0-SNAPSHOT" "$(run pt-version "$image" --version)"
+  check "Nextflow-style call (--entrypoint=\"\")" "regbert pretrain 0.1.0-SNAPSHOT" \
+      "$(run pt-nf --entrypoint="" "$image" /bin/bash -c 'regbert pretrain --version')"
+  check "no network interface but loopback" "lo" "$(run pt-net "$image" /bin/bash -c 'ls /sys/class/net | tr "\n" " " | xargs')"
+  check "libtorch unpacked in the image (DJL_CACHE_DIR)" 1 \
+      "$(run pt-cache "$image" /bin/bash -c 'ls "$DJL_CACHE_DIR"/pytorch/*/libtorch_cpu.so | wc -l')"
+  check "every native library resolves (ldd: no 'not found')" 0 \
+      "$(run pt-ldd "$image" /bin/bash -c 'ldd "$DJL_CACHE_DIR"/pytorch/*/*.so | grep -c "not found"')"
+
+  dir="$WORK/pretrain"
+  mkdir -p "$dir/shards"
+  cp "$data/hg19_chr20_slices_k3_aligned_shard-00000.npz" "$dir/shards/shard-00000.npz"
+  cp "$data/hg19_chr20_slices_k3_aligned_shard-00001.npz" "$dir/shards/shard-00001.npz"
+  chmod 0777 "$dir"
+
+  # 1. Tiny EBERT, 5 steps, as a uid the image does not know (Galaxy/Nextflow style), read-only root file
+  #    system: DJL can only use the libtorch unpacked at build time; no network.
+  out="$dir/ebert"
+  started=$(date +%s.%N)
+  if run pt-ebert --read-only -u 4321:4321 -v "$dir/shards:/shards:ro" -v "$dir:/out" "$image" \
+      --shards /shards --model ebert --preset tiny --steps 5 --seed 1 --threads 2 --output /out/ebert --quiet; then
+    seconds=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+    pass "EBERT tiny, 5 steps, offline, read-only image, uid 4321, in ${seconds} s"
+    check "checkpoints/latest" "step-00000005" "$(cat "$out/checkpoints/latest" 2>/dev/null)"
+    check "checkpoint files" "config.json optimizer.npz parameters.npz trainer-state.json vocabularies.json" \
+        "$(cd "$out/checkpoints/step-00000005" 2>/dev/null && ls config.json optimizer.npz parameters.npz trainer-state.json vocabularies.json | xargs)"
+    check "parameters.npz: 117,381 float32 parameters in 34 arrays, stored" 481073 "$(stat -c %s "$out/checkpoints/step-00000005/parameters.npz" 2>/dev/null)"
+    check "metrics: 5 training steps + 1 held-out evaluation" "5 1" \
+        "$(grep -c '^{"type":"train"' "$out/metrics.jsonl") $(grep -c '^{"type":"eval","step":5,"mlm":' "$out/metrics.jsonl")"
+    check "model card" "# regbert model card: ebert (tiny)" "$(head -n 1 "$out/model-card.md")"
+    check "held-out windows (the validation slice)" 20 "$(json_number "$out/model-card.json" heldOutWindows)"
+    check "loss curve (SVG)" "<svg" "$(head -c 4 "$out/loss.svg")"
+  else
+    fail "pretrain EBERT exited with $?"
+  fi
+
+  # 2. GeneBERT reads whole 198-token windows: 200 tokens with [CLS]/[SEP], 3 steps.
+  if run pt-genebert --read-only -v "$dir/shards:/shards:ro" -v "$dir:/out" "$image" \
+      --shards /shards --model genebert --preset tiny --max-length 200 --steps 3 --threads 2 --output /out/genebert --quiet; then
+    check "GeneBERT: sequence-region matching evaluated" 1 "$(grep -c '^{"type":"eval","step":3,"msm":.*"srmAccuracy"' "$dir/genebert/metrics.jsonl")"
+  else
+    fail "pretrain GeneBERT exited with $?"
+  fi
+
+  # 3. Errors keep the exit-code contract: the tiny preset's 128 tokens cannot hold GeneBERT's whole windows.
+  set +e
+  message=$(run pt-bad -v "$dir/shards:/shards:ro" -v "$dir:/out" "$image" \
+      --shards /shards --model genebert --preset tiny --steps 3 --output /out/bad --quiet 2>&1)
+  check "bad input exits with 2" 2 "$?"
+  set -e
+  case "$message" in
+    *"raise --max-length to 200"*) pass "the message names the fix" ;;
+    *) fail "unexpected message: $message" ;;
+  esac
+}
+
 # The images inside the pipeline: Nextflow's podman profile (skipped when the Nextflow jars are absent:
 # flock /tmp/regbert-mvn.lock mvn -B -q -f nextflow/pom.xml process-test-resources).
 test_nextflow_podman() {
-  local run="$WORK/nextflow" started seconds align_args=()
+  local run="$WORK/nextflow" started seconds align_args=() pretrain_args=()
   echo "nextflow/main.nf -profile podman"
   # With the align image under test, the pipeline also aligns (DHS peaks, promoter labels) in regbert/align.
   if [[ " ${STAGES[*]} " == *" align "* ]]; then
     align_args=(--peaks "$DATA/accessibility/uw-dhs-master.hg19.bed.gz:DHS"
                 --labels "promoter=$DATA/chromhmm/coords-hg19/RefSeqTSS.hg19.bed.gz" --skip_missing_contigs)
+    # ... and with pretrain as well, a tiny EBERT on the aligned windows (DHS accessibility as the states).
+    if [[ " ${STAGES[*]} " == *" pretrain "* ]]; then
+      pretrain_args=(--pretrain_steps 5 --pretrain_preset tiny)
+    fi
   fi
   if ! ls "$ROOT"/nextflow/target/nextflow-lib/nextflow-*.jar >/dev/null 2>&1; then
     echo "  skip (no Nextflow jars in nextflow/target/nextflow-lib)"
@@ -208,7 +278,7 @@ test_nextflow_podman() {
   if (cd "$run" && NXF_HOME="$run/.nxf-home" NXF_ANSI_LOG=false "$ROOT/nextflow/nextflow.sh" -log "$run/nextflow.log" \
         run "$ROOT/nextflow/main.nf" -profile podman -work-dir "$run/work" --outdir "$run/results" \
         --reference "$DATA/genome/hg19.chr20.fa.gz" --regions "$run/dhs.bed" --contig_alias chr20=20 --id dhs \
-        "${align_args[@]}" >"$run/stdout.log" 2>&1); then
+        "${align_args[@]}" "${pretrain_args[@]}" >"$run/stdout.log" 2>&1); then
     seconds=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
     pass "pipeline ran in the container in ${seconds} s"
     check "windows (one per DHS)" 200 "$(json_number "$run/results/tokenize/dhs/tokenize-summary.json" windows)"
@@ -218,6 +288,12 @@ test_nextflow_podman() {
       check "aligned windows" 200 "$(json_number "$run/results/align/dhs/align-summary.json" windows)"
       check "the align task ran in regbert/align:$VERSION" 1 \
           "$(grep -c "regbert/align:$VERSION /bin/bash" "$run"/work/*/*/.command.run | awk -F: '{ s += $NF } END { print s }')"
+    fi
+    if [ ${#pretrain_args[@]} -gt 0 ]; then
+      check "pretrained checkpoint" "step-00000005" "$(cat "$run/results/pretrain/dhs/checkpoints/latest" 2>/dev/null)"
+      check "pretrain metrics: 5 steps" 5 "$(grep -c '^{"type":"train"' "$run/results/pretrain/dhs/metrics.jsonl")"
+      check "the pretrain task ran in regbert/pretrain:$VERSION" 1 \
+          "$(grep -c "regbert/pretrain:$VERSION /bin/bash" "$run"/work/*/*/.command.run | awk -F: '{ s += $NF } END { print s }')"
     fi
   else
     fail "nextflow -profile podman failed: $(tail -n 20 "$run/stdout.log")"
