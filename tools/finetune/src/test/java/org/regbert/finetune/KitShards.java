@@ -13,7 +13,7 @@ import java.util.List;
  * Labelled shards from the real kit, made once per JVM with the real stages: hg19 chr20 in
  * 126-token windows of 6-mers (whole chromosome: 2 s to tokenize), labelled by align.
  */
-final class KitShards {
+public final class KitShards {
     static final String VALID = "20:45000000-50000000";
     static final String TEST = "20:50000000-63025520";
     private static Path root;
@@ -32,7 +32,7 @@ final class KitShards {
         return root;
     }
 
-    static synchronized Path chr20Tokens() throws IOException {
+    public static synchronized Path chr20Tokens() throws IOException {
         if (tokens == null) {
             tokens = root().resolve("chr20");
             ok(Stages.tokenize(args("--reference", Stages.chr20(), "--kmer", 6, "--window", 126, "--stride", 126,
@@ -46,7 +46,7 @@ final class KitShards {
      * non-TSS windows per TSS, DHS accessibility as the EBERT state ('peaks', cell type DHS),
      * validation 20:45-50 Mb, test 20:50 Mb-end.
      */
-    static synchronized Path promoter() throws IOException {
+    public static synchronized Path promoter() throws IOException {
         if (promoter == null) {
             promoter = root().resolve("promoter");
             ok(Stages.align(args("--shards", chr20Tokens(), "--labels",
@@ -59,7 +59,7 @@ final class KitShards {
     }
 
     /** Splice sites: GENCODE (MANE) introns, strand-aware donor (1) / acceptor (2) in the central 20 bp. */
-    static synchronized Path splice() throws IOException {
+    public static synchronized Path splice() throws IOException {
         if (splice == null) {
             splice = root().resolve("splice");
             ok(Stages.align(args("--shards", chr20Tokens(), "--labels",
@@ -74,7 +74,7 @@ final class KitShards {
      * TF binding from the janggu sample: Oct4 peak sequences (positive) vs Mafk peak sequences, as
      * FASTA records (200 bp each); the janggu *_test.fa records are the test split.
      */
-    static synchronized Path janggu() throws IOException {
+    public static synchronized Path janggu() throws IOException {
         if (janggu == null) {
             Path dir = root().resolve("janggu");
             Files.createDirectories(dir);

@@ -18,43 +18,43 @@ import org.regbert.tokenize.TokenizeCommand;
 import picocli.CommandLine;
 
 /** Runs the real stage commands in-process, as {@code ./regbert <stage>} would, capturing stderr. */
-final class Stages {
+public final class Stages {
     private Stages() {
     }
 
-    record Run(int exitCode, String stderr) {
+    public record Run(int exitCode, String stderr) {
     }
 
-    static Path kitData() {
+    public static Path kitData() {
         return Path.of(System.getProperty("regbert.data", "../../../shared/data"));
     }
 
-    static Path chr20() {
+    public static Path chr20() {
         return kitData().resolve("genome/hg19.chr20.fa.gz");
     }
 
-    static Run tokenize(String... args) {
+    public static Run tokenize(String... args) {
         return run(new TokenizeCommand(), args);
     }
 
-    static Run align(String... args) {
+    public static Run align(String... args) {
         return run(new AlignCommand(), args);
     }
 
-    static Run pretrain(String... args) {
+    public static Run pretrain(String... args) {
         return run(new PretrainCommand(), args);
     }
 
-    static Run finetune(String... args) {
+    public static Run finetune(String... args) {
         return run(new FinetuneCommand(), args);
     }
 
     /** Runs a stage and fails the test unless it exits 0. */
-    static void ok(Run run) {
+    public static void ok(Run run) {
         assertEquals(0, run.exitCode(), run.stderr());
     }
 
-    static Run run(Object command, String... args) {
+    public static Run run(Object command, String... args) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream previous = System.err;
         PrintStream tee = new PrintStream(new java.io.OutputStream() {
@@ -81,7 +81,7 @@ final class Stages {
     }
 
     /** A temporary directory removed when the JVM exits. */
-    static Path tempDir(String prefix) throws IOException {
+    public static Path tempDir(String prefix) throws IOException {
         Path dir = Files.createTempDirectory(prefix);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -93,7 +93,7 @@ final class Stages {
         return dir;
     }
 
-    static String[] args(Object... parts) {
+    public static String[] args(Object... parts) {
         List<String> out = new ArrayList<>();
         for (Object p : parts) {
             out.add(p.toString());
