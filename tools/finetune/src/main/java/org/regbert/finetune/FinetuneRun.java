@@ -120,7 +120,7 @@ public final class FinetuneRun {
                 metrics.write(record);
                 boolean last = state.step == totalSteps;
                 if (state.step % evalEvery == 0 || last) {
-                    Validation.Score score = Validation.score(model, inputs, plan, plan.validation(), batch);
+                    Validation.Score score = Validation.score(model, inputs, plan, plan.validation(), Math.max(batch, 64));
                     boolean better = state.bestStep < 0 || score.value() > state.bestScore;
                     if (better) {
                         state.bestScore = score.value();

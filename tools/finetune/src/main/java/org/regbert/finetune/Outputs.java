@@ -49,7 +49,7 @@ final class Outputs {
         RunFiles.deleteTree(staged);
         Files.createDirectories(staged);
         try (FinetunedModel best = FinetunedModel.load(output)) {
-            int batch = Math.max(1, settings.batchSize());
+            int batch = Math.max(64, settings.batchSize()); // inference takes larger batches than training
             int[] valid = plan.validation();
             int[] test = plan.test();
             float[] validScores = Validation.predict(best, inputs, plan, valid, batch);

@@ -16,11 +16,16 @@ import java.util.List;
 public final class KitShards {
     static final String VALID = "20:45000000-50000000";
     static final String TEST = "20:50000000-63025520";
+    /** Holdouts of the 44-52 Mb slice: validation 49-50 Mb, test 50-52 Mb. */
+    static final String SLICE_VALID = "20:49000000-50000000";
     private static Path root;
     private static Path tokens;
     private static Path promoter;
     private static Path splice;
     private static Path janggu;
+    private static Path sliceTokens;
+    private static Path twoCellTypes;
+    private static Path promoterAndDhs;
 
     private KitShards() {
     }
@@ -56,6 +61,48 @@ public final class KitShards {
                     "--threads", 2, "--quiet", "--output", promoter)));
         }
         return promoter;
+    }
+
+    /** chr20:44-52 Mb in 126-token windows (validation 49-50 Mb, test 50-52 Mb). */
+    static synchronized Path sliceTokens() throws IOException {
+        if (sliceTokens == null) {
+            Path bed = root().resolve("slice.bed");
+            Files.writeString(bed, "20\t44000000\t52000000\n");
+            sliceTokens = root().resolve("slice");
+            ok(Stages.tokenize(args("--reference", Stages.chr20(), "--regions", bed, "--kmer", 6, "--window", 126,
+                    "--stride", 126, "--quiet", "--output", sliceTokens)));
+        }
+        return sliceTokens;
+    }
+
+    /**
+     * Two cell types, A and B, each with its own promoter labels (label_promoter.A / .B) and DHS
+     * accessibility rows ('peaks'): the cross-cell-type and task-feature setting.
+     */
+    static synchronized Path twoCellTypes() throws IOException {
+        if (twoCellTypes == null) {
+            twoCellTypes = root().resolve("two-cell-types");
+            String tss = Stages.kitData().resolve("chromhmm/coords-hg19/RefSeqTSS.hg19.bed.gz").toString();
+            String dhs = Stages.kitData().resolve("accessibility/uw-dhs-master.hg19.bed.gz").toString();
+            ok(Stages.align(args("--shards", sliceTokens(), "--labels", "promoter.A=" + tss, "--labels",
+                    "promoter.B=" + tss, "--peaks", dhs + ":A", "--peaks", dhs + ":B", "--contig-alias", "chr20=20",
+                    "--skip-missing-contigs", "--negatives-per-positive", 1, "--valid", SLICE_VALID, "--test", TEST,
+                    "--quiet", "--output", twoCellTypes)));
+        }
+        return twoCellTypes;
+    }
+
+    /** Promoter and DHS labels on the same windows (DHS: MCV levels as label_dhs_level): multi-label, regression. */
+    static synchronized Path promoterAndDhs() throws IOException {
+        if (promoterAndDhs == null) {
+            promoterAndDhs = root().resolve("promoter-dhs");
+            ok(Stages.align(args("--shards", sliceTokens(), "--labels",
+                    "promoter=" + Stages.kitData().resolve("chromhmm/coords-hg19/RefSeqTSS.hg19.bed.gz"), "--labels",
+                    "dhs=" + Stages.kitData().resolve("accessibility/uw-dhs-master.hg19.bed.gz"), "--contig-alias",
+                    "chr20=20", "--skip-missing-contigs", "--negatives-per-positive", 1, "--valid", SLICE_VALID, "--test",
+                    TEST, "--quiet", "--output", promoterAndDhs)));
+        }
+        return promoterAndDhs;
     }
 
     /** Splice sites: GENCODE (MANE) introns, strand-aware donor (1) / acceptor (2) in the central 20 bp. */
