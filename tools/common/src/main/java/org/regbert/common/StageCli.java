@@ -27,6 +27,41 @@ public final class StageCli {
         return configure(new CommandLine(command)).execute(args);
     }
 
+    /** What an in-process run of a stage returned: its exit code and everything it wrote to stderr. */
+    public record Outcome(int exitCode, String stderr) {
+    }
+
+    /**
+     * Runs a command object in-process with the stage contract, capturing its stderr (and passing
+     * it through to this process's stderr), as tests and the pipeline service run stages.
+     */
+    public static Outcome runCapturing(Object command, String... args) {
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream previous = System.err;
+        java.io.PrintStream tee = new java.io.PrintStream(new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                captured.write(b);
+                previous.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                captured.write(b, off, len);
+                previous.write(b, off, len);
+            }
+        }, true, java.nio.charset.StandardCharsets.UTF_8);
+        System.setErr(tee);
+        try {
+            CommandLine commandLine = configure(new CommandLine(command));
+            commandLine.setErr(new PrintWriter(tee, true));
+            int code = commandLine.execute(args);
+            return new Outcome(code, captured.toString(java.nio.charset.StandardCharsets.UTF_8));
+        } finally {
+            System.setErr(previous);
+        }
+    }
+
     private static int handleExecutionException(Exception e, CommandLine commandLine,
             CommandLine.ParseResult parseResult) {
         PrintWriter err = commandLine.getErr();

@@ -2,11 +2,7 @@ package org.regbert.finetune;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,7 +11,6 @@ import org.regbert.align.AlignCommand;
 import org.regbert.common.StageCli;
 import org.regbert.pretrain.PretrainCommand;
 import org.regbert.tokenize.TokenizeCommand;
-import picocli.CommandLine;
 
 /** Runs the real stage commands in-process, as {@code ./regbert <stage>} would, capturing stderr. */
 public final class Stages {
@@ -55,29 +50,8 @@ public final class Stages {
     }
 
     public static Run run(Object command, String... args) {
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream previous = System.err;
-        PrintStream tee = new PrintStream(new java.io.OutputStream() {
-            @Override
-            public void write(int b) {
-                err.write(b);
-                previous.write(b);
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) {
-                err.write(b, off, len);
-                previous.write(b, off, len);
-            }
-        }, true, StandardCharsets.UTF_8);
-        System.setErr(tee);
-        try {
-            CommandLine commandLine = StageCli.configure(new CommandLine(command));
-            commandLine.setErr(new PrintWriter(tee, true));
-            return new Run(commandLine.execute(args), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setErr(previous);
-        }
+        StageCli.Outcome outcome = StageCli.runCapturing(command, args);
+        return new Run(outcome.exitCode(), outcome.stderr());
     }
 
     /** A temporary directory removed when the JVM exits. */

@@ -3,14 +3,10 @@ package org.regbert.pretrain;
 import org.regbert.shards.Half;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,7 +26,6 @@ import org.regbert.shards.ShardManifest;
 import org.regbert.shards.ShardSet;
 import org.regbert.shards.TokenShard;
 import org.regbert.shards.TokenShardWriter;
-import picocli.CommandLine;
 
 /** Shards the tests make, and in-process runs of pretrain (and of tokenize/align for real data). */
 final class TestShards {
@@ -51,29 +46,8 @@ final class TestShards {
     }
 
     static Run run(Object command, String... args) {
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream previous = System.err;
-        PrintStream tee = new PrintStream(new java.io.OutputStream() {
-            @Override
-            public void write(int b) {
-                err.write(b);
-                previous.write(b);
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) {
-                err.write(b, off, len);
-                previous.write(b, off, len);
-            }
-        }, true, StandardCharsets.UTF_8);
-        System.setErr(tee);
-        try {
-            CommandLine commandLine = StageCli.configure(new CommandLine(command));
-            commandLine.setErr(new PrintWriter(tee, true));
-            return new Run(commandLine.execute(args), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setErr(previous);
-        }
+        StageCli.Outcome outcome = StageCli.runCapturing(command, args);
+        return new Run(outcome.exitCode(), outcome.stderr());
     }
 
     /**
