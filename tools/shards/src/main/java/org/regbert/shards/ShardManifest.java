@@ -62,6 +62,15 @@ public record ShardManifest(
     public record InputFile(String role, String path, long bytes, String sha256) {
     }
 
+    /** Any value as this class writes it (pretty-printed, at the root level). */
+    static byte[] json(Object value) {
+        try {
+            return JSON.writeValueAsBytes(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public byte[] toJson() {
         try {
             return JSON.writeValueAsBytes(this);

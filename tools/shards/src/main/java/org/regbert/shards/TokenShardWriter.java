@@ -19,7 +19,7 @@ public final class TokenShardWriter {
     public static final String SHARD_GLOB = "shard-*.npz";
 
     private final StagedOutput output;
-    private final ShardManifest template;
+    private final ManifestSplicer manifests;
     private final int windowTokens;
     private final int windowsPerShard;
     private final boolean softmask;
@@ -40,15 +40,17 @@ public final class TokenShardWriter {
     public TokenShardWriter(StagedOutput output, ShardManifest template, int windowsPerShard,
             List<String> contigNames) {
         this.output = output;
-        this.template = template;
+        this.manifests = new ManifestSplicer(template);
         this.windowTokens = template.tokenizer().windowTokens();
         this.windowsPerShard = windowsPerShard;
         this.softmask = template.tokenizer().softmaskArray();
         this.contigNames = List.copyOf(contigNames);
-        this.tokens = ByteBuffer.allocate(Math.multiplyExact(windowsPerShard, windowTokens * 2))
+        // Direct buffers: the channel writes them as they are, where a heap buffer is first copied
+        // into a temporary direct one (the same 126 MB again for a whole chromosome).
+        this.tokens = ByteBuffer.allocateDirect(Math.multiplyExact(windowsPerShard, windowTokens * 2))
                 .order(ByteOrder.LITTLE_ENDIAN);
         this.tokenView = tokens.asShortBuffer();
-        this.softmaskBytes = softmask ? ByteBuffer.allocate(windowsPerShard * windowTokens) : null;
+        this.softmaskBytes = softmask ? ByteBuffer.allocateDirect(windowsPerShard * windowTokens) : null;
         this.contig = new int[windowsPerShard];
         this.start = new long[windowsPerShard];
         this.end = new long[windowsPerShard];
@@ -119,8 +121,7 @@ public final class TokenShardWriter {
             specs.put("softmask", new ShardManifest.ArraySpec("uint8", new long[] {n, windowTokens},
                     "1 where the k-mer has a soft-masked (lower-case) base"));
         }
-        ShardManifest manifest = template.withShard(
-                new ShardManifest.ShardInfo(written.size(), n, windowsWritten), specs);
+        byte[] manifest = manifests.toJson(new ShardManifest.ShardInfo(written.size(), n, windowsWritten), specs);
         try (NpzWriter npz = new NpzWriter(output.stage(name))) {
             npz.addArray("tokens", NpyDType.UINT16, new long[] {n, windowTokens},
                     tokens.duplicate().position(0).limit(count * windowTokens * 2));
@@ -135,7 +136,7 @@ public final class TokenShardWriter {
                 npz.addArray("softmask", NpyDType.UINT8, new long[] {n, windowTokens},
                         softmaskBytes.duplicate().position(0).limit(count * windowTokens));
             }
-            npz.addBytes("manifest.json", manifest.toJson());
+            npz.addBytes("manifest.json", manifest);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write shard " + name, e);
         }

@@ -25,6 +25,11 @@ final class BgzfBlocks implements AutoCloseable {
     private final Inflater inflater = new Inflater(true);
     private final byte[] block = new byte[MAX_BLOCK];
     private ByteBuffer input = ByteBuffer.allocate(0);
+    // Which block {@link #block} holds: its uncompressed start and length (-1: none), and the file
+    // offset of the block after it.
+    private long cachedStart;
+    private int cachedLength = -1;
+    private long cachedNext;
 
     /** Receives the inflated bytes of a range, piece by piece, in order. */
     interface Sink {
@@ -50,27 +55,48 @@ final class BgzfBlocks implements AutoCloseable {
 
     /** Streams uncompressed bytes {@code [from, to)} into {@code sink}. */
     void read(long from, long to, Sink sink) throws IOException {
-        int first = blockAt(from);
+        long begin;
+        long position;
+        if (cachedLength >= 0 && cachedStart <= from && from < cachedStart + cachedLength) {
+            // The block inflated last still holds the start: sorted short regions often share one.
+            emit(sink, from, to, cachedStart, cachedLength);
+            position = cachedStart + cachedLength;
+            begin = cachedNext;
+            if (position >= to) {
+                return;
+            }
+        } else {
+            int first = blockAt(from);
+            begin = compressed[first];
+            position = uncompressed[first];
+        }
         int last = blockAt(to - 1);
-        long begin = compressed[first];
         long end = last + 1 < compressed.length ? compressed[last + 1] : fileSize;
         ByteBuffer span = fill(begin, end);
         byte[] bytes = span.array();
         int at = 0;
-        long position = uncompressed[first];
         while (position < to) {
             if (at + 18 > span.limit()) {
                 throw new IOException("bgzip block at " + (begin + at) + " is truncated");
             }
             int size = blockSize(bytes, at, begin);
+            cachedLength = -1;
             int produced = inflate(bytes, at, size, begin);
-            int lo = (int) Math.max(0, from - position);
-            int hi = (int) Math.min(produced, to - position);
-            if (lo < hi) {
-                sink.accept(block, lo, hi);
-            }
+            emit(sink, from, to, position, produced);
+            cachedStart = position;
+            cachedLength = produced;
+            cachedNext = begin + at + size;
             position += produced;
             at += size;
+        }
+    }
+
+    /** Passes the part of {@link #block} (uncompressed {@code [start, start + length)}) inside the range. */
+    private void emit(Sink sink, long from, long to, long start, int length) {
+        int lo = (int) Math.max(0, from - start);
+        int hi = (int) Math.min(length, to - start);
+        if (lo < hi) {
+            sink.accept(block, lo, hi);
         }
     }
 

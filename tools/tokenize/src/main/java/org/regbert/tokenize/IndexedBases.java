@@ -14,8 +14,8 @@ import org.regbert.common.BadInputException;
 /**
  * Bases of an indexed FASTA (plain, or bgzip with {@code .gzi}) read straight from the file: the
  * {@code .fai} line geometry maps a base range to file bytes, and line terminators are dropped as
- * the bytes stream in. Same bases as htsjdk's indexed fetch, without its single-threaded buffered
- * stream. Expects the indexes that {@code ReferenceGenome.open} has checked or built. One per
+ * the bytes stream in. Same bases as htsjdk's indexed fetch (which misreads some long CRLF ranges),
+ * without its single-threaded buffered stream. Expects the indexes that {@code ReferenceGenome.open} has checked or built. One per
  * worker thread; the returned buffer is reused by the next fetch.
  */
 final class IndexedBases implements AutoCloseable {
@@ -35,15 +35,27 @@ final class IndexedBases implements AutoCloseable {
 
     IndexedBases(Path fasta) {
         this.fasta = fasta;
+        FileChannel opened = null;
         try {
             this.index = new FastaSequenceIndex(fasta.resolveSibling(fasta.getFileName() + ".fai"));
-            this.channel = FileChannel.open(fasta, StandardOpenOption.READ);
+            opened = FileChannel.open(fasta, StandardOpenOption.READ);
             boolean gzip = isGzip(fasta);
-            this.blocks = gzip ? new BgzfBlocks(channel, fasta.resolveSibling(fasta.getFileName() + ".gzi"))
-                    : null;
+            this.blocks = gzip ? new BgzfBlocks(opened, fasta.resolveSibling(fasta.getFileName() + ".gzi")) : null;
             this.plain = gzip ? null : ByteBuffer.allocate(PLAIN_PIECE);
+            this.channel = opened;
         } catch (IOException | RuntimeException e) {
+            closeQuietly(opened);
             throw new BadInputException(fasta, -1, "cannot open indexed FASTA: " + e.getMessage(), e);
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // already failing with the cause that matters
+            }
         }
     }
 
@@ -128,14 +140,9 @@ final class IndexedBases implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // read-only channel: nothing to lose
-        } finally {
-            if (blocks != null) {
-                blocks.close();
-            }
+        closeQuietly(channel); // read-only: nothing to lose
+        if (blocks != null) {
+            blocks.close();
         }
     }
 }

@@ -6,10 +6,11 @@ import org.regbert.shards.KmerVocabulary;
  * Computes, for a chunk of bases, the token id of the k-mer starting at every position (forward and
  * reverse-complement) in one rolling 2-bit pass, plus the sorted positions of non-ACGT bases and
  * prefix counts of soft-masked bases so any window's N fraction and mask come out fast. The hot
- * loop is branch-free (a mispredicted or never-profiled branch costs a C2 deoptimization in a
- * short run) and writes little besides the ids. Arrays are reused across chunks.
+ * loop has no branch on the bases (a one-sided profile, as a chunk opening with a long N run gives,
+ * would cost a C2 deoptimization) and writes only the ids; the other arrays take their own pass,
+ * when needed. Arrays are reused across chunks.
  */
-final class KmerScanner {
+public final class KmerScanner {
     private static final byte[] CODE = new byte[256];
     private static final int KMER_OFFSET = KmerVocabulary.FIRST_KMER - KmerVocabulary.UNK;
 
@@ -23,6 +24,7 @@ final class KmerScanner {
     private final int k;
     private final boolean reverse;
     private final boolean mask;
+    private final boolean countInvalid;
     private short[] forwardIds = new short[0];
     private short[] reverseIds = new short[0];
     private int[] invalidAt = new int[1];
@@ -31,62 +33,92 @@ final class KmerScanner {
     private int length;
 
     KmerScanner(int k, boolean reverse, boolean mask) {
+        this(k, reverse, mask, true);
+    }
+
+    /** {@code countInvalid}: whether {@link #invalidBases} will be asked (not when no window can be skipped). */
+    public KmerScanner(int k, boolean reverse, boolean mask, boolean countInvalid) {
         this.k = k;
+        this.countInvalid = countInvalid;
         this.reverse = reverse;
         this.mask = mask;
     }
 
     /** Scans {@code bases[0, n)}. */
-    void scan(byte[] bases, int n) {
+    public void scan(byte[] bases, int n) {
         ensureCapacity(n);
         length = n;
+        // One small method per pass: C2 compiles each quickly, and a fresh JVM spends less time
+        // interpreting (the whole run of a chromosome is a fraction of a second).
+        if (reverse) {
+            bothStrands(bases, n, k, forwardIds, reverseIds);
+        } else {
+            forwardOnly(bases, n, k, forwardIds);
+        }
+        if (countInvalid) {
+            findInvalid(bases, n);
+        }
+        if (mask) {
+            prefixMasked(bases, n, maskedPrefix);
+        }
+    }
+
+    private static void forwardOnly(byte[] bases, int n, int k, short[] fwd) {
+        int codeMask = (1 << (2 * k)) - 1;
+        int code = 0;
+        int run = 0;
+        // The first k-1 bases only prime the rolling code; from then on one k-mer ends per base.
+        for (int p = 0; p < n; p++) {
+            int c = CODE[bases[p] & 0xFF];
+            run = (run + 1) & ((c >>> 31) - 1);
+            code = ((code << 2) | (c & 3)) & codeMask;
+            if (p >= k - 1) {
+                // All ones when the last k bases are ACGT, else zero: [UNK] without a branch (a chunk
+                // opening with a long N run would otherwise profile that branch one-sided).
+                int ok = (k - 1 - run) >> 31;
+                fwd[p - k + 1] = (short) (KmerVocabulary.UNK + ((KMER_OFFSET + code) & ok));
+            }
+        }
+    }
+
+    private static void bothStrands(byte[] bases, int n, int k, short[] fwd, short[] rev) {
         int codeMask = (1 << (2 * k)) - 1;
         int rcShift = 2 * (k - 1);
         int code = 0;
         int rcCode = 0;
         int run = 0;
-        int bad = 0;
-        int[] badAt = invalidAt;
-        // The first k-1 bases only prime the rolling codes; from then on one k-mer ends per base.
-        int primed = Math.min(k - 1, n);
-        for (int p = 0; p < primed; p++) {
+        for (int p = 0; p < n; p++) {
             int c = CODE[bases[p] & 0xFF];
-            int invalidBase = c >>> 31;
-            run = (run + 1) & (invalidBase - 1);
-            badAt[bad] = p;
-            bad += invalidBase;
+            run = (run + 1) & ((c >>> 31) - 1);
             c &= 3;
             code = ((code << 2) | c) & codeMask;
             rcCode = (rcCode >>> 2) | ((c ^ 1) << rcShift);
-        }
-        short[] fwd = forwardIds;
-        short[] rev = reverseIds;
-        for (int p = primed, first = 0; p < n; p++, first++) {
-            int c = CODE[bases[p] & 0xFF];
-            int invalidBase = c >>> 31;
-            run = (run + 1) & (invalidBase - 1);
-            badAt[bad] = p;
-            bad += invalidBase;
-            c &= 3;
-            code = ((code << 2) | c) & codeMask;
-            // All ones when the last k bases are ACGT, else zero: the id falls back to [UNK] without a branch
-            // (a chunk starting with a long N run would otherwise profile the branch one-sided).
-            int ok = (k - 1 - run) >> 31;
-            fwd[first] = (short) (KmerVocabulary.UNK + ((KMER_OFFSET + code) & ok));
-            if (reverse) {
-                rcCode = (rcCode >>> 2) | ((c ^ 1) << rcShift);
-                rev[first] = (short) (KmerVocabulary.UNK + ((KMER_OFFSET + rcCode) & ok));
+            if (p >= k - 1) {
+                int ok = (k - 1 - run) >> 31;
+                fwd[p - k + 1] = (short) (KmerVocabulary.UNK + ((KMER_OFFSET + code) & ok));
+                rev[p - k + 1] = (short) (KmerVocabulary.UNK + ((KMER_OFFSET + rcCode) & ok));
             }
+        }
+    }
+
+    private static void prefixMasked(byte[] bases, int n, int[] maskedPrefix) {
+        int masked = 0;
+        maskedPrefix[0] = 0;
+        for (int p = 0; p < n; p++) {
+            masked += ('a' - 1 - bases[p]) >>> 31; // lower case, branch-free
+            maskedPrefix[p + 1] = masked;
+        }
+    }
+
+    /** Records the positions of non-ACGT bases (a separate pass: only N-fraction checks need them). */
+    private void findInvalid(byte[] bases, int n) {
+        int[] badAt = invalidAt;
+        int bad = 0;
+        for (int p = 0; p < n; p++) {
+            badAt[bad] = p;
+            bad += CODE[bases[p] & 0xFF] >>> 31;
         }
         invalid = bad;
-        if (mask) {
-            int masked = 0;
-            maskedPrefix[0] = 0;
-            for (int p = 0; p < n; p++) {
-                masked += bases[p] >= 'a' ? 1 : 0;
-                maskedPrefix[p + 1] = masked;
-            }
-        }
     }
 
     /** Forward token id of the k-mer at chunk position {@code p} ({@code p <= n - k}). */
@@ -99,8 +131,8 @@ final class KmerScanner {
         return reverseIds[p];
     }
 
-    /** Non-ACGT bases (N and IUPAC codes) in {@code [from, to)}. */
-    int invalidBases(int from, int to) {
+    /** Non-ACGT bases (N and IUPAC codes) in {@code [from, to)}; needs {@code countInvalid}. */
+    public int invalidBases(int from, int to) {
         return invalidBefore(to) - invalidBefore(from);
     }
 
@@ -120,7 +152,7 @@ final class KmerScanner {
     }
 
     /** Copies {@code count} forward ids from chunk position {@code p} (consecutive k-mers). */
-    void copyForward(int p, short[] into, int at, int count) {
+    public void copyForward(int p, short[] into, int at, int count) {
         System.arraycopy(forwardIds, p, into, at, count);
     }
 
@@ -141,7 +173,7 @@ final class KmerScanner {
         if (forwardIds.length < n) {
             forwardIds = new short[n];
             reverseIds = reverse ? new short[n] : reverseIds;
-            invalidAt = new int[n + 1];
+            invalidAt = countInvalid ? new int[n + 1] : invalidAt;
             maskedPrefix = mask ? new int[n + 1] : maskedPrefix;
         }
     }

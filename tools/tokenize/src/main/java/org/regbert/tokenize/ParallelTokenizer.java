@@ -16,8 +16,10 @@ import org.regbert.common.Progress;
 import org.regbert.shards.TokenShardWriter;
 
 /**
- * Runs chunk tasks on worker threads (each with its own FASTA reader, inflater and scanner) and drains their batches into the shard writer in task order, so output is
- * identical whatever the thread count. At most {@code 2 x threads} batches are in flight.
+ * Runs chunk tasks on worker threads (each with its own FASTA reader, inflater and scanner) and
+ * drains their batches into the shard writer in task order, so output is identical whatever the
+ * thread count. At most {@link #inFlight()} batches are in flight: enough that workers keep going
+ * while the writer flushes a shard.
  */
 final class ParallelTokenizer implements AutoCloseable {
     private final Path fasta;
@@ -28,7 +30,7 @@ final class ParallelTokenizer implements AutoCloseable {
     private final ExecutorService pool;
     private final List<IndexedBases> readers = Collections.synchronizedList(new ArrayList<>());
     private final ThreadLocal<Worker> workers;
-    // Drained batches, reused by later chunks: at most 2 x threads + 1 ever exist.
+    // Drained batches, reused by later chunks: at most inFlight + 1 ever exist.
     private final Queue<WindowBatch> spare = new ConcurrentLinkedQueue<>();
 
     private record Worker(IndexedBases reference, KmerScanner scanner) {
@@ -49,7 +51,7 @@ final class ParallelTokenizer implements AutoCloseable {
         this.workers = ThreadLocal.withInitial(() -> {
             IndexedBases reference = new IndexedBases(fasta);
             readers.add(reference);
-            return new Worker(reference, new KmerScanner(geometry.k(), reverse, keepMask));
+            return new Worker(reference, new KmerScanner(geometry.k(), reverse, keepMask, sink.countsInvalid()));
         });
     }
 
@@ -57,19 +59,21 @@ final class ParallelTokenizer implements AutoCloseable {
         Deque<Future<WindowBatch>> inFlight = new ArrayDeque<>();
         int next = 0;
         while (next < tasks.size() || !inFlight.isEmpty()) {
-            while (next < tasks.size() && inFlight.size() < 2 * threads) {
+            while (next < tasks.size() && inFlight.size() < inFlight()) {
                 ChunkTask task = tasks.get(next++);
                 inFlight.add(pool.submit(() -> execute(task)));
             }
-            long w0 = System.nanoTime();
             WindowBatch batch = await(inFlight.poll());
-            long w1 = System.nanoTime();
             batch.drainTo(writer);
-            T[3].addAndGet(System.nanoTime() - w1); T[4].addAndGet(w1 - w0);
             stats.add(batch);
             progress.advance(batch.basesCovered);
             spare.add(batch);
         }
+    }
+
+    /** Batches allowed ahead of the writer (each at most {@link ChunkPlanner#MAX_CHUNK_WINDOWS} windows). */
+    int inFlight() {
+        return 2 * threads + 4;
     }
 
     private WindowBatch execute(ChunkTask task) {
@@ -77,12 +81,9 @@ final class ParallelTokenizer implements AutoCloseable {
         int windowBases = geometry.windowBases();
         int stride = geometry.strideBases();
         long chunkEnd = task.chunkStart() + (long) (task.windows() - 1) * stride + windowBases;
-        long t0 = System.nanoTime();
         byte[] bases = worker.reference().fetch(task.contig(), task.chunkStart(), chunkEnd);
-        long t1 = System.nanoTime(); T[0].addAndGet(t1 - t0);
         int length = (int) (chunkEnd - task.chunkStart());
         worker.scanner().scan(bases, length);
-        long t2 = System.nanoTime(); T[1].addAndGet(t2 - t1); if (System.getenv("TRACE") != null) System.err.printf("%s chunk %d fetch %.1f ms scan %.1f ms%n", Thread.currentThread().getId(), task.chunkStart(), (t1-t0)/1e6, (t2-t1)/1e6);
         WindowBatch batch = spare.poll();
         if (batch == null) {
             batch = new WindowBatch(geometry.tokens(), keepMask, task.windows() * sink.copies());
@@ -93,7 +94,7 @@ final class ParallelTokenizer implements AutoCloseable {
             sink.emit(worker.scanner(), offset, windowBases, task.contigIndex(), task.chunkStart() + offset,
                     task.strand(), task.region(), batch);
         }
-        batch.basesScanned = length; T[2].addAndGet(System.nanoTime() - t2);
+        batch.basesScanned = length;
         batch.basesCovered = task.basesCovered();
         return batch;
     }
@@ -116,10 +117,8 @@ final class ParallelTokenizer implements AutoCloseable {
         return fasta;
     }
 
-    static final java.util.concurrent.atomic.AtomicLong[] T = {new java.util.concurrent.atomic.AtomicLong(), new java.util.concurrent.atomic.AtomicLong(), new java.util.concurrent.atomic.AtomicLong(), new java.util.concurrent.atomic.AtomicLong(), new java.util.concurrent.atomic.AtomicLong()};
     @Override
     public void close() {
-        System.err.printf("fetch %.3f scan %.3f emit %.3f drain %.3f wait %.3f%n", T[0].get()/1e9, T[1].get()/1e9, T[2].get()/1e9, T[3].get()/1e9, T[4].get()/1e9);
         pool.shutdownNow();
         synchronized (readers) {
             readers.forEach(IndexedBases::close);

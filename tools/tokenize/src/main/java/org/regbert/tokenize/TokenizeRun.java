@@ -65,6 +65,7 @@ final class TokenizeRun {
                 : BedRegions.read(settings.regions(), resolver, lengths);
         List<String> contigs = selectedContigs(reference.contigNames(), resolver);
         try (StagedOutput output = openOutput()) {
+            warmManifestJson(reference.contigs());
             long started = System.nanoTime();
             List<SequenceRecord> dictionary = reference.dictionaryWithMd5();
             stats.secondsChecksums = (System.nanoTime() - started) / 1e9;
@@ -221,16 +222,41 @@ final class TokenizeRun {
         return output;
     }
 
+    /**
+     * Jackson builds its record serializers on first use (~0.1 s, more on a busy machine). Serializing
+     * a throwaway manifest on a daemon thread does that on the core the single-threaded checksum pass
+     * leaves idle, instead of in the first shard flush with the workers waiting. Best effort only.
+     */
+    private void warmManifestJson(List<SequenceRecord> contigs) {
+        Thread warm = new Thread(() -> {
+            try {
+                manifest(contigs, "unknown", List.of(new ShardManifest.InputFile("reference", "", 0, "")))
+                        .withShard(new ShardManifest.ShardInfo(0, 0, 0), Map.of("tokens",
+                                new ShardManifest.ArraySpec("uint16", new long[] {0, 1}, "")))
+                        .toJson();
+            } catch (RuntimeException ignored) {
+                // the real manifest, serialized later, reports any problem
+            }
+        }, "manifest-json-warmup");
+        warm.setDaemon(true);
+        warm.start();
+    }
+
     private ShardManifest manifest(List<SequenceRecord> dictionary, String assembly) {
-        KmerVocabulary vocabulary = new KmerVocabulary(geometry.k());
-        ShardManifest.TokenizerSpec tokenizer = new ShardManifest.TokenizerSpec(geometry.k(), geometry.overlapping(),
-                geometry.tokens(), geometry.strideTokens(), geometry.windowBases(), geometry.strideBases(),
-                settings.source(), settings.maxNFraction(), settings.reverseComplement(), settings.softmaskArray());
         List<ShardManifest.InputFile> inputs = new ArrayList<>();
         inputs.add(input("reference", settings.reference()));
         if (settings.regions() != null) {
             inputs.add(input("regions", settings.regions()));
         }
+        return manifest(dictionary, assembly, inputs);
+    }
+
+    private ShardManifest manifest(List<SequenceRecord> dictionary, String assembly,
+            List<ShardManifest.InputFile> inputs) {
+        KmerVocabulary vocabulary = new KmerVocabulary(geometry.k());
+        ShardManifest.TokenizerSpec tokenizer = new ShardManifest.TokenizerSpec(geometry.k(), geometry.overlapping(),
+                geometry.tokens(), geometry.strideTokens(), geometry.windowBases(), geometry.strideBases(),
+                settings.source(), settings.maxNFraction(), settings.reverseComplement(), settings.softmaskArray());
         ShardManifest.Provenance provenance = new ShardManifest.Provenance("regbert tokenize", ToolVersion.get(),
                 settings.command(), inputs, Timestamps.created());
         return new ShardManifest(ShardManifest.FORMAT, ShardManifest.FORMAT_VERSION, assembly, dictionary, tokenizer,

@@ -19,6 +19,11 @@ final class WindowSink {
         this.bothStrands = bothStrands;
     }
 
+    /** Whether windows are checked for N content: with a fraction of 1 none can fail, so none is counted. */
+    boolean countsInvalid() {
+        return maxNFraction < 1;
+    }
+
     /** Windows each emitted window becomes (two with reverse-complement augmentation). */
     int copies() {
         return bothStrands ? 2 : 1;
@@ -32,8 +37,7 @@ final class WindowSink {
      */
     void emit(KmerScanner scan, int offset, int bases, int contig, long start, int strand, int region,
             WindowBatch batch) {
-        int invalid = scan.invalidBases(offset, offset + bases);
-        if (invalid > maxNFraction * bases) {
+        if (countsInvalid() && scan.invalidBases(offset, offset + bases) > maxNFraction * bases) {
             batch.skip(SKIP_N);
             return;
         }
