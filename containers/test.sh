@@ -2,7 +2,7 @@
 # Runs the regbert stage images on real data from the kit (mounted read-only, no network) and checks
 # the outputs. Build first: containers/build.sh
 # Usage: containers/test.sh [stage ...]   (default: tokenize; align also needs the tokenize image;
-#        pretrain trains on galaxy-wrappers/test-data shards and needs only its own image)
+#        pretrain, finetune, evaluate and score run on galaxy-wrappers/test-data and need only their own image)
 # Environment: REGBERT_DATA (default <repo>/../shared/data), REGBERT_IMAGE_VERSION (0.1.0), CONTAINERS_CONF.
 set -euo pipefail
 
@@ -253,10 +253,199 @@ test_pretrain() {
   esac
 }
 
+# Finetune: the micro EBERT of galaxy-wrappers/test-data (regbert.model tar) fine-tuned on the DHS labels of the
+# two labelled slices (k = 3, 198-token windows; train slice 1, validation/test the halves of slice 2), offline.
+test_finetune() {
+  local image="regbert/finetune:$VERSION" data="$ROOT/galaxy-wrappers/test-data" dir out started seconds message
+  echo "regbert/finetune:$VERSION"
+  podman image exists "$image" || { fail "image $image not built (containers/build.sh finetune)"; return; }
+
+  check "runs as a non-root user" 1000 "$(run ft-uid "$image" id -u)"
+  check "version" "regbert finetune 0.1.0-SNAPSHOT" "$(run ft-version "$image" --version)"
+  check "Nextflow-style call (--entrypoint=\"\")" "regbert finetune 0.1.0-SNAPSHOT" \
+      "$(run ft-nf --entrypoint="" "$image" /bin/bash -c 'regbert finetune --version')"
+  check "no network interface but loopback" "lo" "$(run ft-net "$image" /bin/bash -c 'ls /sys/class/net | tr "\n" " " | xargs')"
+  check "libtorch unpacked in the image (DJL_CACHE_DIR)" 1 \
+      "$(run ft-cache "$image" /bin/bash -c 'ls "$DJL_CACHE_DIR"/pytorch/*/libtorch_cpu.so | wc -l')"
+  check "every native library resolves (ldd: no 'not found')" 0 \
+      "$(run ft-ldd "$image" /bin/bash -c 'ldd "$DJL_CACHE_DIR"/pytorch/*/*.so | grep -c "not found"')"
+
+  dir="$WORK/finetune"
+  mkdir -p "$dir/shards" "$dir/pretrained"
+  cp "$data/hg19_chr20_slices_k3_dhs_labelled_shard-00000.npz" "$dir/shards/shard-00000.npz"
+  cp "$data/hg19_chr20_slices_k3_dhs_labelled_shard-00001.npz" "$dir/shards/shard-00001.npz"
+  tar -xf "$data/hg19_chr20_slices_ebert_micro_model.tar" -C "$dir/pretrained"
+  chmod -R a+rX "$dir"
+  chmod 0777 "$dir"
+
+  # 1. From the pre-trained model, 4 steps, as a uid the image does not know, read-only root file system,
+  #    inputs read-only: DJL can only use the libtorch unpacked at build time; no network.
+  out="$dir/dhs"
+  started=$(date +%s.%N)
+  if run ft-dhs --read-only -u 4321:4321 -v "$dir/shards:/shards:ro" -v "$dir/pretrained:/pretrained:ro" -v "$dir:/out" "$image" \
+      --checkpoint /pretrained --shards /shards --task dhs --max-steps 4 --batch-size 8 --seed 1 --device cpu --threads 2 \
+      --output /out/dhs --quiet; then
+    seconds=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+    pass "fine-tuned the micro EBERT on task dhs, 4 steps, offline, read-only image, uid 4321, in ${seconds} s"
+    check "model files" "config.json head.npz parameters.npz task.json vocabularies.json" \
+        "$(cd "$out/model" 2>/dev/null && ls encoder/config.json head.npz encoder/parameters.npz task.json encoder/vocabularies.json | xargs -n1 basename | sort | xargs)"
+    check "encoder parameters.npz: the micro EBERT's 7,013 float32 parameters" 35365 "$(stat -c %s "$out/model/encoder/parameters.npz" 2>/dev/null)"
+    check "metrics: 4 training steps + 2 validations" "4 2" \
+        "$(grep -c '^{"type":"train"' "$out/metrics.jsonl") $(grep -c '^{"type":"eval","step":[34],"split":"validation","windows":10' "$out/metrics.jsonl")"
+    check "best step" 3 "$(json_number "$out/finetune-summary.json" bestStep)"
+    check "predictions of the validation and test windows" "dhs.GM12878.npz" "$(ls "$out/predictions" 2>/dev/null | xargs)"
+    check "model card" "# Fine-tuned model: dhs" "$(head -n 1 "$out/model-card.md")"
+  else
+    fail "finetune from the pre-trained model exited with $?"
+  fi
+
+  # 2. From scratch (EBERT tiny, the ablation baseline), mean pooling, 2 steps.
+  if run ft-scratch --read-only -v "$dir/shards:/shards:ro" -v "$dir:/out" "$image" \
+      --from-scratch --model ebert --preset tiny --shards /shards --task dhs --pooling mean --max-steps 2 --batch-size 8 \
+      --device cpu --threads 2 --output /out/scratch --quiet; then
+    check "scratch: tiny encoder (117,381 float32 parameters)" 481073 "$(stat -c %s "$dir/scratch/model/encoder/parameters.npz" 2>/dev/null)"
+  else
+    fail "finetune from scratch exited with $?"
+  fi
+
+  # 3. Errors keep the exit-code contract: a task the shards have no labels for.
+  set +e
+  message=$(run ft-bad -v "$dir/shards:/shards:ro" -v "$dir/pretrained:/pretrained:ro" -v "$dir:/out" "$image" \
+      --checkpoint /pretrained --shards /shards --task promoter --max-steps 2 --output /out/bad --quiet 2>&1)
+  check "bad input exits with 2" 2 "$?"
+  set -e
+  case "$message" in
+    *"tasks here: dhs"*) pass "the message names the tasks there are" ;;
+    *) fail "unexpected message: $message" ;;
+  esac
+}
+
+# Evaluate: the two fine-tuned test models of galaxy-wrappers/test-data ([CLS] and mean pooling), on their own
+# test predictions and predicted anew on the labelled shards (libtorch inside the image, offline).
+test_evaluate() {
+  local image="regbert/evaluate:$VERSION" data="$ROOT/galaxy-wrappers/test-data" dir out started seconds message
+  echo "regbert/evaluate:$VERSION"
+  podman image exists "$image" || { fail "image $image not built (containers/build.sh evaluate)"; return; }
+
+  check "runs as a non-root user" 1000 "$(run ev-uid "$image" id -u)"
+  check "version" "regbert evaluate 0.1.0-SNAPSHOT" "$(run ev-version "$image" --version 2>/dev/null)"
+  check "Nextflow-style call (--entrypoint=\"\")" "regbert evaluate 0.1.0-SNAPSHOT" \
+      "$(run ev-nf --entrypoint="" "$image" /bin/bash -c 'regbert evaluate --version 2>/dev/null')"
+  check "no network interface but loopback" "lo" "$(run ev-net "$image" /bin/bash -c 'ls /sys/class/net | tr "\n" " " | xargs')"
+  check "every native library resolves (ldd: no 'not found')" 0 \
+      "$(run ev-ldd "$image" /bin/bash -c 'ldd "$DJL_CACHE_DIR"/pytorch/*/*.so | grep -c "not found"')"
+
+  dir="$WORK/evaluate"
+  mkdir -p "$dir/shards" "$dir/models/cls" "$dir/models/mean"
+  cp "$data/hg19_chr20_slices_k3_dhs_labelled_shard-00000.npz" "$dir/shards/shard-00000.npz"
+  cp "$data/hg19_chr20_slices_k3_dhs_labelled_shard-00001.npz" "$dir/shards/shard-00001.npz"
+  tar -xf "$data/hg19_chr20_slices_dhs_finetuned_cls.tar" -C "$dir/models/cls"
+  tar -xf "$data/hg19_chr20_slices_dhs_finetuned_mean.tar" -C "$dir/models/mean"
+  chmod -R a+rX "$dir"
+  chmod 0777 "$dir"
+
+  # 1. One model, the test predictions its finetune run wrote; read-only image, uid 4321.
+  out="$dir/own"
+  if run ev-own --read-only -u 4321:4321 -v "$dir/models:/models:ro" -v "$dir:/out" "$image" \
+      --model /models/cls --bootstrap 50 --output /out/own --quiet; then
+    check "report files" "figures predictions report.html report.json" "$(ls "$out" 2>/dev/null | xargs)"
+    check "test windows scored" 10 "$(json_number "$out/report.json" windows)"
+    check "figures" "dhs_GM12878_pr.svg dhs_GM12878_roc.svg" "$(ls "$out/figures" 2>/dev/null | xargs)"
+  else
+    fail "evaluate on the finetune predictions exited with $?"
+  fi
+
+  # 2. Two models predicted on the labelled shards in the container (libtorch), all held-out windows, compared.
+  out="$dir/shards-report"
+  started=$(date +%s.%N)
+  if run ev-shards --read-only -u 4321:4321 -v "$dir/models:/models:ro" -v "$dir/shards:/shards:ro" -v "$dir:/out" "$image" \
+      --model cls=/models/cls --model mean=/models/mean --shards /shards --split all --bootstrap 20 \
+      --output /out/shards-report --quiet; then
+    seconds=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+    pass "two models predicted on the shards and compared, offline, read-only image, in ${seconds} s"
+    check "held-out windows (validation + test)" 20 "$(json_number "$out/report.json" windows)"
+    check "paired comparisons against the baseline cls (auROC, auPRC)" 2 "$(grep -c '"baseline" : "cls"' "$out/report.json")"
+    check "predictions per model" "cls mean" "$(ls "$out/predictions" 2>/dev/null | xargs)"
+  else
+    fail "evaluate on shards exited with $?"
+  fi
+
+  # 3. Errors keep the exit-code contract: two models with one name.
+  set +e
+  message=$(run ev-bad -v "$dir/models:/models:ro" -v "$dir:/out" "$image" \
+      --model a=/models/cls --model a=/models/mean --output /out/bad --quiet 2>&1)
+  check "bad input exits with 2" 2 "$?"
+  set -e
+  case "$message" in
+    *"the name 'a' is taken"*) pass "the message names the problem" ;;
+    *) fail "unexpected message: $message" ;;
+  esac
+}
+
+# Score: the fine-tuned test model of galaxy-wrappers/test-data over the slices' DHSs (bedGraph + embeddings) and
+# made-up variants (annotated VCF, bgzipped + tabix), the made-up GM12878 states it was aligned with; offline.
+test_score() {
+  local image="regbert/score:$VERSION" data="$ROOT/galaxy-wrappers/test-data" dir out message
+  echo "regbert/score:$VERSION"
+  podman image exists "$image" || { fail "image $image not built (containers/build.sh score)"; return; }
+
+  check "runs as a non-root user" 1000 "$(run sc-uid "$image" id -u)"
+  check "version" "regbert score 0.1.0-SNAPSHOT" "$(run sc-version "$image" --version)"
+  check "Nextflow-style call (--entrypoint=\"\")" "regbert score 0.1.0-SNAPSHOT" \
+      "$(run sc-nf --entrypoint="" "$image" /bin/bash -c 'regbert score --version')"
+  check "no network interface but loopback" "lo" "$(run sc-net "$image" /bin/bash -c 'ls /sys/class/net | tr "\n" " " | xargs')"
+  check "every native library resolves (ldd: no 'not found')" 0 \
+      "$(run sc-ldd "$image" /bin/bash -c 'ldd "$DJL_CACHE_DIR"/pytorch/*/*.so | grep -c "not found"')"
+
+  dir="$WORK/score"
+  mkdir -p "$dir/model" "$dir/in" "$dir/out"
+  tar -xf "$data/hg19_chr20_slices_dhs_finetuned_cls.tar" -C "$dir/model"
+  cp "$data/hg19_chr20_slices.fa" "$data/hg19_chr20_slices_dhs.bed" "$data/made_up_slices_segments.bed" \
+     "$data/made_up_slices_variants.vcf" "$dir/in/"
+  chmod -R a+rX "$dir"
+  chmod 0777 "$dir/out" "$dir/in"   # the reference's .fai is built beside it
+
+  # 1. Regions: one window per DHS; read-only image, uid 4321, model mounted read-only.
+  out="$dir/out"
+  if run sc-regions --read-only -u 4321:4321 -v "$dir/model:/model:ro" -v "$dir/in:/in" -v "$out:/out" "$image" \
+      --model /model --reference /in/hg19_chr20_slices.fa --regions /in/hg19_chr20_slices_dhs.bed \
+      --states /in/made_up_slices_segments.bed:GM12878 --embeddings /out/dhs.npz --threads 2 --output /out/dhs.bedgraph --quiet; then
+    check "bedGraph: a track line + one window per DHS" 6 "$(wc -l <"$out/dhs.bedgraph" | tr -d ' ')"
+    check "first window centred on the first DHS" "20:300001-304000 1055 1255" "$(sed -n 2p "$out/dhs.bedgraph" | cut -f1-3 | xargs)"
+    check "embeddings.npy = 5 windows x 16 float32 + 128" 448 "$(member_size "$out/dhs.npz" embeddings.npy)"
+    check "summary: windows scored" 5 "$(json_number "$out/dhs.score-summary.json" windowsScored)"
+  else
+    fail "score regions exited with $?"
+  fi
+
+  # 2. Variants, bgzipped output with a tabix index: 5 scored, 1 REF mismatch skipped.
+  if run sc-vcf --read-only -u 4321:4321 -v "$dir/model:/model:ro" -v "$dir/in:/in" -v "$out:/out" "$image" \
+      --model /model --reference /in/hg19_chr20_slices.fa --vcf /in/made_up_slices_variants.vcf \
+      --states /in/made_up_slices_segments.bed:GM12878 --threads 2 --output /out/variants.vcf.gz --quiet; then
+    check "scored records (RB_REF)" 5 "$(gzip -dc "$out/variants.vcf.gz" | grep -v '^#' | grep -c 'RB_REF=')"
+    check "REF mismatch skipped" 1 "$(gzip -dc "$out/variants.vcf.gz" | grep -c 'RB_SKIP=ref_mismatch')"
+    check "tabix index" 1 "$(ls "$out"/variants.vcf.gz.tbi 2>/dev/null | wc -l | tr -d ' ')"
+  else
+    fail "score variants exited with $?"
+  fi
+
+  # 3. Errors keep the exit-code contract: REF mismatches made fatal.
+  set +e
+  message=$(run sc-bad -v "$dir/model:/model:ro" -v "$dir/in:/in" -v "$out:/out" "$image" \
+      --model /model --reference /in/hg19_chr20_slices.fa --vcf /in/made_up_slices_variants.vcf --ref-mismatch error \
+      --output /out/bad.vcf --quiet 2>&1)
+  check "bad input exits with 2" 2 "$?"
+  set -e
+  case "$message" in
+    *"REF does not match the reference"*) pass "the message names the problem" ;;
+    *) fail "unexpected message: $message" ;;
+  esac
+}
+
 # The images inside the pipeline: Nextflow's podman profile (skipped when the Nextflow jars are absent:
 # flock /tmp/regbert-mvn.lock mvn -B -q -f nextflow/pom.xml process-test-resources).
 test_nextflow_podman() {
-  local run="$WORK/nextflow" started seconds align_args=() pretrain_args=()
+  local run="$WORK/nextflow" started seconds align_args=() pretrain_args=() finetune_args=()
   echo "nextflow/main.nf -profile podman"
   # With the align image under test, the pipeline also aligns (DHS peaks, promoter labels) in regbert/align.
   if [[ " ${STAGES[*]} " == *" align "* ]]; then
@@ -265,6 +454,12 @@ test_nextflow_podman() {
     # ... and with pretrain as well, a tiny EBERT on the aligned windows (DHS accessibility as the states).
     if [[ " ${STAGES[*]} " == *" pretrain "* ]]; then
       pretrain_args=(--pretrain_steps 5 --pretrain_preset tiny)
+    fi
+    # ... and with finetune and evaluate as well, the promoter task fine-tuned from it (4 steps) and evaluated
+    # (the TSS holdout gives validation and test windows).
+    if [[ " ${STAGES[*]} " == *" pretrain "* && " ${STAGES[*]} " == *" finetune "* && " ${STAGES[*]} " == *" evaluate "* ]]; then
+      finetune_args=(--holdout_valid 20:250000-310000 --holdout_test 20:310000-63025520 --finetune_task promoter
+                     --finetune_steps 4 --finetune_batch_size 16 --evaluate_bootstrap 20)
     fi
   fi
   if ! ls "$ROOT"/nextflow/target/nextflow-lib/nextflow-*.jar >/dev/null 2>&1; then
@@ -278,7 +473,7 @@ test_nextflow_podman() {
   if (cd "$run" && NXF_HOME="$run/.nxf-home" NXF_ANSI_LOG=false "$ROOT/nextflow/nextflow.sh" -log "$run/nextflow.log" \
         run "$ROOT/nextflow/main.nf" -profile podman -work-dir "$run/work" --outdir "$run/results" \
         --reference "$DATA/genome/hg19.chr20.fa.gz" --regions "$run/dhs.bed" --contig_alias chr20=20 --id dhs \
-        "${align_args[@]}" "${pretrain_args[@]}" >"$run/stdout.log" 2>&1); then
+        "${align_args[@]}" "${pretrain_args[@]}" "${finetune_args[@]}" >"$run/stdout.log" 2>&1); then
     seconds=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
     pass "pipeline ran in the container in ${seconds} s"
     check "windows (one per DHS)" 200 "$(json_number "$run/results/tokenize/dhs/tokenize-summary.json" windows)"
@@ -294,6 +489,16 @@ test_nextflow_podman() {
       check "pretrain metrics: 5 steps" 5 "$(grep -c '^{"type":"train"' "$run/results/pretrain/dhs/metrics.jsonl")"
       check "the pretrain task ran in regbert/pretrain:$VERSION" 1 \
           "$(grep -c "regbert/pretrain:$VERSION /bin/bash" "$run"/work/*/*/.command.run | awk -F: '{ s += $NF } END { print s }')"
+    fi
+    if [ ${#finetune_args[@]} -gt 0 ]; then
+      check "fine-tuned model" "binary" "$(sed -n 's/^ *"head" : "\([a-z]*\)".*/\1/p' "$run/results/finetune/dhs/finetune-summary.json")"
+      check "finetune metrics: 4 steps" 4 "$(grep -c '^{"type":"train"' "$run/results/finetune/dhs/metrics.jsonl")"
+      check "evaluation report" "regbert-evaluate-report" \
+          "$(sed -n 's/^ *"format" : "\([a-z-]*\)".*/\1/p' "$run/results/evaluate/dhs/report.json")"
+      for stage in finetune evaluate; do
+        check "the $stage task ran in regbert/$stage:$VERSION" 1 \
+            "$(grep -c "regbert/$stage:$VERSION /bin/bash" "$run"/work/*/*/.command.run | awk -F: '{ s += $NF } END { print s }')"
+      done
     fi
   else
     fail "nextflow -profile podman failed: $(tail -n 20 "$run/stdout.log")"

@@ -19,9 +19,25 @@
  *       --peaks uw-dhs-master.hg19.bed.gz:DHS --skip_missing_contigs --holdout_valid 20:0-5000000 \
  *       --pretrain_steps 300 --pretrain_model ebert --pretrain_preset tiny
  *
+ * Fine-tuning after pre-training, behind --finetune_task (off by default): one FINETUNE task on the labelled
+ * shards of every ALIGN task, from this run's PRETRAIN (or --finetune_checkpoint DIR); --finetune_from_scratch
+ * adds the from-scratch baseline (or is the only model without a pre-trained one); then one EVALUATE over
+ * every fine-tuned model (--evaluate false: none):
+ *
+ *   nextflow run nextflow/main.nf -profile local --reference hg19.chr20.fa.gz --regions tss.bed --contig_alias chr20=20 \
+ *       --peaks uw-dhs-master.hg19.bed.gz:DHS --labels promoter=RefSeqTSS.hg19.bed.gz --skip_missing_contigs \
+ *       --holdout_valid 20:0-5000000 --holdout_test 20:50000000-63025520 --pretrain_steps 300 \
+ *       --finetune_task promoter --finetune_from_scratch
+ *
+ * Scoring after fine-tuning, behind --score_regions BED and/or --score_vcf VCF: one SCORE task per input with
+ * the fine-tuned model (the pre-trained one's; the from-scratch one only when it is the only model) (bedGraph, or the VCF with RB_* INFO fields); EBERT models read the states or peaks file
+ * of align (the first --states spec, else the first --peaks spec; --pretrain_state_array peaks: --peaks).
+ *
  * Parameters and their defaults: nextflow.config. Outputs: <outdir>/tokenize/<id>/ (shards and
  * tokenize-summary.json), <outdir>/align/<id>/ (annotated shards and align-summary.json),
- * <outdir>/pretrain/<id>/ (checkpoints, metrics.jsonl, loss.svg, model cards),
+ * <outdir>/pretrain/<id>/ (checkpoints, metrics.jsonl, loss.svg, model cards), <outdir>/finetune/<id>/
+ * and <id>.scratch/ (model/, predictions/, metrics, summary, model card), <outdir>/evaluate/<id>/ (report),
+ * <outdir>/score/<model>.regions/ and <model>.variants/ (bedGraph or VCF, summary),
  * <outdir>/pipeline_info/versions.yml (from the modules' 'versions' topic).
  */
 nextflow.enable.dsl = 2
@@ -30,6 +46,9 @@ nextflow.preview.topic = true   // versions.yml of every module go to the 'versi
 include { TOKENIZE } from './modules/tokenize/main'
 include { ALIGN    } from './modules/align/main'
 include { PRETRAIN } from './modules/pretrain/main'
+include { FINETUNE } from './modules/finetune/main'
+include { EVALUATE } from './modules/evaluate/main'
+include { SCORE    } from './modules/score/main'
 
 /** A contig name as a safe folder name: 20:300001-304000 -> 20_300001-304000. */
 def safeName(String name) {
@@ -95,6 +114,21 @@ def alignInputs() {
     [annotated ? files : [], args.join(' ')]
 }
 
+/**
+ * The state file EBERT models read in score (the one align gave them): [files, option]. The first
+ * --states spec, else the first --peaks spec (--pretrain_state_array peaks: the peaks); none without either.
+ */
+def scoreStates() {
+    def usePeaks = params.pretrain_state_array == 'peaks' || !params.states
+    def spec = usePeaks ? listParam(params.peaks)[0] : listParam(params.states)[0]
+    if (!spec) {
+        return [[], '']
+    }
+    def (path, cell) = fileAndName(spec)
+    def f = file(path, checkIfExists: true)
+    [[f], "--${usePeaks ? 'peaks' : 'states'} 'annotations/${f.name}${cell ? ':' + cell : ''}'"]
+}
+
 workflow {
     if (!params.reference) {
         error "regbert: --reference is required (a FASTA, plain or bgzip); see nextflow/README.md"
@@ -125,6 +159,23 @@ workflow {
         error "regbert: --pretrain_steps trains on annotated shards: give --states, --peaks, --motifs or --labels so that align runs"
     }
     def pretrain_config = params.pretrain_config ? file(params.pretrain_config, checkIfExists: true) : []
+    def finetune_checkpoint = params.finetune_checkpoint ? file(params.finetune_checkpoint, checkIfExists: true) : null
+    if (params.finetune_task) {
+        if (!align_files) {
+            error "regbert: --finetune_task trains on labelled shards: give --labels TASK=FILE (and holdouts) so that align runs"
+        }
+        if (!params.pretrain_steps && !finetune_checkpoint && !params.finetune_from_scratch) {
+            error "regbert: --finetune_task needs a pre-trained model (--pretrain_steps or --finetune_checkpoint DIR) or --finetune_from_scratch"
+        }
+        if (params.pretrain_steps && finetune_checkpoint) {
+            error "regbert: --finetune_checkpoint and --pretrain_steps exclude each other (which model should be fine-tuned?)"
+        }
+    } else if (finetune_checkpoint || params.finetune_from_scratch || params.finetune_steps) {
+        error "regbert: finetune options without --finetune_task"
+    }
+    if ((params.score_regions || params.score_vcf) && !params.finetune_task) {
+        error "regbert: --score_regions and --score_vcf score fine-tuned models: give --finetune_task"
+    }
 
     TOKENIZE(ch_input, regions)
 
@@ -142,6 +193,53 @@ workflow {
                 .collect(sort: true)
                 .map { folders -> [[id: id], folders] }
             PRETRAIN(ch_pretrain, pretrain_config)
+        }
+
+        if (params.finetune_task) {
+            // The same collected shard folders as PRETRAIN; one FINETUNE per base model (pre-trained, scratch).
+            ch_labelled = ALIGN.out.shards
+                .map { meta, shards -> shards }
+                .collect(sort: true)
+            ch_base = Channel.empty()
+            if (params.pretrain_steps) {
+                ch_base = ch_base.mix(PRETRAIN.out.model.map { meta, model -> [[id: id, base: 'pretrained'], model] })
+            } else if (finetune_checkpoint) {
+                ch_base = ch_base.mix(Channel.of([[id: id, base: 'pretrained'], finetune_checkpoint]))
+            }
+            if (params.finetune_from_scratch) {
+                ch_base = ch_base.mix(Channel.of([[id: "${id}.scratch", base: 'scratch'], []]))
+            }
+            FINETUNE(ch_base.combine(ch_labelled.map { folders -> [folders] }))
+
+            if (params.evaluate) {
+                // One report over every fine-tuned model (the scratch baseline first: see the module).
+                ch_models = FINETUNE.out.model
+                    .map { meta, model -> model }
+                    .collect(sort: true)
+                    .map { models -> [[id: id], models] }
+                EVALUATE(ch_models, params.evaluate_on_shards ? ch_labelled : [])
+            }
+
+            if (params.score_regions || params.score_vcf) {
+                // Every fine-tuned model over each input; staged as targets/<name>.
+                def targets = []
+                if (params.score_regions) {
+                    def bed = file(params.score_regions, checkIfExists: true)
+                    targets << ['regions', bed, "--regions 'targets/${bed.name}'"]
+                }
+                if (params.score_vcf) {
+                    def vcf = file(params.score_vcf, checkIfExists: true)
+                    targets << ['variants', vcf, "--vcf 'targets/${vcf.name}'"]
+                }
+                // The from-scratch model is an ablation baseline: scored only when it is the only model.
+                def scratch_only = !params.pretrain_steps && !finetune_checkpoint
+                ch_score = FINETUNE.out.model
+                    .filter { meta, model -> meta.base == 'pretrained' || scratch_only }
+                    .combine(Channel.fromList(targets))
+                    .map { meta, model, kind, target, args -> [[id: "${meta.id}.${kind}"], model, target, args] }
+                def (score_files, score_args) = scoreStates()
+                SCORE(ch_score, [fasta, index], score_files, score_args)
+            }
         }
     }
 

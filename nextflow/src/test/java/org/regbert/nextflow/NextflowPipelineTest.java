@@ -35,7 +35,8 @@ import org.junit.jupiter.api.Test;
  * local profile (the checkout's ./regbert launcher, no container) and real data from the kit
  * (../shared/data): tokenize TSS windows of hg19 chr20 from a BED, a fan-out of one task per contig,
  * tokenize then align (DHS peaks, promoter labels, a test holdout), tokenize + align + a tiny EBERT
- * pre-training on the shards of both contigs, a -stub run of every module, and parameter validation.
+ * pre-training on the shards of both contigs, then fine-tuning from it and from scratch with one evaluation
+ * over both, a -stub run of every module, and parameter validation.
  */
 class NextflowPipelineTest {
     static final Path MODULE = Path.of("").toAbsolutePath();
@@ -65,6 +66,13 @@ class NextflowPipelineTest {
         writeSlices(INPUTS.resolve("hg19_chr20_slices.fa"));
         writeTssBed(INPUTS.resolve("chr20_tss.bed"));
         writeSliceDhsBed(INPUTS.resolve("hg19_chr20_slices_dhs.bed"));
+        // The same DHSs as labels (task dhs): align refuses two inputs with the same file name. As peaks for the
+        // finetune/score run, BED3 (open/closed levels): align reads a name column as states of their own, which
+        // score does not reproduce.
+        Files.copy(INPUTS.resolve("hg19_chr20_slices_dhs.bed"), INPUTS.resolve("hg19_chr20_slices_dhs_labels.bed"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.write(INPUTS.resolve("hg19_chr20_slices_dhs_bed3.bed"), Files.readAllLines(INPUTS.resolve("hg19_chr20_slices_dhs.bed"))
+                .stream().map(line -> String.join("\t", List.of(line.split("\t")).subList(0, 3))).toList());
         // The local profile runs ./regbert, which builds the stage when its sources are newer than the
         // jar: do that (if at all) once here, not inside the timed Nextflow tasks.
         long started = System.nanoTime();
@@ -80,6 +88,12 @@ class NextflowPipelineTest {
         Run pretrain = exec(List.of(ROOT.resolve("regbert").toString(), "pretrain", "--version"), ROOT, Map.of(), 900);
         assertEquals(0, pretrain.exitCode, "./regbert pretrain --version failed:\n" + pretrain.output);
         System.out.printf("./regbert pretrain --version: %s (%.1f s)%n", pretrain.output.strip(), (System.nanoTime() - started) / 1e9);
+        for (String stage : List.of("finetune", "evaluate", "score")) {
+            started = System.nanoTime();
+            Run version = exec(List.of(ROOT.resolve("regbert").toString(), stage, "--version"), ROOT, Map.of(), 900);
+            assertEquals(0, version.exitCode, "./regbert " + stage + " --version failed:\n" + version.output);
+            System.out.printf("./regbert %s --version: %s (%.1f s)%n", stage, version.output.strip(), (System.nanoTime() - started) / 1e9);
+        }
     }
 
     /** Cuts the slices out of the kit's bgzip chr20 (GZIPInputStream reads the concatenated BGZF blocks). */
@@ -307,6 +321,101 @@ class NextflowPipelineTest {
     }
 
     @Test
+    void finetunesPretrainedAndScratchModelsAndEvaluatesThem() throws Exception {
+        // The two slices again (k = 3, 198-token windows), DHSs as peaks and as the labels of task dhs; the
+        // first half of slice 2 is the validation holdout, the second half the test holdout. A 3-step tiny
+        // EBERT, then FINETUNE from it and from scratch (4 steps each), then one EVALUATE over both.
+        String slice2 = SLICES[1][0];
+        Run run = nextflow("finetune", List.of("--reference", INPUTS.resolve("hg19_chr20_slices.fa").toString(),
+                "--contigs", SLICES[0][0] + "," + slice2, "--id", "slices", "--kmer", "3", "--window", "198",
+                "--peaks", INPUTS.resolve("hg19_chr20_slices_dhs_bed3.bed") + ":DHS",
+                "--labels", "dhs=" + INPUTS.resolve("hg19_chr20_slices_dhs_labels.bed"),
+                "--holdout_valid", slice2 + ":0-2000", "--holdout_test", slice2 + ":2000-4000",
+                "--pretrain_steps", "3", "--finetune_task", "dhs", "--finetune_from_scratch",
+                "--finetune_steps", "4", "--finetune_batch_size", "8", "--evaluate_bootstrap", "50",
+                // the fine-tuned (pre-trained) model over the slices' DHSs and the Galaxy wrappers' made-up variants
+                "--score_regions", INPUTS.resolve("hg19_chr20_slices_dhs.bed").toString(), "--score_embeddings",
+                "--score_vcf", ROOT.resolve("galaxy-wrappers/test-data/made_up_slices_variants.vcf").toString()));
+        assertEquals(0, run.exitCode, run.describe());
+        assertEquals(1, run.completedTasks("PRETRAIN"), run.trace());
+        assertEquals(2, run.completedTasks("FINETUNE"), "one FINETUNE from the pre-trained model, one from scratch:\n" + run.trace());
+        assertEquals(1, run.completedTasks("EVALUATE"), run.trace());
+        assertEquals(2, run.completedTasks("SCORE"), "regions and variants, with the pre-trained model only:\n" + run.trace());
+
+        for (String name : List.of("slices", "slices.scratch")) {
+            Path out = run.dir.resolve("results/finetune").resolve(name);
+            String summary = Files.readString(out.resolve("finetune-summary.json"));
+            assertEquals("\"dhs\"", jsonValue(summary, "task"), name);
+            assertEquals("\"binary\"", jsonValue(summary, "head"), name);
+            assertEquals(4, jsonNumber(summary, "steps"), name);
+            // DHS labels of the slices: 20 training windows (3 open), 10 validation (1), 10 test (3)
+            String examples = summary.replaceAll("\\s+", "");
+            assertTrue(examples.contains("\"train\":{\"windows\":20,\"labels\":{\"0\":17,\"1\":3}}"), summary);
+            assertTrue(examples.contains("\"validation\":{\"windows\":10,\"labels\":{\"0\":9,\"1\":1}}"), summary);
+            assertTrue(examples.contains("\"test\":{\"windows\":10,\"labels\":{\"0\":7,\"1\":3}}"), summary);
+            List<String> metrics = Files.readAllLines(out.resolve("metrics.jsonl"));
+            assertEquals(4, metrics.stream().filter(l -> l.startsWith("{\"type\":\"train\"")).count(), name + ": " + metrics);
+            assertTrue(metrics.stream().anyMatch(l -> l.matches("\\{\"type\":\"eval\",\"step\":\\d,\"split\":\"validation\",\"windows\":10,.*")),
+                    name + ": " + metrics);
+            for (String file : List.of("model/encoder/parameters.npz", "model/encoder/config.json", "model/head.npz", "model/task.json",
+                    "predictions/dhs.DHS.npz", "model-card.md", "task-plan.json")) {
+                assertTrue(Files.isRegularFile(out.resolve(file)), name + ": " + file);
+            }
+            assertFalse(Files.exists(out.resolve("checkpoints")), name + ": the resumable checkpoints are not published");
+            // tiny preset: token embedding [69, 64] (k = 3), pre-trained or not
+            assertArrayEquals(new long[] {69, 64}, npy(out.resolve("model/encoder/parameters.npz"), "01sequence_01token_embedding_weight").shape());
+        }
+        assertEquals("\"scratch:ebert:tiny\"", jsonValue(Files.readString(run.dir.resolve("results/finetune/slices.scratch/finetune-summary.json")), "base"));
+        assertTrue(jsonValue(Files.readString(run.dir.resolve("results/finetune/slices/finetune-summary.json")), "base").endsWith("/pretrained\""),
+                "fine-tuned from the staged PRETRAIN folder");
+
+        Path report = run.dir.resolve("results/evaluate/slices");
+        String json = Files.readString(report.resolve("report.json"));
+        assertEquals("\"regbert-evaluate-report\"", jsonValue(json, "format"));
+        assertEquals(2, jsonNumber(json, "split"), "the test windows");
+        assertEquals(50, jsonNumber(json, "bootstrapIterations"));
+        assertEquals("\"dhs\"", jsonValue(json, "task"));
+        assertEquals(10, jsonNumber(json, "windows"), "the 10 test windows");
+        // the scratch model is the baseline of the paired comparisons (auROC and auPRC)
+        String compact = json.replaceAll("\\s+", "");
+        assertEquals(2, compact.split("\"baseline\":\"slices.scratch\",\"model\":\"slices\"", -1).length - 1, json);
+        assertTrue(Files.readString(report.resolve("report.html")).contains("<svg"), "charts inline in the HTML report");
+        for (String figure : List.of("dhs_DHS_roc.svg", "dhs_DHS_pr.svg")) {
+            assertTrue(Files.readString(report.resolve("figures").resolve(figure)).contains("<svg xmlns=\"http://www.w3.org/2000/svg\""), figure);
+        }
+
+        // SCORE: the tiny preset reads 128 tokens, so the model's windows are 126 k-mers (128 bp): each 150-bp DHS
+        // gets a window from its start and one ending at its end (bedGraph lines cut at the next window's start);
+        // 10 x 64 embeddings; the variants: 5 scored, the made-up REF mismatch skipped; DHS peaks as the states.
+        Path regions = run.dir.resolve("results/score/slices.regions");
+        List<String> bedGraph = Files.readAllLines(regions.resolve("slices.regions.bedgraph"));
+        assertEquals(11, bedGraph.size(), String.join("\n", bedGraph));
+        assertTrue(bedGraph.get(0).startsWith("track type=bedGraph name=\"regbert dhs\""), bedGraph.get(0));
+        assertTrue(bedGraph.get(1).matches("20:300001-304000\t1080\t1102\t0\\.\\d+"), bedGraph.get(1));
+        assertTrue(bedGraph.get(2).matches("20:300001-304000\t1102\t1230\t0\\.\\d+"), bedGraph.get(2));
+        assertArrayEquals(new long[] {10, 64}, npy(regions.resolve("slices.regions.embeddings.npz"), "embeddings").shape());
+        String scoreSummary = Files.readString(regions.resolve("slices.regions.score-summary.json"));
+        assertEquals(10, jsonNumber(scoreSummary, "windowsScored"));
+        assertTrue(jsonValue(scoreSummary, "states").startsWith("\"peaks of DHS"), scoreSummary);
+        Path variants = run.dir.resolve("results/score/slices.variants");
+        List<String> records = new ArrayList<>();
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(new GZIPInputStream(
+                Files.newInputStream(variants.resolve("slices.variants.vcf.gz"))), StandardCharsets.US_ASCII))) {
+            reader.lines().filter(l -> !l.startsWith("#")).forEach(records::add);
+        }
+        assertEquals(6, records.size(), String.join("\n", records));
+        assertEquals(5, records.stream().filter(r -> r.matches(".*\tRB_ALT=[0-9.e-]+;RB_DIFF=.*;RB_REF=[0-9.e-]+$")).count(),
+                String.join("\n", records));
+        assertTrue(records.stream().anyMatch(r -> r.endsWith("\tmadeup5\tG\tC\t.\tPASS\tRB_SKIP=ref_mismatch")), String.join("\n", records));
+        assertTrue(Files.isRegularFile(variants.resolve("slices.variants.vcf.gz.tbi")), "tabix index");
+
+        String versions = Files.readString(run.dir.resolve("results/pipeline_info/versions.yml"));
+        for (String process : List.of("ALIGN", "EVALUATE", "FINETUNE", "PRETRAIN", "SCORE", "TOKENIZE")) {
+            assertTrue(versions.contains("\"" + process + "\":\n    regbert: " + toolVersion + "\n"), versions);
+        }
+    }
+
+    @Test
     void fansOutOneTaskPerContig() throws Exception {
         Run run = nextflow("contigs", List.of("--reference", INPUTS.resolve("hg19_chr20_slices.fa").toString(),
                 "--contigs", SLICES[0][0] + "," + SLICES[1][0], "--id", "slices"));
@@ -342,7 +451,8 @@ class NextflowPipelineTest {
         // Align options make ALIGN run too (one task per contig), --pretrain_steps one PRETRAIN on both; stubs read no inputs.
         Run run = nextflow("stub", List.of("-stub", "--reference", INPUTS.resolve("hg19_chr20_slices.fa").toString(),
                 "--contigs", SLICES[0][0] + "," + SLICES[1][0], "--id", "stub",
-                "--peaks", DHS + ":DHS", "--labels", "promoter=" + REFSEQ_TSS, "--pretrain_steps", "5"));
+                "--peaks", DHS + ":DHS", "--labels", "promoter=" + REFSEQ_TSS, "--pretrain_steps", "5",
+                "--finetune_task", "promoter", "--finetune_from_scratch", "--score_regions", INPUTS.resolve("chr20_tss.bed").toString()));
         assertEquals(0, run.exitCode, run.describe());
         for (String module : modules) {
             assertTrue(run.completedTasks(module.toUpperCase()) > 0,
@@ -364,6 +474,18 @@ class NextflowPipelineTest {
         assertTrue(Files.isRegularFile(pretrained.resolve("checkpoints/step-00000000/parameters.npz")));
         String stubMetrics = Files.readString(pretrained.resolve("metrics.jsonl"));
         assertTrue(stubMetrics.contains("\"shards\":2}"), "the stub saw the shards of both ALIGN tasks: " + stubMetrics);
+        // FINETUNE from the PRETRAIN folder and from scratch, each on the shards of both ALIGN tasks; one EVALUATE on both.
+        assertEquals(2, run.completedTasks("FINETUNE"), run.trace());
+        assertEquals(1, run.completedTasks("EVALUATE"), run.trace());
+        assertEquals("{\"stub\":true,\"base\":\"pretrained\",\"pretrained\":true,\"shards\":2}",
+                Files.readString(run.dir.resolve("results/finetune/stub/finetune-summary.json")).strip());
+        assertEquals("{\"stub\":true,\"base\":\"scratch\",\"pretrained\":false,\"shards\":2}",
+                Files.readString(run.dir.resolve("results/finetune/stub.scratch/finetune-summary.json")).strip());
+        assertEquals("{\"stub\":true,\"models\":\"stub,stub.scratch\"}",
+                Files.readString(run.dir.resolve("results/evaluate/stub/report.json")).strip());
+        assertEquals(1, run.completedTasks("SCORE"), "the pre-trained model's regions:\n" + run.trace());
+        assertEquals("{\"stub\":true,\"mode\":\"regions\",\"model\":true}",
+                Files.readString(run.dir.resolve("results/score/stub.regions/stub.regions.score-summary.json")).strip());
     }
 
     @Test
@@ -388,6 +510,15 @@ class NextflowPipelineTest {
         Run run = nextflow("invalid-pretrain", List.of("--reference", CHR20.toString(), "--pretrain_steps", "5"));
         assertNotEquals(0, run.exitCode, run.describe());
         assertTrue(run.output.contains("--pretrain_steps trains on annotated shards"), run.describe());
+        assertEquals(0, run.completedTasks("TOKENIZE"));
+    }
+
+    @Test
+    void rejectsFinetuningWithoutABaseModel() throws Exception {
+        Run run = nextflow("invalid-finetune", List.of("--reference", CHR20.toString(), "--labels", "promoter=" + REFSEQ_TSS,
+                "--finetune_task", "promoter"));
+        assertNotEquals(0, run.exitCode, run.describe());
+        assertTrue(run.output.contains("--finetune_task needs a pre-trained model"), run.describe());
         assertEquals(0, run.completedTasks("TOKENIZE"));
     }
 

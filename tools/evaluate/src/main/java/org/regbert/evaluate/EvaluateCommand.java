@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
         sortOptions = false, usageHelpAutoWidth = true,
         description = {
             "Scores fine-tuned models ('regbert finetune') on the held-out windows of labelled shards and compares",
-            "them in one report: auROC, auPRC, recall at 10% and 50% FDR (ENCODE-DREAM's measures; ambiguous",
+            "them in one report: auROC, auPRC, recall at 10%% and 50%% FDR (ENCODE-DREAM's measures; ambiguous",
             "windows left out), accuracy, F1, MCC; macro measures per class for multi-class tasks; Pearson and",
             "Spearman for regression. Bootstrap confidence intervals resample held-out chromosomes (or blocks of",
             "windows on one chromosome); paired differences between models say whether pre-training helped.",
