@@ -1,0 +1,272 @@
+package org.regbert.score;
+
+import htsjdk.samtools.util.IOUtil;
+import htsjdk.tribble.AbstractFeatureReader;
+import htsjdk.tribble.FeatureReader;
+import htsjdk.tribble.TribbleException;
+import htsjdk.variant.variantcontext.Allele;
+import htsjdk.variant.variantcontext.VariantContext;
+import htsjdk.variant.variantcontext.writer.VariantContextWriter;
+import htsjdk.variant.vcf.VCFCodec;
+import htsjdk.variant.vcf.VCFHeader;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import org.regbert.common.BadInputException;
+import org.regbert.genome.ContigResolver;
+
+/**
+ * Scores the variants of a VCF (plain or bgzipped; no index needed): for each record a window of
+ * the reference centred on the REF allele and, per ALT, the same window with the ALT allele in its
+ * place, centred on it (indels included: the flanks come from the reference so every window has
+ * the model's length). REF is checked against the reference first; a mismatch is counted and the
+ * record written unscored (RB_SKIP=ref_mismatch), or it stops the run with {@code --ref-mismatch error}.
+ * Records are written in input order, every one of them, scored or with RB_SKIP saying why not.
+ * States of ALT windows are the reference's at the same coordinates (an epigenome has no ALT).
+ */
+final class VariantScorer {
+    private static final int MAX_EXAMPLES = 5;
+
+    private final Path vcf;
+    private final ContigResolver contigs;
+    private final ReferenceWindows reference;
+    private final WindowStates states;
+    private final ModelRunner runner;
+    private final VcfAnnotator annotator;
+    private final boolean mismatchIsError;
+    private final int chunk;
+    private final Map<String, Long> skipped = new TreeMap<>();
+    private final List<String> mismatchExamples = new ArrayList<>();
+    private long records;
+    private long scoredRecords;
+    private long scoredAlleles;
+    private long indels;
+    private long mismatches;
+
+    /** A record waiting for its windows' scores: window indexes in the buffer (-1: none). */
+    private record Job(VariantContext vc, int refWindow, int[] altWindows, List<String> skips) {
+    }
+
+    VariantScorer(Path vcf, ContigResolver contigs, ReferenceWindows reference, WindowStates states, ModelRunner runner,
+            VcfAnnotator annotator, boolean mismatchIsError, int batchSize) {
+        this.vcf = vcf;
+        this.contigs = contigs;
+        this.reference = reference;
+        this.states = states;
+        this.runner = runner;
+        this.annotator = annotator;
+        this.mismatchIsError = mismatchIsError;
+        this.chunk = batchSize * 16;
+    }
+
+    /** Opens the VCF (an index is never required) and hands its header to {@code open}, which returns the writer. */
+    void run(Function<VCFHeader, VariantContextWriter> open, Runnable tick) {
+        long headerLines = headerLines();
+        try (FeatureReader<VariantContext> reader = AbstractFeatureReader.getFeatureReader(vcf.toString(),
+                new VCFCodec(), false)) {
+            VCFHeader header = (VCFHeader) reader.getHeader();
+            try (VariantContextWriter writer = open.apply(header)) {
+                WindowBuffer buffer = new WindowBuffer(reference.windowTokens(), states.needed(), chunk + 8);
+                List<Job> pending = new ArrayList<>();
+                var iterator = reader.iterator();
+                while (true) {
+                    VariantContext vc;
+                    try {
+                        if (!iterator.hasNext()) {
+                            break;
+                        }
+                        vc = iterator.next();
+                    } catch (TribbleException e) {
+                        throw new BadInputException(vcf, headerLines + records + 1, "malformed VCF record: "
+                                + e.getMessage(), e);
+                    }
+                    records++;
+                    pending.add(plan(vc, headerLines + records, buffer));
+                    if (buffer.size() >= chunk) {
+                        flush(pending, buffer, writer);
+                        tick.run();
+                    }
+                }
+                flush(pending, buffer, writer);
+            }
+        } catch (IOException e) {
+            throw new BadInputException(vcf, -1, "cannot read VCF: " + e.getMessage(), e);
+        } catch (TribbleException e) {
+            throw new BadInputException(vcf, -1, "not a readable VCF: " + e.getMessage(), e);
+        }
+    }
+
+    /** Header lines before the first record, so errors can name a record's line. */
+    private long headerLines() {
+        if (!Files.isReadable(vcf)) {
+            throw new BadInputException(vcf, Files.exists(vcf) ? "cannot read VCF" : "no such VCF file");
+        }
+        long n = 0;
+        try (BufferedReader in = IOUtil.openFileForBufferedReading(vcf)) {
+            String line;
+            while ((line = in.readLine()) != null && line.startsWith("#")) {
+                n++;
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new BadInputException(vcf, -1, "cannot read VCF: " + e.getMessage(), e);
+        }
+        if (n == 0) {
+            throw new BadInputException(vcf, 1, "not a VCF: no '##fileformat' / '#CHROM' header");
+        }
+        return n;
+    }
+
+    private Job plan(VariantContext vc, long line, WindowBuffer buffer) {
+        List<String> skips = new ArrayList<>();
+        int[] alts = new int[vc.getAlternateAlleles().size()];
+        Arrays.fill(alts, -1);
+        String contig = contigs.resolve(vc.getContig(), vcf, line);
+        if (contig == null) {
+            return skip(vc, alts, skips, "contig_not_in_reference");
+        }
+        String ref = vc.getReference().getBaseString();
+        long pos = vc.getStart() - 1L;
+        long end = pos + ref.length();
+        long length = reference.contigLength(contig);
+        String found = end <= length ? new String(reference.bases(contig, pos, end), StandardCharsets.US_ASCII) : "";
+        if (!found.equalsIgnoreCase(ref)) {
+            mismatches++;
+            String example = vc.getContig() + ":" + vc.getStart() + " REF " + ref + ", reference "
+                    + (found.isEmpty() ? "(past the contig end)" : found.toUpperCase(Locale.ROOT)) + " (line " + line + ")";
+            if (mismatchExamples.size() < MAX_EXAMPLES) {
+                mismatchExamples.add(example);
+            }
+            if (mismatchIsError) {
+                throw new BadInputException(vcf, line, "REF does not match the reference: " + example
+                        + "; wrong assembly? (pass --ref-mismatch skip to skip such records)");
+            }
+            return skip(vc, alts, skips, "ref_mismatch");
+        }
+        int refWindow = window(contig, pos, end, vc.getReference(), buffer, skips);
+        if (refWindow < 0) {
+            return skip(vc, alts, skips, null);
+        }
+        boolean any = false;
+        for (int a = 0; a < alts.length; a++) {
+            Allele allele = vc.getAlternateAllele(a);
+            if (allele.isSymbolic() || allele.isNoCall() || allele.getBaseString().isEmpty()
+                    || allele.equals(Allele.SPAN_DEL)) {
+                skips.add("symbolic_allele");
+                continue;
+            }
+            if (allele.length() != ref.length()) {
+                indels++;
+            }
+            alts[a] = window(contig, pos, end, allele, buffer, skips);
+            any |= alts[a] >= 0;
+        }
+        if (any) {
+            scoredRecords++;
+        }
+        for (String reason : skips) {
+            skipped.merge(reason, 1L, Long::sum);
+        }
+        return new Job(vc, refWindow, alts, skips);
+    }
+
+    private Job skip(VariantContext vc, int[] alts, List<String> skips, String reason) {
+        if (reason != null) {
+            skips.add(reason);
+        }
+        for (String r : skips) {
+            skipped.merge(r, 1L, Long::sum);
+        }
+        return new Job(vc, -1, alts, skips);
+    }
+
+    /**
+     * Adds the window with {@code allele} in place of the reference's {@code [pos, end)}, centred on
+     * the allele; returns its index in the buffer, or -1 (reason added to {@code skips}).
+     */
+    private int window(String contig, long pos, long end, Allele allele, WindowBuffer buffer, List<String> skips) {
+        int bases = reference.windowBases();
+        byte[] seq = allele.getBases();
+        if (seq.length > bases) {
+            skips.add("allele_longer_than_window");
+            return -1;
+        }
+        int left = (bases - seq.length) / 2;
+        int right = bases - left - seq.length;
+        long from = pos - left;
+        long to = end + right;
+        if (from < 0 || to > reference.contigLength(contig)) {
+            skips.add("window_past_contig_end");
+            return -1;
+        }
+        byte[] window = new byte[bases];
+        System.arraycopy(reference.bases(contig, from, pos), 0, window, 0, left);
+        System.arraycopy(seq, 0, window, left, seq.length);
+        System.arraycopy(reference.bases(contig, end, to), 0, window, left + seq.length, right);
+        int at = buffer.next();
+        if (!reference.tokenize(window, buffer.tokens(), at)) {
+            skips.add("too_many_n");
+            return -1;
+        }
+        if (states.needed()) {
+            states.fill(contig, from, reference.windowTokens(), reference.step(), reference.k(), buffer.states(), at,
+                    new byte[reference.windowTokens()]);
+        }
+        buffer.commit();
+        scoredAlleles++;
+        return buffer.size() - 1;
+    }
+
+    private void flush(List<Job> pending, WindowBuffer buffer, VariantContextWriter writer) {
+        float[][] scores = runner.predict(buffer);
+        for (Job job : pending) {
+            float[] ref = job.refWindow() < 0 ? null : scores[job.refWindow()];
+            float[][] alts = new float[job.altWindows().length][];
+            for (int a = 0; a < alts.length; a++) {
+                alts[a] = job.altWindows()[a] < 0 ? null : scores[job.altWindows()[a]];
+            }
+            writer.add(annotator.annotate(job.vc(), ref, alts, job.skips()));
+        }
+        pending.clear();
+        buffer.clear();
+    }
+
+    long records() {
+        return records;
+    }
+
+    /** Records with at least one ALT scored. */
+    long scoredRecords() {
+        return scoredRecords;
+    }
+
+    /** Windows (REF and ALT alleles) scored. */
+    long scoredAlleles() {
+        return scoredAlleles;
+    }
+
+    long indels() {
+        return indels;
+    }
+
+    long mismatches() {
+        return mismatches;
+    }
+
+    List<String> mismatchExamples() {
+        return mismatchExamples;
+    }
+
+    /** Records (or ALTs) not scored, by reason. */
+    Map<String, Long> skipped() {
+        return skipped;
+    }
+}

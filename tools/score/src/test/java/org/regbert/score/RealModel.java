@@ -1,0 +1,76 @@
+package org.regbert.score;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.regbert.align.AlignCommand;
+import org.regbert.finetune.FinetuneCommand;
+import org.regbert.tokenize.TokenizeCommand;
+
+/**
+ * A small real model for the tests, made once per JVM with the real stages in-process: hg19 chr20
+ * 30.0-31.5 Mb tokenized into 126-token windows of 6-mers (stride 126), aligned with RefSeq TSS
+ * promoter labels and the UW DHS master list as 'peaks' (cell type DHS), then an EBERT tiny
+ * fine-tuned from scratch for a few steps. Its predictions are not good; they are real.
+ */
+final class RealModel {
+    static final String CONTIG = "20";
+    static final long START = 30_000_000L;
+    static final long END = 31_500_000L;
+    private static Path dir;
+
+    private RealModel() {
+    }
+
+    static synchronized Path dir() throws IOException {
+        if (dir == null) {
+            Path work = Files.createTempDirectory("regbert-score-model-");
+            StageRuns.deleteOnExit(work);
+            Path bed = work.resolve("region.bed");
+            Files.writeString(bed, CONTIG + "\t" + START + "\t" + END + "\n");
+            StageRuns.Run run = StageRuns.run(new TokenizeCommand(), "--reference", StageRuns.chr20().toString(),
+                    "--regions", bed.toString(), "--kmer", "6", "--window", "126", "--stride", "126", "--threads", "2",
+                    "--quiet", "--output", work.resolve("tokens").toString());
+            assertEquals(0, run.exitCode(), run.stderr());
+            run = StageRuns.run(new AlignCommand(), "--shards", work.resolve("tokens").toString(), "--labels",
+                    "promoter=" + StageRuns.kitData().resolve("chromhmm/coords-hg19/RefSeqTSS.hg19.bed.gz"), "--peaks",
+                    StageRuns.dhs() + ":DHS", "--contig-alias", "chr20=20", "--skip-missing-contigs",
+                    "--negatives-per-positive", "2", "--valid", "20:31000000-31250000", "--test", "20:31250000-31500000",
+                    "--threads", "2", "--quiet", "--output", work.resolve("aligned").toString());
+            assertEquals(0, run.exitCode(), run.stderr());
+            run = StageRuns.run(new FinetuneCommand(), "--from-scratch", "--preset", "tiny", "--shards",
+                    work.resolve("aligned").toString(), "--task", "promoter", "--epochs", "1", "--max-steps", "6",
+                    "--device", "cpu", "--quiet", "--output", work.resolve("ft").toString());
+            assertEquals(0, run.exitCode(), run.stderr());
+            dir = work;
+        }
+        return dir;
+    }
+
+    private static Path featureModel;
+
+    /** A second model on the same shards reading the window's mean 'peaks' level as a task feature. */
+    static synchronized Path featureModel() throws IOException {
+        if (featureModel == null) {
+            Path out = dir().resolve("ft-feature");
+            StageRuns.Run run = StageRuns.run(new FinetuneCommand(), "--from-scratch", "--preset", "tiny", "--shards",
+                    shards().toString(), "--task", "promoter", "--feature", "peaks", "--epochs", "1", "--max-steps", "4",
+                    "--device", "cpu", "--quiet", "--output", out.toString());
+            assertEquals(0, run.exitCode(), run.stderr());
+            featureModel = out;
+        }
+        return featureModel;
+    }
+
+    /** The fine-tuned model (finetune's output directory). */
+    static Path model() throws IOException {
+        return dir().resolve("ft");
+    }
+
+    /** The aligned shards the model was trained on. */
+    static Path shards() throws IOException {
+        return dir().resolve("aligned");
+    }
+}

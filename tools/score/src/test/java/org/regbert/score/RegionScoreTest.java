@@ -1,0 +1,213 @@
+package org.regbert.score;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.inference.Predictor;
+import htsjdk.tribble.readers.TabixReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.regbert.finetune.FinetunedModel;
+import org.regbert.finetune.InputBatch;
+import org.regbert.finetune.ShardInputs;
+import org.regbert.genome.ReferenceGenome;
+import org.regbert.shards.NpyArray;
+import org.regbert.shards.TokenShard;
+
+/** Regions and tiles on real chr20 with a real (tiny) model: scores, bedGraph, tabix, embeddings. */
+class RegionScoreTest {
+    private static final long FROM = 30_000_000L;
+    private static final long TO = 30_060_000L;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void model() throws IOException {
+        RealModel.dir();
+    }
+
+    private static String[] base(Path output, String... more) throws IOException {
+        List<String> args = new ArrayList<>(List.of("--model", RealModel.model().toString(), "--reference",
+                StageRuns.chr20().toString(), "--peaks", StageRuns.dhs() + ":DHS", "--contig-alias", "chr20=20",
+                "--threads", "2", "--output", output.toString()));
+        args.addAll(List.of(more));
+        return args.toArray(String[]::new);
+    }
+
+    /** bedGraph values by window start (track line skipped). */
+    private static Map<Long, Float> values(Path bedGraph) throws IOException {
+        Map<Long, Float> values = new HashMap<>();
+        List<String> lines = Files.readAllLines(bedGraph);
+        assertTrue(lines.get(0).startsWith("track type=bedGraph name=\"regbert promoter\""), lines.get(0));
+        long previous = -1;
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split("\t");
+            assertEquals(4, f.length, line);
+            assertEquals("20", f[0]);
+            long start = Long.parseLong(f[1]);
+            assertTrue(start > previous, "sorted, one line per window: " + line);
+            assertTrue(Long.parseLong(f[2]) > start);
+            previous = start;
+            values.put(start, Float.parseFloat(f[3]));
+        }
+        return values;
+    }
+
+    @Test
+    void tiledScoresEqualTheModelsPredictionsOnTheShardWindows() throws Exception {
+        assertScoresEqualShardPredictions(RealModel.model());
+    }
+
+    @Test
+    void aModelWithThePeaksTaskFeatureGetsItComputedAsFinetuneDoes() throws Exception {
+        assertScoresEqualShardPredictions(RealModel.featureModel());
+        StageRuns.Run run = StageRuns.score("--model", RealModel.featureModel().toString(), "--reference",
+                StageRuns.chr20().toString(), "--tile", "20:30000000-30001000", "--output",
+                tmp.resolve("f/x.bedGraph").toString());
+        assertEquals(2, run.exitCode());
+        assertTrue(run.stderr().contains("pass --peaks FILE[:CELL] to compute it"), run.stderr());
+    }
+
+    private void assertScoresEqualShardPredictions(Path modelDir) throws Exception {
+        Path out = tmp.resolve(modelDir.getFileName() + "/tiles.bedGraph");
+        List<String> args = new ArrayList<>(List.of(base(out, "--tile", "20:" + FROM + "-" + TO, "--batch-size", "16")));
+        args.set(1, modelDir.toString());
+        StageRuns.Run run = StageRuns.score(args.toArray(String[]::new));
+        assertEquals(0, run.exitCode(), run.stderr());
+        Map<Long, Float> scored = values(out);
+        try (FinetunedModel model = FinetunedModel.load(modelDir);
+                ShardInputs inputs = new ShardInputs(RealModel.shards(), model.spec(), model.encoder());
+                Predictor<InputBatch, float[][]> predictor = model.newPredictor();
+                ReferenceGenome genome = ReferenceGenome.open(StageRuns.chr20())) {
+            ReferenceWindows windows = new ReferenceWindows(genome, 6, true, model.spec().windowTokens(), 0.05);
+            List<int[]> rows = new ArrayList<>();
+            List<Long> starts = new ArrayList<>();
+            for (int s = 0; s < inputs.shards(); s++) {
+                TokenShard shard = inputs.shard(s);
+                NpyArray start = shard.array("start");
+                for (int r = 0; r < shard.windows(); r++) {
+                    long at = start.getLong(r);
+                    if (at >= FROM && at + windows.windowBases() <= TO) {
+                        rows.add(new int[] {s, r});
+                        starts.add(at);
+                        // Tokenization is tokenize's: the same ids as the shard's row.
+                        int[] mine = new int[windows.windowTokens()];
+                        assertTrue(windows.tokenize(genome.fetch("20", at, at + windows.windowBases()), mine, 0));
+                        int[] theirs = new int[windows.windowTokens()];
+                        for (int j = 0; j < theirs.length; j++) {
+                            theirs[j] = shard.tokens().getUnsignedShort((long) r * theirs.length + j);
+                        }
+                        assertArrayEquals(theirs, mine, "tokens of the window at " + at);
+                    }
+                }
+            }
+            assertTrue(rows.size() > 400, "shard windows in the range: " + rows.size());
+            int n = rows.size();
+            String[] cells = new String[n];
+            java.util.Arrays.fill(cells, "DHS");
+            float[][] expected = predictor.predict(inputs.fill(rows.stream().mapToInt(r -> r[0]).toArray(),
+                    rows.stream().mapToInt(r -> r[1]).toArray(), cells, n));
+            float lo = 1;
+            float hi = 0;
+            for (int i = 0; i < n; i++) {
+                Float value = scored.get(starts.get(i));
+                assertNotNull(value, "no bedGraph line for the shard window at " + starts.get(i));
+                assertEquals(expected[i][0], value, 2e-6, "window at " + starts.get(i));
+                lo = Math.min(lo, value);
+                hi = Math.max(hi, value);
+            }
+            assertTrue(hi > lo, "scores vary with the sequence and states");
+        }
+    }
+
+    @Test
+    void bedRegionsAreCentredSortedDeterministicAndIndexed() throws Exception {
+        Path bed = tmp.resolve("regions.bed");
+        // Out of order, one short (centred window), one long (tiled + a last window to its end), one duplicate.
+        Files.writeString(bed, "chr20\t30040000\t30040010\tshort\nchr20\t30001000\t30001600\tlong\n"
+                + "chr20\t30040000\t30040010\tagain\n");
+        Path a = tmp.resolve("a/regions.bedGraph");
+        Path b = tmp.resolve("b/regions.bedGraph");
+        StageRuns.Run run = StageRuns.score(base(a, "--regions", bed.toString(), "--quiet"));
+        assertEquals(0, run.exitCode(), run.stderr());
+        assertEquals(0, StageRuns.score(base(b, "--regions", bed.toString(), "--quiet")).exitCode());
+        assertEquals(-1, Files.mismatch(a, b), "same input, byte-identical output");
+        List<String> lines = Files.readAllLines(a);
+        // 600 bases: windows at +0, +126, +252, +378, then one ending at 30001600; the 10-base region: one window.
+        assertEquals(List.of("30001000", "30001126", "30001252", "30001378", "30001469", "30039939"),
+                lines.subList(1, lines.size()).stream().map(l -> l.split("\t")[1]).toList());
+        assertEquals("30040070", lines.get(lines.size() - 1).split("\t")[2], "centred: 10 bases inside 131");
+        assertTrue(lines.get(1).split("\t")[2].equals("30001126"), "a line ends where the next window starts");
+        var summary = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                tmp.resolve("a/regions.score-summary.json").toFile());
+        assertEquals(6, summary.get("windowsScored").asInt());
+        assertTrue(summary.get("windowsPerSecond").asDouble() > 0);
+
+        Path gz = tmp.resolve("c/regions.bedGraph.gz");
+        Path npz = tmp.resolve("c/regions.npz");
+        run = StageRuns.score(base(gz, "--regions", bed.toString(), "--bgzip", "--embeddings", npz.toString(), "-q"));
+        assertEquals(0, run.exitCode(), run.stderr());
+        assertTrue(Files.exists(Path.of(gz + ".tbi")));
+        List<String> hits = new ArrayList<>();
+        TabixReader tabix = new TabixReader(gz.toString());
+        TabixReader.Iterator it = tabix.query("20", 30001200, 30001300);
+        for (String line = it.next(); line != null; line = it.next()) {
+            hits.add(line);
+        }
+        tabix.close();
+        assertEquals(List.of(lines.get(2), lines.get(3)), hits, "tabix finds the windows overlapping the query");
+
+        Process python = new ProcessBuilder("/usr/bin/python3", "-c", "import numpy as np, sys;"
+                + " z = np.load(sys.argv[1]); e = z['embeddings'];"
+                + " print(e.shape[0], e.shape[1], e.dtype, z['contig'][0], z['start'][0], z['end'][5],"
+                + " bool(np.isfinite(e).all()))", npz.toString()).redirectErrorStream(true).start();
+        assertTrue(python.waitFor(60, TimeUnit.SECONDS));
+        String printed = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertEquals(0, python.exitValue(), printed);
+        assertEquals("6 64 float32 20 30001000 30040070 True", printed);
+    }
+
+    @Test
+    void withoutStatesEveryTokenGetsStateZeroAndAWarning() throws Exception {
+        Path out = tmp.resolve("nostates.bedGraph");
+        StageRuns.Run run = StageRuns.score("--model", RealModel.model().toString(), "--reference",
+                StageRuns.chr20().toString(), "--tile", "20:30000000-30001000", "--output", out.toString());
+        assertEquals(0, run.exitCode(), run.stderr());
+        assertTrue(run.stderr().contains("every token gets state 0"), run.stderr());
+    }
+
+    @Test
+    void badInputExitsTwoNamingFileAndLineAndWritesNothing() throws Exception {
+        Path bed = tmp.resolve("bad.bed");
+        Files.writeString(bed, "chr20\t30000000\t30000100\nchr20\tten\t30000200\n");
+        Path out = tmp.resolve("out/bad.bedGraph");
+        StageRuns.Run run = StageRuns.score(base(out, "--regions", bed.toString()));
+        assertEquals(2, run.exitCode());
+        assertTrue(run.stderr().contains(bed + ":2:"), run.stderr());
+        assertFalse(Files.exists(out));
+        assertFalse(Files.exists(tmp.resolve("out")), "no half-written output folder");
+
+        run = StageRuns.score("--model", tmp.toString(), "--reference", StageRuns.chr20().toString(), "--tile", "20",
+                "--output", out.toString());
+        assertEquals(2, run.exitCode());
+        assertTrue(run.stderr().contains("is not a fine-tuned model"), run.stderr());
+
+        run = StageRuns.score(base(out, "--tile", "20:30000000-30001000", "--vcf", bed.toString()));
+        assertEquals(2, run.exitCode());
+        assertTrue(run.stderr().contains("one mode"), run.stderr());
+    }
+}
