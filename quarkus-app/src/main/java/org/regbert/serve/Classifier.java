@@ -8,9 +8,13 @@ import java.util.regex.Pattern;
 
 /** What arrived, from its (safe) name and any ENCODE metadata: which stage it goes to. */
 final class Classifier {
-    enum Kind { REFERENCE, STATES, PEAKS, METADATA, REJECTED, IGNORED }
+    enum Kind { REFERENCE, STATES, PEAKS, LABELS, VARIANTS, METADATA, REJECTED, IGNORED }
 
-    record Decision(Kind kind, String cellType, String reason) {
+    /** {@code task}: for LABELS, the label name align writes (label_TASK) and finetune trains on. */
+    record Decision(Kind kind, String cellType, String reason, String task) {
+        Decision(Kind kind, String cellType, String reason) {
+            this(kind, cellType, reason, null);
+        }
     }
 
     private static final Pattern ENCFF = Pattern.compile("^(ENCFF[0-9A-Z]+)\\b.*");
@@ -18,6 +22,11 @@ final class Classifier {
     private static final Pattern STATES = Pattern.compile("(.+?)_(\\d+_)?(segments|dense|expanded)\\.bed(\\.gz)?$");
     private static final Pattern PEAK_FILE = Pattern.compile(".*\\.(narrowpeak|broadpeak)(\\.gz)?$");
     private static final Pattern BED = Pattern.compile(".*\\.bed(\\.gz)?$");
+    private static final Pattern VCF = Pattern.compile(".*\\.vcf(\\.b?gz)?$");
+    /** RefSeq / GENCODE TSS files (the kit's RefSeqTSS.hg19.bed.gz): promoter labels. */
+    private static final Pattern TSS = Pattern.compile(".*(refseqtss|gencodetss|(^|[._-])tss([._-]|$)).*\\.bed(\\.gz)?$");
+    /** Any other positives named for their task: TASK.labels.bed[.gz]. */
+    private static final Pattern NAMED_LABELS = Pattern.compile("(.+?)\\.labels\\.bed(\\.gz)?$");
     private static final Pattern ACCESSIBILITY = Pattern.compile(".*(dhs|dnase|atac).*");
     private static final Pattern OTHER_ASSEMBLY = Pattern.compile(".*\\b(hg38|grch38|hg18|mm10|mm39)\\b.*");
 
@@ -44,6 +53,17 @@ final class Classifier {
         if (FASTA.matcher(lower).matches()) {
             return new Decision(Kind.REFERENCE, null, "reference FASTA");
         }
+        if (VCF.matcher(lower).matches()) {
+            return new Decision(Kind.VARIANTS, null, "variants (VCF) to score with the current fine-tuned model");
+        }
+        if (TSS.matcher(lower).matches() && !lower.matches(".*(tss2kb|tss_2kb).*")) {
+            return new Decision(Kind.LABELS, null, "TSS positions: promoter labels", "promoter");
+        }
+        Matcher named = NAMED_LABELS.matcher(name);
+        if (named.matches()) {
+            String task = SafeNames.token(named.group(1));
+            return new Decision(Kind.LABELS, null, "labels for task " + task, task);
+        }
         Matcher s = STATES.matcher(name);
         if (s.matches()) {
             return new Decision(Kind.STATES, SafeNames.token(name.substring(0, name.indexOf('_'))), "chromatin-state segmentation");
@@ -55,7 +75,8 @@ final class Classifier {
             return new Decision(Kind.IGNORED, null, m.group(1) + " is not described by any metadata.tsv dropped so far");
         }
         return new Decision(Kind.IGNORED, null, "no stage takes this kind of file (reference FASTA .fa/.fasta[.gz],"
-                + " *_segments/_dense/_expanded.bed, DNase/ATAC peaks, ENCODE ENCFF files with a metadata.tsv)");
+                + " *_segments/_dense/_expanded.bed, DNase/ATAC peaks, TSS or TASK.labels.bed labels, VCF,"
+                + " ENCODE ENCFF files with a metadata.tsv)");
     }
 
     private static Decision encode(String accession, Map<String, String> row, List<String> assemblies) {
@@ -78,6 +99,14 @@ final class Classifier {
         if (assay.contains("dnase") || assay.contains("atac")) {
             return new Decision(Kind.PEAKS, cell, accession + ": " + row.get(EncodeMetadata.ASSAY) + " " + output
                     + " of " + cell);
+        }
+        if (assay.contains("chip") && output.contains("conservative idr thresholded peaks")) {
+            String target = row.getOrDefault(EncodeMetadata.TARGET, "").strip().replaceAll("(?i)-(human|mouse)$", "");
+            if (!target.isEmpty()) {
+                String task = SafeNames.token(target);
+                return new Decision(Kind.LABELS, cell, accession + ": " + row.get(EncodeMetadata.ASSAY) + " " + output
+                        + " of " + target + " in " + cell + ": labels for task " + task, task);
+            }
         }
         return new Decision(Kind.IGNORED, null, accession + ": assay '" + row.get(EncodeMetadata.ASSAY) + "' (target '"
                 + row.getOrDefault(EncodeMetadata.TARGET, "") + "') has no stage in this version");

@@ -35,18 +35,32 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 import org.apache.camel.Exchange;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import org.regbert.align.AlignCommand;
 import org.regbert.common.ExitCodes;
 import org.regbert.common.StageCli;
+import org.regbert.evaluate.EvaluateCommand;
+import org.regbert.finetune.FinetuneCommand;
+import org.regbert.pretrain.PretrainCommand;
+import org.regbert.score.ScoreCommand;
 import org.regbert.tokenize.TokenizeCommand;
 import org.jboss.logging.Logger;
 import picocli.CommandLine;
 
 /**
  * What the routes call ({@code routes/*.camel.yaml}): admits an input (checksum, de-duplication, run
- * record), runs the landed stages in-process on a bounded worker pool, and records every outcome.
- * Headers it sets for the routes: {@code regbertKind} (reference, states, peaks, metadata, rejected,
- * ignored), {@code regbertDuplicate}, {@code regbertRunId}.
+ * record), runs the stages in-process on a bounded worker pool, and records every outcome.
+ * Headers it sets for the routes: {@code regbertKind} (reference, states, peaks, labels, variants,
+ * metadata, rejected, ignored), {@code regbertDuplicate}, {@code regbertRunId}, {@code regbertCellType},
+ * {@code regbertTask}.
+ *
+ * <p>The chain per reference ({@link ReferenceState}): a reference is tokenized; peaks or states are
+ * aligned onto its shards and, while it has no model, the first such shards are pre-trained on; labels
+ * are aligned with the epigenomes seen so far and, once a pre-trained model exists, fine-tuned on and
+ * evaluated; a VCF is scored with the latest fine-tuned model, or waits (recorded in the reference's
+ * state) and is scored once after the next fine-tuning. After every stage the service runs whatever has
+ * become possible ({@link #advance}); what still waits is named in the run record as "waiting".
  */
 @ApplicationScoped
 @Startup
@@ -55,8 +69,8 @@ import picocli.CommandLine;
 public class Pipeline {
     private static final Logger LOG = Logger.getLogger(Pipeline.class);
     /** Stages that exist as commands but are not in the routes yet: reported, never run or faked. */
-    static final List<String> NOT_WIRED = List.of("pretrain");
-    static final List<String> NOT_LANDED = List.of("finetune", "score");
+    static final List<String> NOT_WIRED = List.of();
+    static final List<String> NOT_LANDED = List.of();
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
             .withZone(ZoneOffset.UTC);
 
@@ -68,6 +82,8 @@ public class Pipeline {
     ProcessedJournal processed;
     @Inject
     MeterRegistry meters;
+    @Inject
+    ObjectMapper mapper;
 
     private final EncodeMetadata metadata = new EncodeMetadata();
     private final Map<String, String> origins = new ConcurrentHashMap<>();
@@ -75,6 +91,18 @@ public class Pipeline {
 
     @PostConstruct
     void start() {
+        if (!List.of("in-process", "nextflow").contains(settings.backend())) {
+            throw new IllegalStateException("regbert.serve.backend=" + settings.backend() + ": expected in-process or"
+                    + " nextflow");
+        }
+        if (nextflow() && !Files.isRegularFile(settings.nextflowDir().resolve("nextflow.sh"))) {
+            throw new IllegalStateException("regbert.serve.backend=nextflow: no nextflow.sh in regbert.serve.nextflow-dir="
+                    + settings.nextflowDir().toAbsolutePath() + " (the checkout's nextflow/ folder)");
+        }
+        // DJL (pretrain, finetune, evaluate, score) never downloads: its natives come from the jars
+        if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true");
+        }
         try {
             for (Path p : List.of(settings.inbox(), settings.outputs(), settings.state(), settings.deadLetter(),
                     settings.state().resolve("metadata"))) {
@@ -146,6 +174,7 @@ public class Pipeline {
         exchange.getMessage().setHeader("regbertRunId", run.id);
         exchange.getMessage().setHeader("regbertKind", run.kind);
         exchange.getMessage().setHeader("regbertCellType", decision.cellType());
+        exchange.getMessage().setHeader("regbertTask", decision.task());
     }
 
     // ---- outcomes without a stage ----
@@ -178,18 +207,47 @@ public class Pipeline {
 
     public void tokenize(Exchange exchange) throws Exception {
         RunRecord run = attempt(exchange);
-        Path out = settings.outputs().resolve(run.id).resolve("tokenize");
+        Path base = settings.outputs().resolve(run.id).resolve("tokenize");
+        Path out = base;
         List<String> args = new ArrayList<>(List.of("--reference", run.inputs.get(0).path, "--output", out.toString(),
                 "--quiet"));
         args.addAll(settings.tokenizeArgs());
-        if (stage(run, "tokenize", out, args, () -> new TokenizeCommand())) {
-            // shards, then the reference they came from (its .fai names the contigs for align's aliases)
-            Path tmp = settings.state().resolve(".current-shards.tmp");
-            Files.writeString(tmp, out + "\n" + run.inputs.get(0).path + "\n", StandardCharsets.UTF_8);
-            Files.move(tmp, settings.state().resolve("current-shards"), StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
+        String refId = SafeNames.token(stripFasta(run.inputs.get(0).name));
+        boolean ok = nextflow()
+                ? nextflowStage(run, "tokenize", out, run.inputs.get(0).path, refId, List.of())
+                : stage(run, "tokenize", out, args, () -> new TokenizeCommand());
+        if (ok && nextflow()) {
+            out = out.resolve("tokenize").resolve(refId);  // the workflow's tokenize output for this reference
+            // the workflow indexed its staged copy: the .fai that names the contigs (aliases, holdouts) goes here
+            Path fasta = Path.of(run.inputs.get(0).path);
+            if (!Files.exists(Path.of(fasta + ".fai"))) {
+                htsjdk.samtools.reference.FastaSequenceIndexCreator.create(fasta, false);
+            }
+        }
+        if (ok) {
+            ReferenceState ref;
+            synchronized (this) {
+                String id = SafeNames.token(settings.assembly().get(0)) + "-" + run.inputs.get(0).sha256.substring(0, 12);
+                ref = loadReference(id);
+                if (ref == null) {
+                    ref = new ReferenceState();
+                    ref.id = id;
+                    ref.assembly = settings.assembly().get(0);
+                }
+                ref.tokens = out.toString();
+                ref.fasta = run.inputs.get(0).path;
+                saveReference(ref);
+                // shards, the reference they came from (its .fai names the contigs for align's aliases), its state
+                Path tmp = settings.state().resolve(".current-shards.tmp");
+                Files.writeString(tmp, out + "\n" + run.inputs.get(0).path + "\n" + id + "\n", StandardCharsets.UTF_8);
+                Files.move(tmp, settings.state().resolve("current-shards"), StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE);
+            }
+            run.reference = ref.id;
             notLanded(run);
-            finish(exchange, run, "succeeded", "tokenized; these shards are now the current ones for align");
+            String next = advance(run, ref);
+            finish(exchange, run, next == null ? "succeeded" : "rejected", next == null
+                    ? "tokenized; reference " + ref.id + ": these shards are now the current ones" : next);
         } else {
             finish(exchange, run, "rejected", last(run).message);
         }
@@ -203,14 +261,9 @@ public class Pipeline {
             finishWithoutKey(run, "rejected", "no token shards yet: drop a reference FASTA first, then this file again");
             return;
         }
-        String shards;
-        List<String> pointed;
-        try {
-            pointed = Files.readAllLines(pointer, StandardCharsets.UTF_8);
-            shards = pointed.get(0).strip();
-        } catch (IOException e) {
-            throw new IOException("cannot read the current-shards pointer " + pointer + ": " + e, e);
-        }
+        List<String> pointed = pointed(pointer);
+        String shards = pointed.get(0).strip();
+        ReferenceState ref = pointed.size() > 2 ? loadReference(pointed.get(2).strip()) : null;
         Path out = settings.outputs().resolve(run.id).resolve("align");
         String option = "states".equals(run.kind) ? "--states" : "--peaks";
         String cell = exchange.getMessage().getHeader("regbertCellType", String.class);
@@ -220,12 +273,350 @@ public class Pipeline {
         if (pointed.size() > 1) {
             args.addAll(contigAliases(Path.of(pointed.get(1).strip() + ".fai"), args));
         }
-        if (stage(run, "align", out, args, () -> new AlignCommand())) {
+        boolean aligned;
+        if (nextflow() && pointed.size() > 1) {
+            String id = SafeNames.token(stripFasta(Path.of(pointed.get(1).strip()).getFileName().toString()));
+            aligned = nextflowStage(run, "align", out, pointed.get(1).strip(), id, args);
+            out = out.resolve("align").resolve(id);
+        } else {
+            aligned = stage(run, "align", out, args, () -> new AlignCommand());
+        }
+        if (aligned) {
             notLanded(run);
-            finish(exchange, run, "succeeded", "aligned " + run.kind + " of " + cell + " onto " + shards);
+            String next = null;
+            if (ref != null) {
+                synchronized (this) {
+                    ref.epigenomes.add(option + " " + run.inputs.get(0).path + ":" + SafeNames.token(cell));
+                    ref.accessibility = out.toString();
+                    saveReference(ref);
+                }
+                run.reference = ref.id;
+                next = advance(run, ref);
+            }
+            finish(exchange, run, next == null ? "succeeded" : "rejected", next == null
+                    ? "aligned " + run.kind + " of " + cell + " onto " + shards : next);
         } else {
             finish(exchange, run, "rejected", last(run).message);
         }
+    }
+
+    /**
+     * Labels (TSS, TASK.labels.bed, ENCODE TF ChIP-seq conservative IDR peaks) -> align them, with every
+     * epigenome aligned so far for the current reference, into labelled shards with holdouts; then
+     * fine-tune when a pre-trained model exists.
+     */
+    public void labels(Exchange exchange) throws Exception {
+        RunRecord run = attempt(exchange);
+        Path pointer = settings.state().resolve("current-shards");
+        List<String> pointed = Files.exists(pointer) ? pointed(pointer) : List.of();
+        ReferenceState ref = pointed.size() > 2 ? loadReference(pointed.get(2).strip()) : null;
+        if (ref == null || ref.tokens == null) {
+            finishWithoutKey(run, "rejected", "no token shards yet: drop a reference FASTA first, then this file again");
+            return;
+        }
+        run.reference = ref.id;
+        String task = SafeNames.token(exchange.getMessage().getHeader("regbertTask", String.class));
+        String labels = run.inputs.get(0).path;
+        Path out = settings.outputs().resolve(run.id).resolve("align");
+        List<String> args = new ArrayList<>(List.of("--shards", ref.tokens));
+        for (String e : ref.epigenomes) {
+            args.addAll(List.of(e.split(" ", 2)));
+        }
+        args.addAll(List.of("--labels", task + "=" + labels, "--negatives-per-positive",
+                Double.toString(settings.negativesPerPositive())));
+        args.addAll(holdouts(Path.of(ref.fasta + ".fai")));
+        args.addAll(List.of("--output", out.toString(), "--quiet"));
+        args.addAll(settings.alignArgs());
+        args.addAll(contigAliases(Path.of(ref.fasta + ".fai"), args));
+        boolean aligned;
+        if (nextflow()) {
+            String id = SafeNames.token(stripFasta(Path.of(ref.fasta).getFileName().toString()));
+            aligned = nextflowStage(run, "align", out, ref.fasta, id, args);
+            out = out.resolve("align").resolve(id);
+        } else {
+            aligned = stage(run, "align", out, args, () -> new AlignCommand());
+        }
+        if (!aligned) {
+            finish(exchange, run, "rejected", last(run).message);
+            return;
+        }
+        synchronized (this) {
+            ref.labels.put(task, labels);
+            ref.labelled.put(task, out.toString());
+            if (ref.epigenomes.isEmpty()) {
+                ref.sequenceOnly.add(task);
+            } else {
+                ref.sequenceOnly.remove(task);
+            }
+            saveReference(ref);
+        }
+        String next = advance(run, ref);
+        finish(exchange, run, next == null ? "succeeded" : "rejected", next == null
+                ? "aligned labels of task " + task + " onto reference " + ref.id : next);
+    }
+
+    /** A VCF -> scored with the current reference's latest fine-tuned model, or kept waiting for one. */
+    public void variants(Exchange exchange) throws Exception {
+        RunRecord run = attempt(exchange);
+        Path pointer = settings.state().resolve("current-shards");
+        List<String> pointed = Files.exists(pointer) ? pointed(pointer) : List.of();
+        ReferenceState ref = pointed.size() > 2 ? loadReference(pointed.get(2).strip()) : null;
+        if (ref == null) {
+            finishWithoutKey(run, "rejected", "no reference yet: drop a reference FASTA first, then this file again");
+            return;
+        }
+        run.reference = ref.id;
+        if (ref.model == null) {
+            synchronized (this) {
+                if (ref.pendingVcfs.stream().noneMatch(p -> p.runId.equals(run.id))) {
+                    ref.pendingVcfs.add(new ReferenceState.Pending(run.id, run.inputs.get(0).path));
+                }
+                saveReference(ref);
+            }
+            waiting(run, "score", "no fine-tuned model for reference " + ref.id + " yet: this VCF is scored once,"
+                    + " after the next fine-tuning");
+            finish(exchange, run, "waiting", "waits for a fine-tuned model of reference " + ref.id);
+            return;
+        }
+        boolean ok = score(run, ref, Path.of(run.inputs.get(0).path));
+        finish(exchange, run, ok ? "succeeded" : "rejected", ok ? "scored with " + ref.model : last(run).message);
+    }
+
+    /**
+     * Runs every stage the reference's state now allows: pretrain (accessibility shards, no model yet),
+     * finetune + evaluate (labelled shards not fine-tuned on yet, a pre-trained model), score (VCFs
+     * waiting, a fine-tuned model). What still cannot run is named as "waiting". Returns null, or the
+     * message of a stage that rejected its input.
+     */
+    private String advance(RunRecord run, ReferenceState ref) throws Exception {
+        if (ref.pretrained == null) {
+            if (ref.accessibility == null) {
+                waiting(run, "pretrain", "waits for DNase/ATAC peaks or chromatin states aligned onto reference " + ref.id);
+            } else {
+                Path out = settings.outputs().resolve(run.id).resolve("pretrain");
+                List<String> args = new ArrayList<>(List.of("--shards", ref.accessibility, "--steps",
+                        Integer.toString(settings.pretrainSteps()), "--output", out.toString(), "--quiet"));
+                args.addAll(settings.pretrainArgs());
+                if (!stage(run, "pretrain", out, args, () -> new PretrainCommand())) {
+                    return "pretrain: " + last(run).message;
+                }
+                synchronized (this) {
+                    ref.pretrained = out.toString();
+                    saveReference(ref);
+                }
+            }
+        }
+        if (ref.labelled.isEmpty()) {
+            waiting(run, "finetune", "waits for labels of reference " + ref.id + " (a TSS BED, TASK.labels.bed, or"
+                    + " ENCODE TF ChIP-seq conservative IDR thresholded peaks)");
+        } else if (ref.pretrained == null) {
+            waiting(run, "finetune", "labels are aligned; waits for the pre-trained model of reference " + ref.id);
+        } else {
+            for (Map.Entry<String, String> e : new ArrayList<>(ref.labelled.entrySet())) {
+                String task = e.getKey();
+                if (e.getValue().equals(ref.finetunedFrom.get(task))) {
+                    continue;
+                }
+                Path out = settings.outputs().resolve(run.id).resolve("finetune-" + task);
+                List<String> args = new ArrayList<>(List.of("--checkpoint", ref.pretrained, "--shards", e.getValue(),
+                        "--task", task, "--max-steps", Integer.toString(settings.finetuneMaxSteps()), "--output",
+                        out.toString(), "--quiet"));
+                args.addAll(settings.finetuneArgs());
+                if (ref.sequenceOnly.contains(task)) {
+                    args.add("--ignore-states");  // aligned before any epigenome: no state array to read
+                }
+                if (!stage(run, "finetune", out, args, () -> new FinetuneCommand())) {
+                    return "finetune: " + last(run).message;
+                }
+                synchronized (this) {
+                    ref.finetuned.put(task, out.toString());
+                    ref.finetunedFrom.put(task, e.getValue());
+                    ref.model = out.toString();
+                    ref.modelTask = task;
+                    saveReference(ref);
+                }
+                Path report = settings.outputs().resolve(run.id).resolve("evaluate-" + task);
+                List<String> eval = List.of("--model", task + "=" + out, "--output", report.toString(), "--bootstrap",
+                        Integer.toString(settings.evaluateBootstrap()), "--quiet");
+                if (!stage(run, "evaluate", report, eval, () -> new EvaluateCommand())) {
+                    return "evaluate: " + last(run).message;
+                }
+            }
+        }
+        if (ref.model == null) {
+            if (!"variants".equals(run.kind)) {
+                waiting(run, "score", "VCFs are scored once reference " + ref.id + " has a fine-tuned model ("
+                        + ref.pendingVcfs.size() + " waiting)");
+            }
+            return null;
+        }
+        for (ReferenceState.Pending pending : new ArrayList<>(ref.pendingVcfs)) {
+            RunRecord vcfRun = journal.get(pending.runId);
+            // only a run still waiting: one cut by a crash ("interrupted") runs again under a new id
+            if (vcfRun != null && "waiting".equals(vcfRun.status) && !vcfRun.id.equals(run.id)) {
+                boolean ok = score(vcfRun, ref, Path.of(pending.vcf));
+                RunRecord.Stage note = new RunRecord.Stage();
+                note.stage = "score";
+                note.status = last(vcfRun).status;
+                note.outputs = last(vcfRun).outputs;
+                note.output = last(vcfRun).output;
+                note.message = "scored " + vcfRun.inputs.get(0).name + ", waiting since run " + vcfRun.id
+                        + " (its run record has the details)";
+                run.stages.add(note);
+                journal.save(run);
+                finishWithoutKey(vcfRun, ok ? "succeeded" : "rejected", ok ? "scored with " + ref.model
+                        + " (it waited for the model)" : last(vcfRun).message);
+            }
+            synchronized (this) {
+                ref.pendingVcfs.removeIf(p -> p.runId.equals(pending.runId));
+                saveReference(ref);
+            }
+        }
+        return null;
+    }
+
+    private boolean score(RunRecord run, ReferenceState ref, Path vcf) throws Exception {
+        Path out = settings.outputs().resolve(run.id).resolve("score");
+        String stem = vcf.getFileName().toString().replaceAll("(?i)\\.vcf(\\.b?gz)?$", "");
+        List<String> args = new ArrayList<>(List.of("--model", ref.model, "--reference", ref.fasta, "--vcf",
+                vcf.toString(), "--output", out.resolve(stem + ".scored.vcf").toString(), "--quiet",
+                "--skip-missing-contigs"));
+        if (!ref.epigenomes.isEmpty() && !ref.sequenceOnly.contains(ref.modelTask)) {
+            // EBERT reads per-token states: the file its training shards were aligned with first
+            args.addAll(List.of(ref.epigenomes.get(0).split(" ", 2)));
+        }
+        args.addAll(contigAliases(Path.of(ref.fasta + ".fai"), args));
+        run.reference = ref.id;
+        return stage(run, "score", out, args, () -> new ScoreCommand());
+    }
+
+    private boolean nextflow() {
+        return "nextflow".equals(settings.backend());
+    }
+
+    /**
+     * The Nextflow back-end: {@code nextflow/main.nf -profile local} with the reference and the align inputs
+     * as its parameters (align's options mapped to the workflow's: --valid -> --holdout_valid, ...);
+     * its outputs land in OUT (tokenize/ID/, align/ID/), its work folder, .nextflow.log and console log
+     * beside OUT. The workflow always tokenizes the reference first; align runs when an annotation is given.
+     * Exit 0 -> succeeded; a task that ended with exit 2 (bad input) -> rejected; anything else -> retried.
+     */
+    private boolean nextflowStage(RunRecord run, String name, Path out, String reference, String id,
+            List<String> alignArgs) throws Exception {
+        Path dir = settings.nextflowDir().toAbsolutePath().normalize();
+        Path home = out.resolveSibling(out.getFileName() + "-nextflow");
+        List<String> cmd = new ArrayList<>(List.of(dir.resolve("nextflow.sh").toString(), "-log",
+                home.resolve(".nextflow.log").toString(), "run", dir.resolve("main.nf").toString(), "-profile", "local",
+                "-work-dir", home.resolve("work").toString(), "--reference", reference, "--id", id,
+                "--outdir", out.toString()));
+        cmd.addAll(nextflowParams(alignArgs));
+        return runStage(run, name, out, cmd, err -> {
+            deleteTree(home);
+            Files.createDirectories(home);
+            Path console = home.resolve("console.log");
+            Process p = new ProcessBuilder(cmd).directory(home.toFile()).redirectErrorStream(true)
+                    .redirectOutput(console.toFile()).start();
+            int exit;
+            try {
+                exit = p.waitFor();
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                throw e;
+            }
+            String text = Files.readString(console, StandardCharsets.UTF_8);
+            err.write((exit == 0 ? "" : "nextflow exit " + exit + "; console (" + console + "):\n")
+                    + (exit == 0 ? "" : text.length() > 3000 ? text.substring(text.length() - 3000) : text));
+            if (exit == 0) {
+                return ExitCodes.OK;
+            }
+            return text.matches("(?s).*Command exit status:\\s+2\\b.*") ? ExitCodes.BAD_INPUT : 1;
+        });
+    }
+
+    /** align's options as nextflow/main.nf parameters (--shards, --output, --quiet: the workflow's own). */
+    static List<String> nextflowParams(List<String> alignArgs) {
+        Map<String, List<String>> lists = new java.util.LinkedHashMap<>();
+        List<String> flags = new ArrayList<>();
+        for (int i = 0; i < alignArgs.size(); i++) {
+            String a = alignArgs.get(i);
+            String key = a.contains("=") && a.startsWith("--") ? a.substring(0, a.indexOf('=')) : a;
+            String inline = a.contains("=") && a.startsWith("--") ? a.substring(a.indexOf('=') + 1) : null;
+            String param = switch (key) {
+                case "--peaks" -> "--peaks";
+                case "--states" -> "--states";
+                case "--labels" -> "--labels";
+                case "--valid" -> "--holdout_valid";
+                case "--test" -> "--holdout_test";
+                case "--negatives-per-positive" -> "--negatives_per_positive";
+                case "--contig-alias" -> "--contig_alias";
+                case "--seed" -> "--seed";
+                default -> null;
+            };
+            boolean takesValue = !key.equals("--skip-missing-contigs") && !key.equals("--quiet")
+                    && !key.equals("--matched-negatives") && !key.equals("--overwrite");
+            String value = inline != null || !takesValue ? inline : (i + 1 < alignArgs.size() ? alignArgs.get(++i) : "");
+            if (key.equals("--skip-missing-contigs")) {
+                flags.add("--skip_missing_contigs");
+            } else if (key.equals("--matched-negatives")) {
+                flags.add("--matched_negatives");
+            } else if (param != null) {
+                lists.computeIfAbsent(param, k -> new ArrayList<>()).add(value);
+            }
+        }
+        List<String> out = new ArrayList<>();
+        lists.forEach((param, values) -> out.addAll(List.of(param, String.join(",", values))));
+        out.addAll(flags);
+        return out;
+    }
+
+    /**
+     * Holdouts from the reference's first contig (the kit's FASTAs hold one chromosome or a slice of
+     * one): test = its last 20% (by length), validation = the 10% before that; training = the rest.
+     */
+    static List<String> holdouts(Path fai) throws IOException {
+        if (!Files.exists(fai)) {
+            return List.of();
+        }
+        String first = Files.readAllLines(fai, StandardCharsets.US_ASCII).stream().filter(l -> !l.isBlank())
+                .findFirst().orElse(null);
+        if (first == null) {
+            return List.of();
+        }
+        String[] f = first.split("\t");
+        long length = Long.parseLong(f[1]);
+        long test = length * 8 / 10;
+        long valid = length * 7 / 10;
+        return List.of("--valid", f[0] + ":" + valid + "-" + test, "--test", f[0] + ":" + test + "-" + length);
+    }
+
+    private void waiting(RunRecord run, String name, String why) {
+        run.stages.removeIf(s -> s.stage.equals(name) && "waiting".equals(s.status));
+        RunRecord.Stage stage = new RunRecord.Stage();
+        stage.stage = name;
+        stage.status = "waiting";
+        stage.message = why;
+        run.stages.add(stage);
+        journal.save(run);
+    }
+
+    private static List<String> pointed(Path pointer) throws IOException {
+        try {
+            return Files.readAllLines(pointer, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IOException("cannot read the current-shards pointer " + pointer + ": " + e, e);
+        }
+    }
+
+    synchronized ReferenceState loadReference(String id) throws IOException {
+        Path file = settings.state().resolve("references").resolve(SafeNames.token(id)).resolve("state.json");
+        return Files.exists(file) ? mapper.readValue(file.toFile(), ReferenceState.class) : null;
+    }
+
+    private synchronized void saveReference(ReferenceState ref) throws IOException {
+        Path dir = Files.createDirectories(settings.state().resolve("references").resolve(SafeNames.token(ref.id)));
+        Path tmp = dir.resolve(".state.json.tmp");
+        Files.write(tmp, mapper.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(ref));
+        Files.move(tmp, dir.resolve("state.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** After the retries: the input and its error go to the dead-letter folder; nothing is dropped. */
@@ -265,8 +656,23 @@ public class Pipeline {
         Object create();
     }
 
-    /** Runs one stage on the worker pool; true on success, false on bad input; throws on internal errors (retried). */
+    interface StageBody {
+        /** Runs the stage; its messages go to {@code err}; returns its exit code (ExitCodes). */
+        int run(StringWriter err) throws Exception;
+    }
+
+    /** Runs one stage command in-process on the worker pool; true on success, false on bad input; throws on internal errors (retried). */
     private boolean stage(RunRecord run, String name, Path out, List<String> args, CommandFactory command)
+            throws Exception {
+        return runStage(run, name, out, args, err -> {
+            CommandLine cli = StageCli.configure(new CommandLine(command.create()));
+            cli.setErr(new PrintWriter(err, true));
+            cli.setOut(new PrintWriter(new StringWriter(), true));
+            return cli.execute(args.toArray(String[]::new));
+        });
+    }
+
+    private boolean runStage(RunRecord run, String name, Path out, List<String> args, StageBody body)
             throws Exception {
         RunRecord.Stage stage = run.stages.stream().filter(s -> s.stage.equals(name)).findFirst().orElse(null);
         if (stage == null) {
@@ -278,17 +684,16 @@ public class Pipeline {
         stage.status = "running";
         stage.started = Instant.now().toString();
         stage.arguments = args;
+        stage.output = out.toString();
         journal.save(run);
         deleteTree(out);  // a retried attempt starts clean
+        if (name.equals("score")) {
+            Files.createDirectories(out);  // score writes one file into it
+        }
         StringWriter err = new StringWriter();
         int exit;
         try {
-            exit = workers.submit(() -> {
-                CommandLine cli = StageCli.configure(new CommandLine(command.create()));
-                cli.setErr(new PrintWriter(err, true));
-                cli.setOut(new PrintWriter(new StringWriter(), true));
-                return cli.execute(args.toArray(String[]::new));
-            }).get();
+            exit = workers.submit(() -> body.run(err)).get();
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception ex ? ex : e;
         }
@@ -319,6 +724,10 @@ public class Pipeline {
      * UCSC and Ensembl names of the same chromosome ('chr20' in BED files, '20' in the kit's FASTA): an
      * alias for each contig of the reference that the user did not map already.
      */
+    static String stripFasta(String name) {
+        return name.replaceAll("(?i)\\.(fa|fasta|fna)(\\.gz)?$", "");
+    }
+
     static List<String> contigAliases(Path fai, List<String> given) throws IOException {
         List<String> aliases = new ArrayList<>();
         if (!Files.exists(fai) || given.contains("--contig-alias")) {
@@ -379,9 +788,43 @@ public class Pipeline {
         run.status = status;
         run.reason = reason;
         run.finished = Instant.now().toString();
+        provenance(run);  // before the record says finished: whoever sees it finished finds its provenance
         journal.save(run);
         meters.counter("regbert.runs", "status", status).increment();
         LOG.infof("run %s (%s): %s: %s", run.id, run.inputs.get(0).name, status, reason);
+    }
+
+    /** runs/ID/provenance.json: the run record, the service and Java versions, the settings, the reference state. */
+    private void provenance(RunRecord run) {
+        try {
+            Map<String, Object> p = new java.util.LinkedHashMap<>();
+            p.put("run", run);
+            p.put("service", "regbert-service " + org.regbert.common.ToolVersion.get());
+            p.put("java", System.getProperty("java.version"));
+            p.put("backend", settings.backend());
+            Map<String, Object> conf = new java.util.LinkedHashMap<>();
+            conf.put("tokenizeArgs", settings.tokenizeArgs());
+            conf.put("alignArgs", settings.alignArgs());
+            conf.put("pretrainArgs", settings.pretrainArgs());
+            conf.put("pretrainSteps", settings.pretrainSteps());
+            conf.put("finetuneArgs", settings.finetuneArgs());
+            conf.put("finetuneMaxSteps", settings.finetuneMaxSteps());
+            conf.put("evaluateBootstrap", settings.evaluateBootstrap());
+            conf.put("negativesPerPositive", settings.negativesPerPositive());
+            p.put("settings", conf);
+            if (run.reference != null) {
+                p.put("reference", loadReference(run.reference));
+            }
+            Path dir = SafeNames.inside(settings.outputs(), run.id);
+            if (Files.isDirectory(dir)) {
+                Path tmp = dir.resolve(".provenance.json.tmp");
+                Files.write(tmp, mapper.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(p));
+                Files.move(tmp, dir.resolve("provenance.json"), StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warnf("run %s: cannot write its provenance.json: %s", run.id, e);
+        }
     }
 
     private static RunRecord.Stage last(RunRecord run) {

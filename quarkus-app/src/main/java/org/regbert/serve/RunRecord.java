@@ -9,9 +9,11 @@ import java.util.List;
 public class RunRecord {
     public String id;
     public String trigger;
-    /** running, succeeded, failed (dead-lettered), rejected, ignored, recorded. */
+    /** running, succeeded, failed (dead-lettered), rejected, ignored, recorded, waiting (a VCF before a model). */
     public String status;
     public String kind;
+    /** The reference (state/references/ID) the run read or added to. */
+    public String reference;
     public String reason;
     public String created;
     public String finished;
@@ -30,12 +32,17 @@ public class RunRecord {
 
     public static class Stage {
         public String stage;
-        /** running, succeeded, failed, rejected, not-wired (a stage outside the routes yet), not-landed. */
+        /**
+         * running, succeeded, failed, rejected, waiting (cannot run until another input arrives; the message
+         * says which), not-wired (a stage outside the routes yet), not-landed.
+         */
         public String status;
         public String started;
         public String finished;
         public Integer exitCode;
         public List<String> arguments;
+        /** The stage's output folder (score: its output file's folder). */
+        public String output;
         public List<String> outputs = new ArrayList<>();
         public String message;
         public int attempts;

@@ -14,9 +14,10 @@ import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * {@code regbert serve} (the default): run the routes until stopped. {@code regbert demo}: drop the kit's
- * hg19 chr20 and its UW DHS master list into the inbox, wait for their runs, print them, exit (0 when
- * both succeeded). Later stages are reported as not landed.
+ * {@code regbert serve} (the default): run the routes until stopped. {@code regbert demo}: drop a slice
+ * of the kit's hg19 chr20, its DHSs, RefSeq TSSs and GWAS SNPs (as a VCF) into the inbox, wait for
+ * their runs through tokenize, align, pretrain, finetune, evaluate and score, print them and where the
+ * report and the scored VCF are, exit (0 when every run succeeded).
  */
 @ApplicationScoped
 public class ServeMain {
@@ -29,6 +30,9 @@ public class ServeMain {
     RunJournal journal;
     @ConfigProperty(name = "regbert.data", defaultValue = "../shared/data")
     Path data;
+    /** The demo's slice of hg19 chr20, in Mb from its start (the chain in minutes on 2 cores). */
+    @ConfigProperty(name = "regbert.demo.slice-mb", defaultValue = "5")
+    int demoSliceMb;
 
     /** Camel's own main runs the routes; a demo runs beside it and ends the process. */
     void onStart(@Observes StartupEvent event) {
@@ -58,9 +62,11 @@ public class ServeMain {
                 System.out.println("Usage: regbert serve | regbert demo\n"
                         + "  serve: watch " + settings.inbox() + " (and S3 when enabled) and run the stages;"
                         + " run records at http://127.0.0.1:<quarkus.http.port>/runs\n"
-                        + "  demo:  the kit's hg19 chr20 and DHS master list through the pipeline, then exit\n"
+                        + "  demo:  a slice of the kit's hg19 chr20, its DHSs, RefSeq TSSs and GWAS SNPs through"
+                        + " tokenize, align, pretrain, finetune, evaluate and score, then exit\n"
                         + "Settings (-D or application.properties): regbert.serve.root, regbert.serve.workers,"
-                        + " regbert.data, camel.main.routes-include-pattern, regbert.s3.*");
+                        + " regbert.serve.pretrain-steps, regbert.serve.finetune-max-steps, regbert.data,"
+                        + " regbert.demo.slice-mb, camel.main.routes-include-pattern, regbert.s3.*");
                 return 0;
             }
             case "demo" -> {
@@ -73,27 +79,62 @@ public class ServeMain {
         }
     }
 
+    /**
+     * The kit's real data, cut to a slice of hg19 chr20 so the whole chain runs in minutes on 2 cores:
+     * the slice as a FASTA (contig '20', as in the kit), the UW DHS master list, RefSeq TSSs and the GWAS
+     * catalog SNPs inside it (the SNPs as a VCF: REF from the reference, ALT its transition). Each is
+     * dropped in turn and its run awaited; the chain is tokenize -> align -> pretrain -> (labels) align ->
+     * finetune -> evaluate -> score.
+     */
     private int demo() throws IOException, InterruptedException {
+        long started = System.nanoTime();
         Path fasta = data.resolve("genome/hg19.chr20.fa.gz");
         Path dhs = data.resolve("accessibility/uw-dhs-master.hg19.bed.gz");
-        for (Path p : List.of(fasta, dhs)) {
+        Path tss = data.resolve("chromhmm/coords-hg19/RefSeqTSS.hg19.bed.gz");
+        Path gwas = data.resolve("variants/gwas-snps.hg19.bed.gz");
+        for (Path p : List.of(fasta, dhs, tss, gwas)) {
             if (!Files.isRegularFile(p)) {
                 System.err.println("regbert demo: the data kit is missing: " + p + " (set -Dregbert.data)");
                 return 2;
             }
         }
-        System.err.println("regbert demo: real data from " + data + ", outputs under " + settings.root().toAbsolutePath());
+        int end = demoSliceMb * 1_000_000;
+        String tag = "chr20-" + demoSliceMb + "mb";
+        Path kit = Files.createDirectories(settings.root().resolve("kit"));
+        System.err.println("regbert demo: real data from " + data + " (hg19 chr20:0-" + end + "), outputs under "
+                + settings.root().toAbsolutePath());
+        List<Path> drops = List.of(
+                DemoKit.fastaSlice(fasta, "20", end, kit.resolve("hg19." + tag + ".fa")),
+                DemoKit.bedSlice(dhs, "chr20", end, kit.resolve("uw-dhs.hg19." + tag + ".bed")),
+                DemoKit.bedSlice(tss, "chr20", end, kit.resolve("RefSeqTSS.hg19." + tag + ".bed")),
+                DemoKit.gwasVcf(gwas, "chr20", end, fasta,
+                        kit.resolve("gwas-snps.hg19." + tag + ".vcf")));
         boolean ok = true;
-        for (Path p : List.of(fasta, dhs)) {
+        String report = null;
+        String scored = null;
+        for (Path p : drops) {
             RunRecord run = dropAndWait(p);
             System.err.printf("== %s: %s (%s)%n", p.getFileName(), run.status, run.reason);
             for (RunRecord.Stage s : run.stages) {
-                System.err.printf("   %-9s %s%s%n", s.stage, s.status,
-                        s.outputs.isEmpty() ? "" : " -> " + Path.of(s.outputs.get(0)).getParent());
+                String where = s.output == null || !s.status.equals("succeeded") ? "" : " -> " + s.output;
+                System.err.printf("   %-9s %s%s%n", s.stage, s.status, s.status.equals("waiting") ? ": " + s.message : where);
+                for (String o : s.outputs) {
+                    if (s.stage.equals("evaluate") && o.endsWith("report.html")) {
+                        report = o;
+                    }
+                    if (s.stage.equals("score") && o.endsWith(".scored.vcf")) {
+                        scored = o;
+                    }
+                }
             }
             ok &= run.status.equals("succeeded");
         }
-        System.err.println("regbert demo: run records in " + settings.state().resolve("runs.jsonl"));
+        System.err.println("regbert demo: " + (ok ? "done" : "FAILED") + " in "
+                + Math.round((System.nanoTime() - started) / 1e9) + " s");
+        System.err.println("  runs (outputs, provenance.json each): " + settings.outputs().toAbsolutePath());
+        System.err.println("  run records:     " + settings.state().resolve("runs.jsonl").toAbsolutePath());
+        System.err.println("  evaluate report: " + (report != null ? report : "(none)"));
+        System.err.println("  scored VCF:      " + (scored != null ? scored : "(none)"));
         return ok ? 0 : 1;
     }
 

@@ -44,6 +44,48 @@ public interface ServeSettings {
     @WithDefault("--skip-missing-contigs")
     List<String> alignArgs();
 
+    /** Extra arguments to every pretrain run (with --steps from pretrain-steps). */
+    @WithDefault("--model=ebert,--preset=tiny")
+    List<String> pretrainArgs();
+
+    /** Optimiser steps of the pre-training run made for each new reference (small: a demo model). */
+    @WithDefault("100")
+    int pretrainSteps();
+
+    /** Optimiser steps of each fine-tuning run (finetune --max-steps). */
+    @WithDefault("60")
+    int finetuneMaxSteps();
+
+    /** Extra arguments to every finetune run (epochs high: --max-steps decides how long it trains). */
+    @WithDefault("--epochs=1000,--eval-every=20")
+    List<String> finetuneArgs();
+
+    /** Bootstrap replicates of the evaluate report after each fine-tuning. */
+    @WithDefault("200")
+    int evaluateBootstrap();
+
+    /** Random negatives kept per positive when labels are aligned. */
+    @WithDefault("2")
+    double negativesPerPositive();
+
+    /**
+     * Stage back-end for tokenize and align: {@code in-process} (the stage commands on the worker pool in
+     * this JVM; the default) or {@code nextflow} (the route launches {@code nextflow-dir/main.nf -profile
+     * local} with the new inputs). pretrain, finetune, evaluate and score run in-process either way.
+     */
+    @WithDefault("in-process")
+    String backend();
+
+    /** The checkout's nextflow/ folder (nextflow.sh, main.nf) for the Nextflow back-end. */
+    @WithDefault("nextflow")
+    Path nextflowDir();
+
+    /**
+     * Token the REST API requires ({@code Authorization: Bearer <token>}); required when
+     * {@code quarkus.http.host} is not a loopback address (see {@link ApiToken}).
+     */
+    java.util.Optional<String> apiToken();
+
     /** Used by the routes: retries of a failed stage before the dead-letter folder. */
     @WithDefault("3")
     int retries();

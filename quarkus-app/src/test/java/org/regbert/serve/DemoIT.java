@@ -7,12 +7,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * README's main command, {@code ./regbert demo}, through the launcher and the packaged service on
- * the kit's real data: every landed stage succeeds, the others are reported as not landed.
+ * the kit's real data (a 5 Mb slice of hg19 chr20, its DHSs, RefSeq TSSs, GWAS SNPs as a VCF): the
+ * chain tokenize -> align -> pretrain -> align (labels) -> finetune -> evaluate -> score succeeds.
  */
 class DemoIT {
     @TempDir
@@ -29,11 +32,22 @@ class DemoIT {
         String output = new String(demo.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(demo.waitFor(10, TimeUnit.MINUTES), "the demo must finish in 10 minutes");
         assertEquals(0, demo.exitValue(), output);
-        assertTrue(output.contains("== hg19.chr20.fa.gz: succeeded"), output);
-        assertTrue(output.contains("== uw-dhs-master.hg19.bed.gz: succeeded"), output);
-        assertTrue(output.contains("pretrain  not-wired"), output);
-        assertTrue(output.contains("finetune  not-landed"), output);
+        assertTrue(output.contains("== hg19.chr20-5mb.fa: succeeded"), output);
+        assertTrue(output.contains("== uw-dhs.hg19.chr20-5mb.bed: succeeded"), output);
+        assertTrue(output.contains("== RefSeqTSS.hg19.chr20-5mb.bed: succeeded"), output);
+        assertTrue(output.contains("== gwas-snps.hg19.chr20-5mb.vcf: succeeded"), output);
+        for (String stage : new String[] {"tokenize", "align", "pretrain", "finetune", "evaluate", "score"}) {
+            assertTrue(output.contains(String.format("   %-9s succeeded", stage)), stage + ": " + output);
+        }
+        assertTrue(!output.contains("not-landed") && !output.contains("not-wired"), output);
+        Matcher report = Pattern.compile("evaluate report: (\\S+report\\.html)").matcher(output);
+        assertTrue(report.find(), output);
+        assertTrue(Files.size(Path.of(report.group(1))) > 0);
+        Matcher scored = Pattern.compile("scored VCF: +(\\S+\\.scored\\.vcf)").matcher(output);
+        assertTrue(scored.find(), output);
+        String vcf = Files.readString(Path.of(scored.group(1)));
+        assertTrue(vcf.lines().filter(l -> !l.startsWith("#")).anyMatch(l -> l.contains("RB_DIFF=")), vcf);
         String runs = Files.readString(work.resolve("state/runs.jsonl"));
-        assertTrue(runs.contains("\"tokenize\"") && runs.contains("\"align\""), runs);
+        assertTrue(runs.contains("\"tokenize\"") && runs.contains("\"pretrain\"") && runs.contains("\"score\""), runs);
     }
 }

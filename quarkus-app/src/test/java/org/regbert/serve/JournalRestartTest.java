@@ -30,6 +30,15 @@ class JournalRestartTest {
             public long readLockIntervalMs() { return 0; }
             public long pollMs() { return 0; }
             public long readLockTimeoutMs() { return 0; }
+            public List<String> pretrainArgs() { return List.of(); }
+            public int pretrainSteps() { return 1; }
+            public int finetuneMaxSteps() { return 1; }
+            public List<String> finetuneArgs() { return List.of(); }
+            public int evaluateBootstrap() { return 0; }
+            public double negativesPerPositive() { return 2; }
+            public String backend() { return "in-process"; }
+            public Path nextflowDir() { return Path.of("nextflow"); }
+            public java.util.Optional<String> apiToken() { return java.util.Optional.empty(); }
         };
     }
 

@@ -44,6 +44,7 @@ class PipelineServiceTest {
     static final int SLICE = 1_000_000;
     static byte[] fasta;
     static byte[] dhs;
+    static byte[] vcf;
 
     @Inject
     RunJournal journal;
@@ -78,6 +79,26 @@ class PipelineServiceTest {
         }
         dhs = bed.toString().getBytes(StandardCharsets.US_ASCII);
         assertTrue(dhs.length > 0, "the kit has DHSs in the first Mb of chr20");
+        // the kit's GWAS SNPs in the slice as a VCF: REF from the sequence, ALT its transition
+        StringBuilder v = new StringBuilder("##fileformat=VCFv4.2\n##contig=<ID=chr20>\n"
+                + "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n");
+        int snps = 0;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(
+                Files.newInputStream(KIT.resolve("variants/gwas-snps.hg19.bed.gz"))), StandardCharsets.US_ASCII))) {
+            for (String line; (line = r.readLine()) != null;) {
+                String[] f = line.split("\t");
+                int pos = Integer.parseInt(f[1]) + 1;
+                if (f[0].equals("chr20") && pos <= SLICE) {
+                    char ref = Character.toUpperCase(seq.charAt(pos - 1));
+                    String alt = switch (ref) { case 'A' -> "G"; case 'G' -> "A"; case 'C' -> "T"; default -> "C"; };
+                    v.append("chr20\t").append(pos).append('\t').append(f[3]).append('\t').append(ref).append('\t')
+                            .append(alt).append("\t.\tPASS\t.\n");
+                    snps++;
+                }
+            }
+        }
+        assertTrue(snps > 0, "the kit has GWAS SNPs in the first Mb of chr20");
+        vcf = v.toString().getBytes(StandardCharsets.US_ASCII);
     }
 
     Path inbox() {
@@ -142,11 +163,14 @@ class PipelineServiceTest {
         assertTrue(tokenize.outputs.stream().anyMatch(o -> o.endsWith("shard-00000.npz")), tokenize.outputs.toString());
         assertTrue(tokenize.outputs.stream().anyMatch(o -> o.endsWith("tokenize-summary.json")));
         assertTrue(tokenize.outputs.stream().allMatch(o -> Path.of(o).startsWith(ServeTestResource.root)));
-        // later stages are named, never faked
-        assertEquals(List.of("pretrain", "finetune", "score"),
-                run.stages.subList(1, run.stages.size()).stream().map(s -> s.stage).toList());
-        assertEquals(List.of("pretrain:not-wired", "finetune:not-landed", "score:not-landed"),
+        // later stages wait for their inputs, and say which
+        assertEquals(List.of("pretrain:waiting", "finetune:waiting", "score:waiting"),
                 run.stages.subList(1, run.stages.size()).stream().map(s -> s.stage + ":" + s.status).toList());
+        assertTrue(run.stages.get(1).message.contains("peaks"), run.stages.get(1).message);
+        assertTrue(run.reference.startsWith("hg19-"), run.reference);
+        assertTrue(Files.exists(ServeTestResource.root.resolve("state/references").resolve(run.reference)
+                .resolve("state.json")));
+        assertTrue(Files.exists(ServeTestResource.root.resolve("runs").resolve(run.id).resolve("provenance.json")));
         // over REST, from the durable journal
         given().get("/runs/" + run.id).then().statusCode(200).body("status", equalTo("succeeded"))
                 .body("inputs[0].sha256", equalTo(run.inputs.get(0).sha256))
@@ -159,7 +183,13 @@ class PipelineServiceTest {
 
     @Test
     @Order(2)
-    void dhsPeaksAreAlignedOnTheCurrentShards() throws Exception {
+    void dhsPeaksAreAlignedOnTheCurrentShardsAndPretrainedOn() throws Exception {
+        // a VCF before any model: it waits (recorded in the reference's state), it is not dropped
+        drop("gwas.chr20-1mb.vcf", vcf);
+        RunRecord waiting = awaitRun("gwas.chr20-1mb.vcf", PipelineServiceTest::finished, 30_000);
+        assertEquals("waiting", waiting.status, waiting.reason);
+        assertEquals("variants", waiting.kind);
+        assertEquals(List.of("score:waiting"), waiting.stages.stream().map(s -> s.stage + ":" + s.status).toList());
         drop("uw-dhs.chr20-1mb.bed", dhs);
         RunRecord run = awaitRun("uw-dhs.chr20-1mb.bed", PipelineServiceTest::finished, 60_000);
         assertEquals("succeeded", run.status, run.reason + " " + run.stages.get(0).message);
@@ -171,6 +201,16 @@ class PipelineServiceTest {
         assertTrue(align.outputs.stream().anyMatch(o -> o.endsWith(".npz")), align.outputs.toString());
         // the reference says '20', the DHS file 'chr20': the alias comes from the reference's index
         assertTrue(String.join(" ", align.arguments).contains("--contig-alias chr20=20"), align.arguments.toString());
+        // the reference had no model: the accessibility shards are pre-trained on (tiny, a few steps)
+        RunRecord.Stage pretrain = run.stages.get(1);
+        assertEquals("pretrain", pretrain.stage);
+        assertEquals("succeeded", pretrain.status, pretrain.message);
+        assertEquals(align.output, pretrain.arguments.get(pretrain.arguments.indexOf("--shards") + 1));
+        assertTrue(pretrain.outputs.stream().anyMatch(o -> o.endsWith("model-card.json")), pretrain.outputs.toString());
+        assertEquals(List.of("finetune:waiting", "score:waiting"), run.stages.subList(2, run.stages.size()).stream()
+                .map(s -> s.stage + ":" + s.status).toList());
+        // the VCF still waits: no fine-tuned model yet
+        assertEquals("waiting", journal.get(waiting.id).status);
     }
 
     @Test
@@ -236,10 +276,37 @@ class PipelineServiceTest {
         assertEquals("rejected", wrong.status);
         assertTrue(wrong.reason.contains("File assembly GRCh38") && wrong.reason.contains("hg19"), wrong.reason);
         assertTrue(wrong.stages.isEmpty(), "no stage ran");
+        // TF ChIP-seq conservative peaks: labels for the target -> align (holdouts) -> finetune -> evaluate,
+        // then the VCF that waited is scored, once
         drop("ENCFF000CCC.bed", dhs);
-        RunRecord chip = awaitRun("ENCFF000CCC.bed", PipelineServiceTest::finished, 30_000);
-        assertEquals("ignored", chip.status);
-        assertTrue(chip.reason.contains("TF ChIP-seq"), chip.reason);
+        RunRecord chip = awaitRun("ENCFF000CCC.bed", PipelineServiceTest::finished, 180_000);
+        assertEquals("succeeded", chip.status, chip.reason + " " + chip.stages.stream().map(st -> st.stage + ":"
+                + st.status + ":" + st.message).toList());
+        assertEquals("labels", chip.kind);
+        assertEquals(List.of("align", "finetune", "evaluate", "score"), chip.stages.stream().map(st -> st.stage).toList());
+        String alignArgs = String.join(" ", chip.stages.get(0).arguments);
+        assertTrue(alignArgs.contains("--labels CTCF=") && alignArgs.contains("--peaks ")
+                && alignArgs.contains("--negatives-per-positive 2") && alignArgs.contains("--valid 20:700000-800000")
+                && alignArgs.contains("--test 20:800000-1000000"), alignArgs);
+        RunRecord.Stage finetune = chip.stages.get(1);
+        assertTrue(String.join(" ", finetune.arguments).contains("--task CTCF"), finetune.arguments.toString());
+        assertTrue(finetune.outputs.stream().anyMatch(o -> o.endsWith("finetune-summary.json")), finetune.outputs.toString());
+        assertTrue(chip.stages.get(2).outputs.stream().anyMatch(o -> o.endsWith("report.html")));
+        RunRecord scored = runsOf("gwas.chr20-1mb.vcf").get(0);
+        assertEquals(1, runsOf("gwas.chr20-1mb.vcf").size());
+        assertEquals("succeeded", scored.status, scored.reason);
+        RunRecord.Stage score = scored.stages.get(scored.stages.size() - 1);
+        assertEquals("score:succeeded", score.stage + ":" + score.status, score.message);
+        assertTrue(String.join(" ", score.arguments).contains("--contig-alias chr20=20"), score.arguments.toString());
+        Path out = Path.of(score.outputs.stream().filter(o -> o.endsWith(".scored.vcf")).findFirst().orElseThrow());
+        assertTrue(Files.readString(out).contains("RB_DIFF="), "scored records");
+        // the same VCF again: handled once, not scored twice
+        drop("gwas.chr20-1mb.vcf", vcf);
+        awaitInboxEmpty(30_000);
+        Thread.sleep(500);
+        assertEquals(1, runsOf("gwas.chr20-1mb.vcf").size());
+        assertEquals(1, journal.get(scored.id).stages.stream().filter(st -> st.stage.equals("score")
+                && st.status.equals("succeeded")).count());
         drop("ENCFF000BBB.bed", dhs);
         RunRecord good = awaitRun("ENCFF000BBB.bed", PipelineServiceTest::finished, 60_000);
         assertEquals("succeeded", good.status, good.reason + " " + good.stages);
@@ -288,7 +355,10 @@ class PipelineServiceTest {
             Files.delete(pointer);
             Files.writeString(pointer, shards);
         }
-        // not journalled as processed: the same bytes dropped again run again, and now succeed
+        // not journalled as processed: the same bytes dropped again run again, and now succeed (dropped once
+        // the failed exchange has moved its file out of the inbox: a file of the same name replaced before
+        // that would be moved away with it)
+        awaitInboxEmpty(30_000);
         drop("K562.dnase.bed", dhs);
         RunRecord again = awaitRun("K562.dnase.bed", r -> finished(r) && r.status.equals("succeeded"), 60_000);
         assertTrue(again.stages.get(0).arguments.stream().anyMatch(a -> a.endsWith(":K562")));

@@ -69,6 +69,10 @@ public class ServeTestResource implements QuarkusTestResourceLifecycleManager {
         config.put("regbert.serve.poll-ms", "250");
         config.put("regbert.serve.retry-delay-ms", "200");
         config.put("regbert.serve.tokenize-args", "--kmer=6,--window=510,--threads=1");
+        // the model stages for real, but short: a few optimiser steps each
+        config.put("regbert.serve.pretrain-steps", "4");
+        config.put("regbert.serve.finetune-max-steps", "4");
+        config.put("regbert.serve.evaluate-bootstrap", "20");
         config.put("camel.main.routes-include-pattern",
                 "classpath:routes/pipeline.camel.yaml,classpath:routes/s3.camel.yaml");
         config.put("regbert.s3.bucket", BUCKET);

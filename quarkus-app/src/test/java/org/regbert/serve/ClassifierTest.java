@@ -1,0 +1,61 @@
+package org.regbert.serve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What arrives decides the route: labels and VCFs next to references and epigenomes. */
+class ClassifierTest {
+    static final List<String> HG19 = List.of("hg19", "GRCh37");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void tssFilesArePromoterLabelsAndVcfsAreVariants() {
+        EncodeMetadata none = new EncodeMetadata();
+        Classifier.Decision tss = Classifier.classify("RefSeqTSS.hg19.bed.gz", none, HG19);
+        assertEquals(Classifier.Kind.LABELS, tss.kind());
+        assertEquals("promoter", tss.task());
+        assertEquals(Classifier.Kind.LABELS, Classifier.classify("RefSeqTSS.hg19.chr20-5mb.bed", none, HG19).kind());
+        Classifier.Decision named = Classifier.classify("splice.labels.bed.gz", none, HG19);
+        assertEquals("splice", named.task());
+        assertEquals(Classifier.Kind.VARIANTS, Classifier.classify("gwas-snps.hg19.vcf.gz", none, HG19).kind());
+        assertEquals(Classifier.Kind.VARIANTS, Classifier.classify("x.vcf", none, HG19).kind());
+        // a TSS file of another assembly is refused, not aligned
+        assertEquals(Classifier.Kind.REJECTED, Classifier.classify("RefSeqTSS.hg38.bed.gz", none, HG19).kind());
+        // still peaks
+        assertEquals(Classifier.Kind.PEAKS, Classifier.classify("uw-dhs-master.hg19.bed.gz", none, HG19).kind());
+        // TSS +- 2 kb windows are not TSS positions
+        assertEquals(Classifier.Kind.IGNORED, Classifier.classify("RefSeqTSS2kb.hg19.bed.gz", none, HG19).kind());
+    }
+
+    @Test
+    void encodeTfChipSeqConservativePeaksAreLabelsForTheTarget() throws Exception {
+        Path tsv = dir.resolve("metadata.tsv");
+        Files.writeString(tsv, "File accession\tFile format\tOutput type\tAssay\tBiosample term name\t"
+                + "Experiment target\tFile assembly\n"
+                + "ENCFF001CTC\tbed narrowPeak\tconservative IDR thresholded peaks\tTF ChIP-seq\tHepG2\tCTCF-human\thg19\n"
+                + "ENCFF001OPT\tbed narrowPeak\toptimal IDR thresholded peaks\tTF ChIP-seq\tHepG2\tCTCF-human\thg19\n",
+                StandardCharsets.UTF_8);
+        EncodeMetadata m = new EncodeMetadata();
+        m.read(tsv);
+        Classifier.Decision chip = Classifier.classify("ENCFF001CTC.bed.gz", m, HG19);
+        assertEquals(Classifier.Kind.LABELS, chip.kind(), chip.reason());
+        assertEquals("CTCF", chip.task());
+        assertEquals("HepG2", chip.cellType());
+        assertEquals(Classifier.Kind.IGNORED, Classifier.classify("ENCFF001OPT.bed.gz", m, HG19).kind());
+    }
+
+    @Test
+    void holdoutsAreTheLastFifthAndTheTenthBeforeItOfTheFirstContig() throws Exception {
+        Path fai = dir.resolve("ref.fa.fai");
+        Files.writeString(fai, "20\t5000000\t4\t60\t61\n21\t100\t5083338\t60\t61\n", StandardCharsets.US_ASCII);
+        assertEquals(List.of("--valid", "20:3500000-4000000", "--test", "20:4000000-5000000"), Pipeline.holdouts(fai));
+    }
+}
