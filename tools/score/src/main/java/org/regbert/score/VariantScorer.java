@@ -233,7 +233,17 @@ final class VariantScorer {
             for (int a = 0; a < alts.length; a++) {
                 alts[a] = job.altWindows()[a] < 0 ? null : scores[job.altWindows()[a]];
             }
-            writer.add(annotator.annotate(job.vc(), ref, alts, job.skips()));
+            try {
+                writer.add(annotator.annotate(job.vc(), ref, alts, job.skips()));
+            } catch (IllegalArgumentException e) {
+                // htsjdk's on-the-fly tabix index needs records sorted by contig and position.
+                if (String.valueOf(e.getMessage()).contains("order")) {
+                    throw new BadInputException(vcf, "is not sorted by position (" + job.vc().getContig() + ":"
+                            + job.vc().getStart() + " comes after a later record); a bgzipped, indexed output needs"
+                            + " sorted records: sort it (bcftools sort) or write a plain .vcf");
+                }
+                throw e;
+            }
         }
         pending.clear();
         buffer.clear();

@@ -255,4 +255,27 @@ class VariantScoreTest {
         assertTrue(run.stderr().contains("contig '22' is not in the reference"), run.stderr());
         assertFalse(Files.exists(out));
     }
+
+    @Test
+    void anUnsortedVcfToAnIndexedOutputIsABadInputNotACrash() throws Exception {
+        List<String> lines = new ArrayList<>();
+        String body = "";
+        try (BufferedReader in = IOUtil.openFileForBufferedReading(vcf)) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                if (line.startsWith("#")) {
+                    body += line + "\n";
+                } else if (line.startsWith("chr20\t")) {
+                    lines.add(line);
+                }
+            }
+        }
+        java.util.Collections.reverse(lines);
+        Path unsorted = tmp.resolve("unsorted.vcf");
+        Files.writeString(unsorted, body + String.join("\n", lines.subList(0, 4)) + "\n");
+        Path out = tmp.resolve("out/unsorted.vcf.gz");
+        StageRuns.Run run = StageRuns.score(args(unsorted, out, "-q"));
+        assertEquals(2, run.exitCode(), run.stderr());
+        assertTrue(run.stderr().contains("is not sorted by position"), run.stderr());
+        assertFalse(Files.exists(out));
+    }
 }
