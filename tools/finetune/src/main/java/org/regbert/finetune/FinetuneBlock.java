@@ -50,21 +50,21 @@ final class FinetuneBlock extends Layers.Module {
     /** The window vectors the head reads, without task features: [B, H] (GeneBERT with motifs [B, 2H]). */
     NDArray pooled(ParameterStore store, NDList inputs, boolean training) {
         NDArray tokens = inputs.get(InputBatch.TOKENS);
-        NDList encoderInputs = new NDList(tokens);
+        NDList encoded;
         if (genebert) {
+            NDList encoderInputs = new NDList(tokens);
             NDArray motifs = inputs.get(InputBatch.MOTIFS);
             if (spec.motifs() && motifs != null) {
                 encoderInputs.add(motifs);
             }
+            encoded = encoder.forward(store, encoderInputs, training);
         } else {
             NDArray states = inputs.get(InputBatch.STATES);
-            encoderInputs.add(states != null ? states : tokens.zerosLike());
-            NDArray cellTypes = inputs.get(InputBatch.CELL_TYPES);
-            if (cellTypes != null) {
-                encoderInputs.add(cellTypes);
-            }
+            // Windows cut from a reference are never padded: skip the attention mask then.
+            boolean padded = tokens.eq(KmerVocabulary.PAD).any().getBoolean();
+            encoded = new NDList(encoder.sequenceEncoder().apply(tokens, states != null ? states : tokens.zerosLike(),
+                    inputs.get(InputBatch.CELL_TYPES), padded, training));
         }
-        NDList encoded = encoder.forward(store, encoderInputs, training);
         NDArray hidden = encoded.get(0);
         NDArray vector;
         if (spec.pooling() == Pooling.CLS) {

@@ -55,8 +55,11 @@ public final class SequenceEncoder extends Layers.Module {
         return apply(tokenIds, stateIds, cellTypeIds, true, training);
     }
 
-    /** As {@link #apply(NDArray, NDArray, NDArray, boolean)}; {@code padded} false skips the [PAD] mask. */
-    NDArray apply(NDArray tokenIds, NDArray stateIds, NDArray cellTypeIds, boolean padded, boolean training) {
+    /**
+     * As {@link #apply(NDArray, NDArray, NDArray, boolean)}; {@code padded} false skips the [PAD]
+     * mask (an attention-mask add per layer: worth skipping when no sequence has padding).
+     */
+    public NDArray apply(NDArray tokenIds, NDArray stateIds, NDArray cellTypeIds, boolean padded, boolean training) {
         long b = tokenIds.getShape().get(0);
         long s = tokenIds.getShape().get(1);
         if (s > arch.maxLength) {

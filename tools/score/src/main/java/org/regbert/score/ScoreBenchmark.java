@@ -24,7 +24,7 @@ import org.regbert.genome.ReferenceGenome;
  *     org.regbert.score.ScoreBenchmark --model ft/promoter --reference hg19.chr20.fa.gz --contig 20 --threads 2
  * </pre>
  *
- * Options: --variants N (default 20000), --tile-bases N (default 2000000), --batch-size N (default 32),
+ * Options: --variants N (default 20000), --tile-bases N (default 2000000), --batch-size N (default 64, as score),
  * --repeats N (default 2), --threads N (default 2), --peaks FILE[:CELL] (EBERT states), --work DIR.
  */
 public final class ScoreBenchmark {
@@ -37,7 +37,7 @@ public final class ScoreBenchmark {
         String contig = "20";
         int variants = 20_000;
         long tileBases = 2_000_000;
-        int batchSize = 32;
+        int batchSize = 64;
         int repeats = 2;
         int threads = 2;
         String peaks = null;

@@ -95,7 +95,7 @@ public class ScoreCommand implements Callable<Integer> {
                     + " code (default: ${DEFAULT-VALUE}, as tokenize).")
     double maxNFraction;
 
-    @Option(names = "--batch-size", defaultValue = "32", paramLabel = "N",
+    @Option(names = "--batch-size", defaultValue = "64", paramLabel = "N",
             description = "Windows per model call (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
