@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.regbert.common.FileTrees;
 import org.regbert.common.BadInputException;
 import org.regbert.finetune.FinetunedModel;
 import org.regbert.finetune.ModelPredictions;
@@ -116,13 +117,6 @@ final class EvaluateRun {
     }
 
     private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        FileTrees.delete(root);
     }
 }

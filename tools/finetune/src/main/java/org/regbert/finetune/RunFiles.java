@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.regbert.common.FileTrees;
 import org.regbert.common.BadInputException;
 import org.regbert.pretrain.AdamW;
 import org.regbert.pretrain.TensorFiles;
@@ -181,13 +182,6 @@ final class RunFiles {
     }
 
     static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        FileTrees.delete(root);
     }
 }

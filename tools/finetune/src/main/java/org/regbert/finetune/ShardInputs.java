@@ -1,8 +1,5 @@
 package org.regbert.finetune;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.ShortBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,7 +8,6 @@ import java.util.Map;
 import org.regbert.common.BadInputException;
 import org.regbert.pretrain.PretrainedModel;
 import org.regbert.pretrain.Vocabularies;
-import org.regbert.shards.Half;
 import org.regbert.shards.NpyArray;
 import org.regbert.shards.NpyDType;
 import org.regbert.shards.ShardSet;
@@ -256,17 +252,7 @@ public final class ShardInputs implements AutoCloseable {
     }
 
     private static void readMotifs(TokenShard shard, int row, float[] into, int size) {
-        NpyArray a = shard.array("motifs");
-        ByteBuffer data = a.data().duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        if (a.dtype().equals(NpyDType.FLOAT32)) {
-            data.asFloatBuffer().get(row * size, into, 0, size);
-        } else {
-            ShortBuffer halves = data.asShortBuffer();
-            long base = (long) row * size;
-            for (int i = 0; i < size; i++) {
-                into[i] = Half.toFloat(halves.get(Math.toIntExact(base + i)));
-            }
-        }
+        shard.array("motifs").copyFloats((long) row * size, into, size);
     }
 
     @Override

@@ -1,8 +1,6 @@
 package org.regbert.pretrain;
 
-import org.regbert.shards.Half;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.ShortBuffer;
 import java.nio.file.Path;
@@ -377,18 +375,8 @@ final class ShardCorpus implements AutoCloseable {
 
     /** The motif matrix of one window as stored: [motifs, regions], row-major. */
     void readMotifs(int shard, int row, float[] into) {
-        NpyArray a = motifs.get(shard);
         int size = motifNames.size() * regions;
-        ByteBuffer data = a.data().duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        if (a.dtype().equals(NpyDType.FLOAT32)) {
-            data.asFloatBuffer().get(row * size, into, 0, size);
-        } else {
-            ShortBuffer halves = data.asShortBuffer();
-            long base = (long) row * size;
-            for (int i = 0; i < size; i++) {
-                into[i] = Half.toFloat(halves.get(Math.toIntExact(base + i)));
-            }
-        }
+        motifs.get(shard).copyFloats((long) row * size, into, size);
     }
 
     boolean isKmer(int token) {

@@ -51,6 +51,24 @@ public record NpyArray(String name, NpyDType dtype, long[] shape, ByteBuffer dat
     }
 
     /** Item {@code index} of a unicode ({@code <U n}) array, trailing NULs removed. */
+    /**
+     * Copies {@code count} values of a float32 or float16 array, from flat element {@code offset},
+     * into {@code target} as floats (align stores motif scores as float16).
+     */
+    public void copyFloats(long offset, float[] target, int count) {
+        ByteBuffer little = data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        if (dtype.equals(NpyDType.FLOAT32)) {
+            little.asFloatBuffer().get(Math.toIntExact(offset), target, 0, count);
+        } else if (dtype.equals(NpyDType.FLOAT16)) {
+            java.nio.ShortBuffer halves = little.asShortBuffer();
+            for (int i = 0; i < count; i++) {
+                target[i] = Half.toFloat(halves.get(Math.toIntExact(offset + i)));
+            }
+        } else {
+            throw new IllegalStateException("array '" + name + "' is " + dtype.name() + ", not float32 or float16");
+        }
+    }
+
     public String getString(long index) {
         byte[] utf32 = new byte[dtype.itemSize()];
         data.get(Math.toIntExact(index * dtype.itemSize()), utf32);
