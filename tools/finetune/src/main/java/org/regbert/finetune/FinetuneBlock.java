@@ -62,8 +62,13 @@ final class FinetuneBlock extends Layers.Module {
             NDArray states = inputs.get(InputBatch.STATES);
             // Windows cut from a reference are never padded: skip the attention mask then.
             boolean padded = tokens.eq(KmerVocabulary.PAD).any().getBoolean();
-            encoded = new NDList(encoder.sequenceEncoder().apply(tokens, states != null ? states : tokens.zerosLike(),
-                    inputs.get(InputBatch.CELL_TYPES), padded, training));
+            NDArray stateIds = states != null ? states : tokens.zerosLike();
+            NDArray cellTypes = inputs.get(InputBatch.CELL_TYPES);
+            if (spec.pooling() == Pooling.CLS) {
+                // The head reads [CLS] alone: the last layer computes that row only.
+                return encoder.sequenceEncoder().applyCls(tokens, stateIds, cellTypes, padded, training);
+            }
+            encoded = new NDList(encoder.sequenceEncoder().apply(tokens, stateIds, cellTypes, padded, training));
         }
         NDArray hidden = encoded.get(0);
         NDArray vector;

@@ -207,25 +207,40 @@ public final class Layers {
          * @param bias additive attention bias [heads, S, S] (ALiBi), or null
          */
         NDArray apply(NDArray x, NDArray mask, NDArray bias, boolean training) {
+            return apply(x, mask, bias, training, false);
+        }
+
+        /**
+         * @param firstRowOnly compute the output of position 0 ([CLS]) only, [B, 1, H]: keys and
+         *     values still come from every position, so that row equals the full layer's row 0
+         *     (what a [CLS]-pooled head reads from the last layer, at a fraction of the cost)
+         */
+        NDArray apply(NDArray x, NDArray mask, NDArray bias, boolean training, boolean firstRowOnly) {
             long b = x.getShape().get(0);
             long s = x.getShape().get(1);
+            long rows = firstRowOnly ? 1 : s;
             int d = hidden / heads;
             NDArray projected = qkv.apply(x).reshape(b, s, 3, heads, d).transpose(2, 0, 3, 1, 4);
             // The 1/sqrt(d) scale goes on q ([B, h, S, d]) rather than on the S x S scores: one pass
             // over an eighth of the data instead of over the largest tensor of the layer.
-            NDArray q = projected.get(0).mul(1.0 / Math.sqrt(d));
+            NDArray q = projected.get(0);
+            if (firstRowOnly) {
+                q = q.get(":, :, 0:1, :");
+            }
+            q = q.mul(1.0 / Math.sqrt(d));
             NDArray k = projected.get(1);
             NDArray v = projected.get(2);
             NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));
             if (bias != null) {
-                scores = scores.addi(bias);
+                scores = scores.addi(firstRowOnly ? bias.get(":, 0:1, :") : bias);
             }
             if (mask != null) {
                 scores = scores.addi(mask);
             }
             NDArray attention = dropout(scores.softmax(-1), dropout, training);
-            NDArray context = attention.matMul(v).transpose(0, 2, 1, 3).reshape(b, s, hidden);
-            NDArray h = attentionNorm.apply(x.add(dropout(out.apply(context), dropout, training)));
+            NDArray context = attention.matMul(v).transpose(0, 2, 1, 3).reshape(b, rows, hidden);
+            NDArray residual = firstRowOnly ? x.get(":, 0:1, :") : x;
+            NDArray h = attentionNorm.apply(residual.add(dropout(out.apply(context), dropout, training)));
             NDArray ffn = down.apply(Activation.gelu(up.apply(h)));
             return outputNorm.apply(h.add(dropout(ffn, dropout, training)));
         }
@@ -243,9 +258,14 @@ public final class Layers {
         }
 
         NDArray apply(NDArray x, NDArray mask, NDArray bias, boolean training) {
+            return apply(x, mask, bias, training, false);
+        }
+
+        /** With {@code clsOnly} the last layer computes position 0 only: [B, 1, H]. */
+        NDArray apply(NDArray x, NDArray mask, NDArray bias, boolean training, boolean clsOnly) {
             NDArray h = x;
-            for (EncoderLayer layer : layers) {
-                h = layer.apply(h, mask, bias, training);
+            for (int i = 0; i < layers.length; i++) {
+                h = layers[i].apply(h, mask, bias, training, clsOnly && i == layers.length - 1);
             }
             return h;
         }

@@ -60,6 +60,20 @@ public final class SequenceEncoder extends Layers.Module {
      * mask (an attention-mask add per layer: worth skipping when no sequence has padding).
      */
     public NDArray apply(NDArray tokenIds, NDArray stateIds, NDArray cellTypeIds, boolean padded, boolean training) {
+        return apply(tokenIds, stateIds, cellTypeIds, padded, training, false);
+    }
+
+    /**
+     * The [CLS] state alone, [B, H]: equal to {@code apply(...)[:, 0, :]}, with the last layer
+     * computing one query row instead of S (a [CLS]-pooled task head needs nothing else).
+     */
+    public NDArray applyCls(NDArray tokenIds, NDArray stateIds, NDArray cellTypeIds, boolean padded, boolean training) {
+        NDArray cls = apply(tokenIds, stateIds, cellTypeIds, padded, training, true);
+        return cls.reshape(cls.getShape().get(0), cls.getShape().get(2));
+    }
+
+    private NDArray apply(NDArray tokenIds, NDArray stateIds, NDArray cellTypeIds, boolean padded, boolean training,
+            boolean clsOnly) {
         long b = tokenIds.getShape().get(0);
         long s = tokenIds.getShape().get(1);
         if (s > arch.maxLength) {
@@ -79,7 +93,7 @@ public final class SequenceEncoder extends Layers.Module {
                 ? tokenIds.eq(KmerVocabulary.PAD).toType(DataType.FLOAT32, false).muli(-1e9f).reshape(b, 1, 1, s)
                 : null;
         NDArray bias = arch.alibi ? alibi((int) s) : null;
-        return encoder.apply(x, mask, bias, training);
+        return encoder.apply(x, mask, bias, training, clsOnly);
     }
 
     /** ALiBi's bias for sequences of {@code length}, built once per length beside the parameters. */
