@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.regbert.pretrain.EngineSettings;
 import org.regbert.common.BadInputException;
 import org.regbert.common.ExitCodes;
 import org.regbert.common.ToolVersion;
@@ -106,7 +107,7 @@ public class EvaluateCommand implements Callable<Integer> {
             }
             inputs.add(input);
         }
-        System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+        EngineSettings.apply(null);
         Evaluator.Settings evaluator = new Evaluator.Settings(splitId, threshold,
                 new Bootstrap.Settings(bootstrap, seed, confidence));
         EvaluationReport report = new EvaluateRun(new EvaluateRun.Settings(inputs, shards, output, evaluator, batchSize,

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.regbert.pretrain.EngineSettings;
 import org.regbert.common.BadInputException;
 import org.regbert.common.ExitCodes;
 import org.regbert.common.ToolVersion;
@@ -183,11 +184,7 @@ public class FinetuneCommand implements Callable<Integer> {
         if (epochs < 1 || batchSize < 1 || learningRate <= 0 || warmup < 0 || warmup >= 1) {
             throw new BadInputException("--epochs and --batch-size must be at least 1, --lr above 0, --warmup in [0, 1)");
         }
-        if (threads != null && threads > 0) {
-            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
-            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-        }
-        System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+        EngineSettings.apply(threads);
         List<String> command = new ArrayList<>(List.of("regbert", "finetune"));
         if (spec != null) {
             command.addAll(spec.commandLine().getParseResult().originalArgs());

@@ -16,9 +16,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import org.regbert.common.BadInputException;
 import org.regbert.pretrain.GeneBertModel;
 import org.regbert.pretrain.PretrainedModel;
@@ -82,7 +80,8 @@ public final class FinetunedModel implements AutoCloseable {
         PretrainedModel pretrained = PretrainedModel.load(dir.resolve(ENCODER_DIR), device);
         try {
             FinetunedModel model = create(pretrained, spec);
-            assign(dir.resolve(HEAD_FILE), model.block.head().getParameters(), TensorFiles.read(dir.resolve(HEAD_FILE)));
+            Path head = dir.resolve(HEAD_FILE);
+            PretrainedModel.assign(head, model.block.head().getParameters(), TensorFiles.read(head));
             return model;
         } catch (RuntimeException e) {
             pretrained.close();
@@ -122,21 +121,6 @@ public final class FinetunedModel implements AutoCloseable {
         }
         TensorFiles.write(dir.resolve(HEAD_FILE), names, arrays);
         Files.write(dir.resolve(TASK_FILE), JSON.writeValueAsBytes(spec));
-    }
-
-    /** Copies saved tensors into {@code parameters}, checking names and shapes. */
-    static void assign(Path file, ai.djl.util.PairList<String, Parameter> parameters, Map<String, TensorFiles.Tensor> saved) {
-        if (saved.size() != parameters.size()) {
-            throw new BadInputException(file, "holds " + saved.size() + " tensors, the model has " + parameters.size());
-        }
-        for (Pair<String, Parameter> p : parameters) {
-            TensorFiles.Tensor tensor = saved.get(p.getKey());
-            NDArray array = p.getValue().getArray();
-            if (tensor == null || !Arrays.equals(tensor.shape(), array.getShape().getShape())) {
-                throw new BadInputException(file, "has no tensor '" + p.getKey() + "' of shape " + array.getShape());
-            }
-            array.set(tensor.values());
-        }
     }
 
     public TaskSpec spec() {

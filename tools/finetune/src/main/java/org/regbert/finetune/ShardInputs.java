@@ -30,7 +30,8 @@ public final class ShardInputs implements AutoCloseable {
     private final List<String> stateCellTypes;
     private final Map<String, List<String>> featureRows = new LinkedHashMap<>();
     private final Map<String, Integer> featureLevels = new java.util.HashMap<>();
-    private final int[] cellTypeIds;
+    /** Whether the encoder has a cell-type embedding (then every window needs its cell type's id). */
+    private final boolean cellTypeEmbedding;
 
     /** Opens {@code dir} for a model's inputs; {@code spec} may still lack features' names (they are derived here). */
     public ShardInputs(Path dir, TaskSpec spec, PretrainedModel encoder) {
@@ -75,8 +76,7 @@ public final class ShardInputs implements AutoCloseable {
                     }
                 }
             }
-            boolean cellTypeEmbedding = encoder.config().architecture.cellTypeEmbedding;
-            cellTypeIds = cellTypeEmbedding ? new int[0] : null;
+            cellTypeEmbedding = encoder.config().architecture.cellTypeEmbedding;
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -172,7 +172,7 @@ public final class ShardInputs implements AutoCloseable {
         int motifs = vocab.motifNames() == null ? 0 : vocab.motifNames().size();
         float[] motifInput = spec.motifs() ? new float[count * regions * motifs] : null;
         float[] matrix = spec.motifs() ? new float[regions * motifs] : null;
-        int[] cellTypes = cellTypeIds == null ? null : new int[count];
+        int[] cellTypes = cellTypeEmbedding ? new int[count] : null;
         byte[] stateRow = new byte[length];
         for (int i = 0; i < count; i++) {
             TokenShard s = shards.get(shard[i]);

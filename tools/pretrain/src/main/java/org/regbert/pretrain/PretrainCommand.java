@@ -193,12 +193,7 @@ public class PretrainCommand implements Callable<Integer> {
             throw new BadInputException("--resume and --overwrite contradict each other");
         }
         ObjectNode fileTree = config == null ? ConfigLoader.JSON.createObjectNode() : ConfigLoader.readFile(config);
-        if (threads != null && threads > 0) {
-            // Read by the PyTorch engine when it starts (before any NDArray exists in this JVM).
-            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
-            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-        }
-        System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+        EngineSettings.apply(threads);
         List<String> command = new ArrayList<>(List.of("regbert", "pretrain"));
         if (spec != null) {
             command.addAll(spec.commandLine().getParseResult().originalArgs());

@@ -278,8 +278,8 @@ final class PretrainRun {
     }
 
     private TrainerState restore(Path checkpoint, PairList<String, Parameter> parameters, AdamW optimizer) {
-        Map<String, TensorFiles.Tensor> saved = TensorFiles.read(checkpoint.resolve(Checkpoints.PARAMETERS));
-        PretrainedModel.assign(checkpoint, parameters, saved);
+        Path file = checkpoint.resolve(Checkpoints.PARAMETERS);
+        PretrainedModel.assign(file, parameters, TensorFiles.read(file));
         Map<String, TensorFiles.Tensor> moments = TensorFiles.read(checkpoint.resolve(Checkpoints.OPTIMIZER));
         List<float[]> m = new ArrayList<>();
         List<float[]> v = new ArrayList<>();

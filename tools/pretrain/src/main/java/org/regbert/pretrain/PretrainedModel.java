@@ -72,7 +72,8 @@ public final class PretrainedModel implements AutoCloseable {
         try {
             PretrainingModel block = PretrainingModel.create(config, vocab);
             block.initializeParameters(model.getNDManager(), config.architecture.maxLength);
-            assign(dir, block.getParameters(), TensorFiles.read(dir.resolve(Checkpoints.PARAMETERS)));
+            Path parameters = dir.resolve(Checkpoints.PARAMETERS);
+            assign(parameters, block.getParameters(), TensorFiles.read(parameters));
             model.setBlock(block);
             model.setProperty("regbert.checkpoint", dir.toString());
             return new PretrainedModel(dir, config, vocab, model, block, Checkpoints.step(dir));
@@ -169,9 +170,8 @@ public final class PretrainedModel implements AutoCloseable {
         Files.write(dir.resolve(Checkpoints.VOCABULARIES), ConfigLoader.JSON.writeValueAsBytes(vocabularies));
     }
 
-    /** Copies saved tensors into a model's parameters, checking names and shapes. */
-    static void assign(Path checkpoint, PairList<String, Parameter> parameters, Map<String, TensorFiles.Tensor> saved) {
-        Path file = checkpoint.resolve(Checkpoints.PARAMETERS);
+    /** Copies the tensors read from {@code file} into a model's parameters, checking names and shapes. */
+    public static void assign(Path file, PairList<String, Parameter> parameters, Map<String, TensorFiles.Tensor> saved) {
         if (saved.size() != parameters.size()) {
             throw new BadInputException(file, "holds " + saved.size() + " tensors, the model has " + parameters.size()
                     + " parameters");

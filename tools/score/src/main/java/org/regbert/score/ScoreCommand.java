@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.regbert.pretrain.EngineSettings;
 import org.regbert.common.BadInputException;
 import org.regbert.common.ContigOptions;
 import org.regbert.common.ExitCodes;
@@ -148,11 +149,7 @@ public class ScoreCommand implements Callable<Integer> {
         if (peaks != null && states != null) {
             throw new BadInputException("give --peaks or --states, as the model was trained (not both)");
         }
-        if (threads != null && threads > 0) {
-            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
-            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-        }
-        System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+        EngineSettings.apply(threads);
         String array = peaks != null ? "peaks" : states != null ? "states" : null;
         ScoreRun scoreRun = new ScoreRun(this, array, array == null ? null : peaks != null ? peaks : states);
         scoreRun.execute();
