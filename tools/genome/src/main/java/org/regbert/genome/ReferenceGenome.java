@@ -54,6 +54,7 @@ public final class ReferenceGenome implements AutoCloseable {
      * @throws BadInputException naming the file and the problem for every input users get wrong
      */
     public static ReferenceGenome open(Path fasta) {
+        Inflaters.installForHtsjdk();
         if (!Files.isRegularFile(fasta)) {
             throw new BadInputException(fasta, Files.exists(fasta) ? "not a regular file" : "no such reference FASTA");
         }

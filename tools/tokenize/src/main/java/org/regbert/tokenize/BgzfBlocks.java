@@ -8,10 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
+import org.regbert.genome.Inflaters;
 
 /**
  * The uncompressed bytes of a bgzip file, read by block through its {@code .gzi} index with one
- * raw-deflate {@link Inflater} (native zlib) per instance. htsjdk's stream does the same work
+ * raw-deflate {@link Inflater} per instance (ISA-L or zlib, see {@link Inflaters}). htsjdk's stream does the same work
  * single-threaded behind a buffered copy; this lets each tokenize worker inflate its own chunks.
  * Not thread-safe: one instance per worker.
  */
@@ -22,7 +23,7 @@ final class BgzfBlocks implements AutoCloseable {
     private final long fileSize;
     private final long[] compressed;
     private final long[] uncompressed;
-    private final Inflater inflater = new Inflater(true);
+    private final Inflater inflater = Inflaters.newRaw();
     private final byte[] block = new byte[MAX_BLOCK];
     private ByteBuffer input = ByteBuffer.allocate(0);
     // Which block {@link #block} holds: its uncompressed start and length (-1: none), and the file
@@ -148,7 +149,7 @@ final class BgzfBlocks implements AutoCloseable {
                         + " bytes, its footer says " + expected);
             }
             return produced;
-        } catch (DataFormatException e) {
+        } catch (DataFormatException | RuntimeException e) { // GKL reports a bad stream as a RuntimeException
             throw new IOException("corrupt bgzip block at byte " + (base + at) + ": " + e.getMessage(), e);
         }
     }

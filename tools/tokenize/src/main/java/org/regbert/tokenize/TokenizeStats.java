@@ -3,6 +3,7 @@ package org.regbert.tokenize;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import org.regbert.genome.Inflaters;
 
 /** What a run did: windows written, windows skipped and why, bases covered, time spent. */
 final class TokenizeStats {
@@ -44,6 +45,7 @@ final class TokenizeStats {
         map.put("secondsReferenceChecksums", round(secondsChecksums));
         map.put("secondsTokenizing", round(secondsTokenizing));
         map.put("basesPerSecond", secondsTokenizing > 0 ? Math.round(basesScanned / secondsTokenizing) : 0);
+        map.put("bgzipInflater", Inflaters.accelerated() ? "ISA-L (Intel GKL)" : "zlib (JDK)");
         return map;
     }
 
