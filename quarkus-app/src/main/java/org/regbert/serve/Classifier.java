@@ -1,8 +1,8 @@
 package org.regbert.serve;
 
 import java.util.List;
+import org.regbert.epigenome.EncodeMetadata;
 import java.util.Locale;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -33,14 +33,14 @@ final class Classifier {
     private Classifier() {
     }
 
-    static Decision classify(String name, EncodeMetadata metadata, List<String> assemblies) {
+    static Decision classify(String name, MetadataCatalog metadata, List<String> assemblies) {
         String lower = name.toLowerCase(Locale.ROOT);
         if (lower.endsWith("metadata.tsv")) {
             return new Decision(Kind.METADATA, null, "ENCODE metadata");
         }
         Matcher m = ENCFF.matcher(name);
         if (m.matches()) {
-            Map<String, String> row = metadata.row(m.group(1));
+            EncodeMetadata.Entry row = metadata.entry(m.group(1));
             if (row != null) {
                 return encode(m.group(1), row, assemblies);
             }
@@ -79,16 +79,16 @@ final class Classifier {
                 + " ENCODE ENCFF files with a metadata.tsv)");
     }
 
-    private static Decision encode(String accession, Map<String, String> row, List<String> assemblies) {
-        String assembly = row.getOrDefault(EncodeMetadata.ASSEMBLY, "").strip();
+    private static Decision encode(String accession, EncodeMetadata.Entry row, List<String> assemblies) {
+        String assembly = orEmpty(row.assembly());
         if (!assembly.isEmpty() && assemblies.stream().noneMatch(a -> a.equalsIgnoreCase(assembly))) {
             return new Decision(Kind.REJECTED, null, accession + ": File assembly " + assembly
                     + " does not match the reference assembly " + String.join("/", assemblies));
         }
-        String cell = SafeNames.token(row.getOrDefault(EncodeMetadata.BIOSAMPLE, accession));
-        String format = row.getOrDefault(EncodeMetadata.FORMAT, "").toLowerCase(Locale.ROOT);
-        String assay = row.getOrDefault(EncodeMetadata.ASSAY, "").toLowerCase(Locale.ROOT);
-        String output = row.getOrDefault(EncodeMetadata.OUTPUT_TYPE, "").toLowerCase(Locale.ROOT);
+        String cell = SafeNames.token(row.biosample());
+        String format = orEmpty(row.fileFormat()).toLowerCase(Locale.ROOT);
+        String assay = orEmpty(row.assay()).toLowerCase(Locale.ROOT);
+        String output = orEmpty(row.outputType()).toLowerCase(Locale.ROOT);
         if (!format.contains("bed") || format.contains("bigbed")) {
             return new Decision(Kind.IGNORED, null, accession + ": File format '" + format + "' is not a BED the align"
                     + " stage reads");
@@ -97,19 +97,23 @@ final class Classifier {
             return new Decision(Kind.STATES, cell, accession + ": " + output + " of " + cell);
         }
         if (assay.contains("dnase") || assay.contains("atac")) {
-            return new Decision(Kind.PEAKS, cell, accession + ": " + row.get(EncodeMetadata.ASSAY) + " " + output
+            return new Decision(Kind.PEAKS, cell, accession + ": " + row.assay() + " " + output
                     + " of " + cell);
         }
         if (assay.contains("chip") && output.contains("conservative idr thresholded peaks")) {
-            String target = row.getOrDefault(EncodeMetadata.TARGET, "").strip().replaceAll("(?i)-(human|mouse)$", "");
+            String target = orEmpty(row.target()).replaceAll("(?i)-(human|mouse)$", "");
             if (!target.isEmpty()) {
                 String task = SafeNames.token(target);
-                return new Decision(Kind.LABELS, cell, accession + ": " + row.get(EncodeMetadata.ASSAY) + " " + output
+                return new Decision(Kind.LABELS, cell, accession + ": " + row.assay() + " " + output
                         + " of " + target + " in " + cell + ": labels for task " + task, task);
             }
         }
-        return new Decision(Kind.IGNORED, null, accession + ": assay '" + row.get(EncodeMetadata.ASSAY) + "' (target '"
-                + row.getOrDefault(EncodeMetadata.TARGET, "") + "') has no stage in this version");
+        return new Decision(Kind.IGNORED, null, accession + ": assay '" + row.assay() + "' (target '"
+                + orEmpty(row.target()) + "') has no stage in this version");
+    }
+
+    private static String orEmpty(String column) {
+        return column == null ? "" : column;
     }
 
     static String stripExtensions(String name) {

@@ -38,6 +38,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.regbert.common.FileTrees;
 import org.regbert.align.AlignCommand;
+import org.regbert.common.BadInputException;
 import org.regbert.common.ExitCodes;
 import org.regbert.common.StageCli;
 import org.regbert.evaluate.EvaluateCommand;
@@ -85,7 +86,7 @@ public class Pipeline {
     @Inject
     ObjectMapper mapper;
 
-    private final EncodeMetadata metadata = new EncodeMetadata();
+    private final MetadataCatalog metadata = new MetadataCatalog();
     private final Map<String, String> origins = new ConcurrentHashMap<>();
     private ExecutorService workers;
 
@@ -187,7 +188,7 @@ public class Pipeline {
         try {
             int rows = metadata.read(kept);
             finish(exchange, run, "recorded", "ENCODE metadata: " + rows + " files described");
-        } catch (IllegalArgumentException bad) {
+        } catch (BadInputException bad) {
             Files.deleteIfExists(kept);
             finish(exchange, run, "rejected", bad.getMessage());
         }

@@ -1,11 +1,14 @@
 package org.regbert.serve;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.regbert.common.BadInputException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,7 +21,7 @@ class ClassifierTest {
 
     @Test
     void tssFilesArePromoterLabelsAndVcfsAreVariants() {
-        EncodeMetadata none = new EncodeMetadata();
+        MetadataCatalog none = new MetadataCatalog();
         Classifier.Decision tss = Classifier.classify("RefSeqTSS.hg19.bed.gz", none, HG19);
         assertEquals(Classifier.Kind.LABELS, tss.kind());
         assertEquals("promoter", tss.task());
@@ -43,13 +46,34 @@ class ClassifierTest {
                 + "ENCFF001CTC\tbed narrowPeak\tconservative IDR thresholded peaks\tTF ChIP-seq\tHepG2\tCTCF-human\thg19\n"
                 + "ENCFF001OPT\tbed narrowPeak\toptimal IDR thresholded peaks\tTF ChIP-seq\tHepG2\tCTCF-human\thg19\n",
                 StandardCharsets.UTF_8);
-        EncodeMetadata m = new EncodeMetadata();
+        MetadataCatalog m = new MetadataCatalog();
         m.read(tsv);
         Classifier.Decision chip = Classifier.classify("ENCFF001CTC.bed.gz", m, HG19);
         assertEquals(Classifier.Kind.LABELS, chip.kind(), chip.reason());
         assertEquals("CTCF", chip.task());
         assertEquals("HepG2", chip.cellType());
         assertEquals(Classifier.Kind.IGNORED, Classifier.classify("ENCFF001OPT.bed.gz", m, HG19).kind());
+    }
+
+    @Test
+    void aMalformedMetadataTableIsRefusedWithItsLineAndALaterTableUpdatesRows() throws Exception {
+        String header = "File accession\tFile format\tOutput type\tAssay\tBiosample term name\tExperiment target\t"
+                + "File assembly\n";
+        Path bad = dir.resolve("bad-metadata.tsv");
+        Files.writeString(bad, header + "ENCFF001CTC\tbed narrowPeak\tpeaks\n", StandardCharsets.UTF_8);
+        MetadataCatalog m = new MetadataCatalog();
+        BadInputException e = assertThrows(BadInputException.class, () -> m.read(bad));
+        assertTrue(e.getMessage().contains("bad-metadata.tsv") && e.getMessage().contains("2"), e.getMessage());
+        Path first = dir.resolve("a-metadata.tsv");
+        Files.writeString(first, header + "ENCFF001CTC\tbed narrowPeak\tpeaks\tDNase-seq\tK562\t\thg19\n",
+                StandardCharsets.UTF_8);
+        Path second = dir.resolve("b-metadata.tsv");
+        Files.writeString(second, header + "ENCFF001CTC\tbed narrowPeak\tpeaks\tDNase-seq\tHepG2\t\thg19\n",
+                StandardCharsets.UTF_8);
+        assertEquals(1, m.read(first));
+        assertEquals("K562", Classifier.classify("ENCFF001CTC.bed.gz", m, HG19).cellType());
+        m.read(second);
+        assertEquals("HepG2", Classifier.classify("ENCFF001CTC.bed.gz", m, HG19).cellType());
     }
 
     @Test

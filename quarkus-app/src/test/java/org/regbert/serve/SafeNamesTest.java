@@ -29,7 +29,7 @@ class SafeNamesTest {
 
     @Test
     void classifierRoutesByWhatArrives() {
-        EncodeMetadata none = new EncodeMetadata();
+        MetadataCatalog none = new MetadataCatalog();
         var hg19 = java.util.List.of("hg19", "GRCh37");
         assertEquals(Classifier.Kind.REFERENCE, Classifier.classify("hg19.chr20.fa.gz", none, hg19).kind());
         assertEquals(Classifier.Kind.REFERENCE, Classifier.classify("x.fasta", none, hg19).kind());
