@@ -22,6 +22,7 @@ import org.regbert.shards.TokenShard;
 import org.regbert.shards.TokenShardWriter;
 import org.regbert.tokenize.TokenizeCommand;
 import picocli.CommandLine;
+import org.regbert.common.KitData;
 
 /** Token shards and runs for the align tests. */
 final class TestShards {
@@ -29,7 +30,7 @@ final class TestShards {
     }
 
     static Path kitData() {
-        return Path.of(System.getProperty("regbert.data", "../../../shared/data"));
+        return KitData.root();
     }
 
     /**

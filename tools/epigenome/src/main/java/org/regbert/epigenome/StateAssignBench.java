@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.regbert.common.KitData;
 
 /**
  * Benchmark of per-token state assignment, the inner loop of {@code align}: the kit's real hg18
@@ -27,8 +28,7 @@ public final class StateAssignBench {
     }
 
     public static void main(String[] args) throws Exception {
-        Path data = Path.of(System.getProperty("regbert.data", System.getenv().getOrDefault("REGBERT_DATA",
-                "../shared/data")));
+        Path data = null;
         int cells = 127;
         int windows = 20_000;
         int tokens = 512;
@@ -54,6 +54,7 @@ public final class StateAssignBench {
                 }
             }
         }
+        data = data != null ? data : KitData.root();
         Path folder = data.resolve("chromhmm/segmentation-hg18-chr11-10state");
         Path[] files = {folder.resolve("GM12878_10_segments.bed.gz"), folder.resolve("K562_10_segments.bed.gz")};
         for (Path file : files) {

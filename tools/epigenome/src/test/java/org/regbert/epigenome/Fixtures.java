@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.function.LongToIntFunction;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
+import org.regbert.common.KitData;
 
 /** The kit's real files, small files the tests write, and a slow per-base reference for token states. */
 final class Fixtures {
@@ -21,8 +22,7 @@ final class Fixtures {
     }
 
     static Path kitData() {
-        String env = System.getenv("REGBERT_DATA");
-        return Path.of(System.getProperty("regbert.data", env != null ? env : "../../../shared/data"));
+        return KitData.root();
     }
 
     static Path segmentation(String cell) {

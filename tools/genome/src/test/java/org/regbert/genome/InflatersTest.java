@@ -10,11 +10,11 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.zip.Inflater;
 import org.junit.jupiter.api.Test;
+import org.regbert.common.KitData;
 
 /** The ISA-L inflater gives zlib's bytes for every bgzip block of the real hg19 chr20, and rejects corrupt blocks. */
 class InflatersTest {
-    private static final Path CHR20 = Path.of(System.getProperty("regbert.data", "../../../shared/data"))
-            .resolve("genome/hg19.chr20.fa.gz");
+    private static final Path CHR20 = KitData.chr20();
 
     @Test
     void gklIsUsedOnLinuxX86() {

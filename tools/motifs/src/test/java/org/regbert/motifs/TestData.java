@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.regbert.common.KitData;
 
 /** Paths into the real data kit: {@code -Dregbert.data}, {@code REGBERT_DATA}, or ../shared/data above. */
 final class TestData {
@@ -11,17 +12,7 @@ final class TestData {
     }
 
     static Path dir() {
-        String configured = System.getProperty("regbert.data", System.getenv("REGBERT_DATA"));
-        if (configured != null && Files.isDirectory(Path.of(configured))) {
-            return Path.of(configured);
-        }
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("shared/data");
-            if (Files.isRegularFile(candidate.resolve("README.md"))) {
-                return candidate;
-            }
-        }
-        throw new IllegalStateException("the data kit (../shared/data) was not found; set REGBERT_DATA");
+        return KitData.root();
     }
 
     static Path file(String relative) {

@@ -26,6 +26,7 @@ import org.regbert.shards.ShardManifest;
 import org.regbert.shards.ShardSet;
 import org.regbert.shards.TokenShard;
 import org.regbert.shards.TokenShardWriter;
+import org.regbert.common.KitData;
 
 /** Shards the tests make, and in-process runs of pretrain (and of tokenize/align for real data). */
 final class TestShards {
@@ -35,7 +36,7 @@ final class TestShards {
     }
 
     static Path kitData() {
-        return Path.of(System.getProperty("regbert.data", "../../../shared/data"));
+        return KitData.root();
     }
 
     record Run(int exitCode, String stderr) {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.regbert.common.StageCli;
+import org.regbert.common.KitData;
 
 /** Files the tests make themselves, and a way to run the command in-process with its exit code. */
 final class Fixtures {
@@ -21,7 +22,7 @@ final class Fixtures {
     }
 
     static Path kitData() {
-        return Path.of(System.getProperty("regbert.data", "../../../shared/data"));
+        return KitData.root();
     }
 
     static Path chr20() {
