@@ -70,6 +70,9 @@ test_tokenize() {
     pass "tokenized hg19 chr20 in ${seconds} s"
     check "chr20 windows (63,025,520 bp / 515-bp windows, N gaps skipped)" 116672 "$(json_number "$out/tokenize-summary.json" windows)"
     check "chr20 shards of 8192 windows" 15 "$(ls "$out"/shard-*.npz | wc -l | tr -d ' ')"
+    # GKL's native inflater is unpacked into java.io.tmpdir (/tmp: a tmpfs under podman --read-only too).
+    check "bgzip inflated by ISA-L (Intel GKL), not the zlib fallback" "ISA-L (Intel GKL)" \
+        "$(sed -n 's/^ *"bgzipInflater" *: *"\(.*\)".*/\1/p' "$out/tokenize-summary.json")"
     check "tokens.npy of a full shard = 8192 x 510 uint16 + 128-byte header" 8355968 \
         "$(member_size "$out/shard-00000.npz" tokens.npy)"
     check "the last shard holds the remainder (116672 - 14 x 8192 = 1,984 windows)" $((1984 * 510 * 2 + 128)) \
