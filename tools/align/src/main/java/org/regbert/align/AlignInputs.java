@@ -6,8 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.regbert.common.BadInputException;
-import org.regbert.genome.ContigResolver;
-import org.regbert.genome.Liftover;
+import org.regbert.common.Checksums;
 import org.regbert.epigenome.EpigenomeLoader;
 import org.regbert.epigenome.EpigenomeTracks;
 import org.regbert.epigenome.FormatDetector;
@@ -15,6 +14,8 @@ import org.regbert.epigenome.PeakLevels;
 import org.regbert.epigenome.ReferenceContigs;
 import org.regbert.epigenome.TrackFormat;
 import org.regbert.epigenome.TrackSpec;
+import org.regbert.genome.ContigResolver;
+import org.regbert.genome.Liftover;
 import org.regbert.motifs.Background;
 import org.regbert.motifs.Motif;
 import org.regbert.motifs.MotifReader;
@@ -24,6 +25,7 @@ import org.regbert.motifs.ScanOptions;
 import org.regbert.shards.NpyArray;
 import org.regbert.shards.ShardManifest;
 import org.regbert.shards.ShardSet;
+import org.regbert.shards.TokenBases;
 import org.regbert.shards.TokenShard;
 
 /** Reads every input file of a run up front, so bad input fails before any output exists. */
@@ -95,15 +97,16 @@ final class AlignInputs {
         double pseudocount = PositionWeightMatrix.DEFAULT_PSEUDOCOUNT;
         MotifScanner scanner = new MotifScanner(PositionWeightMatrix.of(motifs, background, pseudocount), options);
         summary.put("motifs", motifs.size());
-        return new MotifAnnotator(motifs, scanner, new WindowBases(manifest.tokenizer()), settings.threads(),
+        return new MotifAnnotator(motifs, scanner, TokenBases.of(manifest.tokenizer()), settings.threads(),
                 MotifAnnotator.describe(motifs, background, pseudocount, settings.regionsPerWindow(),
-                        settings.motifTop(), settings.motifs().toString()));
+                        settings.motifTop(), settings.motifs().toAbsolutePath().normalize().toString(),
+                        Checksums.sha256(settings.motifs())));
     }
 
     /** Base frequencies of the windows themselves (both strands pooled), read off their tokens. */
     private Background windowBackground() {
         Background.Counter counter = new Background.Counter();
-        WindowBases bases = new WindowBases(manifest.tokenizer());
+        TokenBases bases = TokenBases.of(manifest.tokenizer());
         byte[] window = new byte[bases.length()];
         for (java.nio.file.Path file : ShardSet.list(settings.shards())) {
             try (TokenShard shard = TokenShard.open(file)) {

@@ -8,6 +8,7 @@ import org.regbert.motifs.MotifScanner;
 import org.regbert.shards.Half;
 import org.regbert.shards.NpyArray;
 import org.regbert.shards.NpyDType;
+import org.regbert.shards.TokenBases;
 import org.regbert.shards.TokenShard;
 
 /**
@@ -20,11 +21,11 @@ final class MotifAnnotator implements ShardAnnotator {
 
     private final List<Motif> motifs;
     private final MotifScanner scanner;
-    private final WindowBases bases;
+    private final TokenBases bases;
     private final int threads;
     private final Map<String, Object> description;
 
-    MotifAnnotator(List<Motif> motifs, MotifScanner scanner, WindowBases bases, int threads,
+    MotifAnnotator(List<Motif> motifs, MotifScanner scanner, TokenBases bases, int threads,
             Map<String, Object> description) {
         this.motifs = motifs;
         this.scanner = scanner;
@@ -74,14 +75,18 @@ final class MotifAnnotator implements ShardAnnotator {
     }
 
     static Map<String, Object> describe(List<Motif> motifs, Object background, double pseudocount, int regions,
-            int topN, String file) {
+            int topN, String file, String sha256) {
         Map<String, Object> description = new LinkedHashMap<>();
         description.put("file", file);
+        description.put("sha256", sha256);
         description.put("motifs", motifs.size());
         description.put("regionsPerWindow", regions);
         description.put("score", topN == 1 ? "max log2 odds over placements starting in the region"
                 : "sum of the top " + topN + " log2 odds over placements starting in the region");
         description.put("strands", "both: each placement scores its better strand");
+        // The same rules as fields, for finetune and score to rebuild the matrices (the sentences are for people).
+        description.put("topN", topN);
+        description.put("bothStrands", true);
         description.put("region", "region r holds window bases [r*W/R, (r+1)*W/R) in the window's reading direction");
         description.put("empty", "a region with no valid placement gets the motif's lowest possible score");
         description.put("pseudocount", pseudocount);

@@ -32,6 +32,9 @@ import picocli.CommandLine.Spec;
             "augmentation): per-window accessibility etc. of the example's cell type, appended to the pooled",
             "vector. Cross-cell-type transfer: --test-cell-types holds cell types out of training and tests on them.",
             "",
+            "GeneBERT models read align's motif matrices: the motif file align scanned (or --motifs) and the scan",
+            "settings are kept in the model (model/motifs.json, model/motifs/), so 'score' can rebuild them.",
+            "",
             "OUTPUT gets model/ (the best model: what 'score' and 'evaluate' load), predictions/*.npz (validation",
             "and test windows), metrics.jsonl, task-plan.json, finetune-summary.json, model-card.md and",
             "checkpoints/ (a killed run continues with --resume).",
@@ -67,6 +70,12 @@ public class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--shards", required = true, paramLabel = "DIR",
             description = "Labelled shards from 'regbert align' (a directory of shard-*.npz, or one shard).")
     Path shards;
+
+    @Option(names = "--motifs", paramLabel = "FILE",
+            description = "GeneBERT: the motif file 'align --motifs' scanned, when it moved since (default: the path"
+                    + " in the shards' manifest). It is checked (same motifs, same order) and copied into the model,"
+                    + " so 'score' rebuilds the motif matrices from the model alone.")
+    Path motifs;
 
     @Option(names = "--task", required = true, paramLabel = "NAME", split = ",",
             description = "Label name(s) as align wrote them (label_NAME; per cell type label_NAME.CELL). Several:"
@@ -190,7 +199,7 @@ public class FinetuneCommand implements Callable<Integer> {
             command.addAll(spec.commandLine().getParseResult().originalArgs());
         }
         FinetuneSettings settings = new FinetuneSettings(checkpoint, fromScratch, model.toLowerCase(Locale.ROOT),
-                preset.toLowerCase(Locale.ROOT), shards, tasks, head == null ? null : HeadKind.parse(head),
+                preset.toLowerCase(Locale.ROOT), shards, motifs, tasks, head == null ? null : HeadKind.parse(head),
                 Pooling.parse(pooling), features, ignoreStates, trainCellTypes, testCellTypes, balance, epochs, maxSteps, batchSize,
                 learningRate, weightDecay, warmup, evalEvery, patience, headHidden, seed, device.toLowerCase(Locale.ROOT),
                 output, resume, overwrite, quiet, stopAfter, command);

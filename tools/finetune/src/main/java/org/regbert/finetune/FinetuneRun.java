@@ -58,8 +58,9 @@ public final class FinetuneRun {
                     : PretrainedModel.load(settings.checkpoint(), device);
             try {
                 TaskSpec spec = TaskPlan.specify(settings, encoder);
+                ModelMotifs motifs = motifs(spec, encoder);
                 engine.setRandomSeed(PretrainedModel.engineSeed(settings.seed() + 1));
-                model = FinetunedModel.create(encoder, spec);
+                model = FinetunedModel.create(encoder, spec, motifs);
             } catch (RuntimeException e) {
                 encoder.close();
                 throw e;
@@ -73,6 +74,20 @@ public final class FinetuneRun {
                 Files.write(output.resolve(RunFiles.TASK_PLAN), FinetunedModel.JSON.writeValueAsBytes(plan.describe()));
             }
             return train(engine, m, inputs, plan, state, resumeFrom);
+        }
+    }
+
+    /** GeneBERT reading motifs: the scan of the shards' matrices, to keep in the model; else null. */
+    private ModelMotifs motifs(TaskSpec spec, PretrainedModel encoder) {
+        if (!spec.motifs()) {
+            if (settings.motifs() != null) {
+                throw new BadInputException("--motifs: the model reads no motif matrices (only GeneBERT pre-trained"
+                        + " on 'align --motifs' shards does); leave the option out");
+            }
+            return null;
+        }
+        try (TokenShard first = TokenShard.open(org.regbert.shards.ShardSet.list(settings.shards()).get(0))) {
+            return ModelMotifs.fromShards(first, settings.motifs(), encoder.vocabularies());
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.List;
  * @param checkpoint pre-trained checkpoint (a pretrain output directory or checkpoint folder), null with fromScratch
  * @param scratchModel with fromScratch: ebert or genebert
  * @param scratchPreset with fromScratch: tiny, small or base
+ * @param motifs GeneBERT: the motif file align scanned, when it is no longer where the shards' manifest says (null: there)
  * @param ignoreStates EBERT: feed "no annotation" for every token instead of the shards' states
  * @param head the head's kind, null to infer it from the labels
  * @param balance none, weight (positive / class weights in the loss) or sample (class-balanced batches)
@@ -22,6 +23,7 @@ public record FinetuneSettings(
         String scratchModel,
         String scratchPreset,
         Path shards,
+        Path motifs,
         List<String> tasks,
         HeadKind head,
         Pooling pooling,

@@ -31,6 +31,8 @@ import org.regbert.pretrain.Vocabularies;
  * task.json                the TaskSpec
  * encoder/parameters.npz   the encoder as a pretrain checkpoint (config.json, vocabularies.json beside)
  * head.npz                 the head's parameters (float32, NumPy-readable)
+ * motifs.json, motifs/     GeneBERT with motifs: align's scan settings and a copy of its motif file
+ *                          ({@link ModelMotifs}; absent in models saved before they were kept)
  * </pre>
  *
  * Inference goes through a DJL {@link Predictor} with {@link ScoresTranslator}:
@@ -52,21 +54,29 @@ public final class FinetunedModel implements AutoCloseable {
     private final PretrainedModel pretrained;
     private final FinetuneBlock block;
     private final TaskSpec spec;
+    /** GeneBERT with motifs: how to rebuild its motif matrices; null otherwise or for older models. */
+    private final ModelMotifs motifs;
 
-    private FinetunedModel(PretrainedModel pretrained, FinetuneBlock block, TaskSpec spec) {
+    private FinetunedModel(PretrainedModel pretrained, FinetuneBlock block, TaskSpec spec, ModelMotifs motifs) {
         this.pretrained = pretrained;
         this.block = block;
         this.spec = spec;
+        this.motifs = motifs;
     }
 
     /** A new head (initialised from the engine's generator, seed it first) on {@code pretrained}, which this takes over. */
     static FinetunedModel create(PretrainedModel pretrained, TaskSpec spec) {
+        return create(pretrained, spec, null);
+    }
+
+    /** {@link #create(PretrainedModel, TaskSpec)} keeping the motif scan its matrices came from. */
+    static FinetunedModel create(PretrainedModel pretrained, TaskSpec spec, ModelMotifs motifs) {
         boolean genebert = pretrained.block() instanceof GeneBertModel;
         FinetuneBlock block = new FinetuneBlock(pretrained.block(), spec, pretrained.hiddenSize(),
                 pretrained.config().architecture.dropout, genebert);
         block.head().initialize(pretrained.model().getNDManager(), DataType.FLOAT32, new Shape(1, 1));
         pretrained.model().setBlock(block);
-        return new FinetunedModel(pretrained, block, spec);
+        return new FinetunedModel(pretrained, block, spec, motifs);
     }
 
     /** Loads {@code path}: a finetune output directory (its {@code model/}) or a model directory itself. */
@@ -79,7 +89,7 @@ public final class FinetunedModel implements AutoCloseable {
         TaskSpec spec = readSpec(dir.resolve(TASK_FILE));
         PretrainedModel pretrained = PretrainedModel.load(dir.resolve(ENCODER_DIR), device);
         try {
-            FinetunedModel model = create(pretrained, spec);
+            FinetunedModel model = create(pretrained, spec, ModelMotifs.load(dir));
             Path head = dir.resolve(HEAD_FILE);
             PretrainedModel.assign(head, model.block.head().getParameters(), TensorFiles.read(head));
             return model;
@@ -120,11 +130,22 @@ public final class FinetunedModel implements AutoCloseable {
             arrays.add(p.getValue().getArray());
         }
         TensorFiles.write(dir.resolve(HEAD_FILE), names, arrays);
+        if (motifs != null) {
+            motifs.save(dir);
+        }
         Files.write(dir.resolve(TASK_FILE), JSON.writeValueAsBytes(spec));
     }
 
     public TaskSpec spec() {
         return spec;
+    }
+
+    /**
+     * GeneBERT with motifs: the motif file and scan settings its matrices came from; null for other
+     * models and for GeneBERT models saved before finetune kept them.
+     */
+    public ModelMotifs motifs() {
+        return motifs;
     }
 
     public Vocabularies vocabularies() {

@@ -10,6 +10,8 @@ import org.regbert.finetune.InputBatch;
  * Runs a fine-tuned model over buffered windows in batches of {@code --batch-size} through the
  * DJL predictor (probabilities, or levels for regression) or the pooled encoder vectors
  * (embeddings). Windows are scored one batch at a time, so memory stays one batch of tensors.
+ * GeneBERT's motif matrices are scanned per batch from the windows' tokens, so every window kind
+ * (regions, tiles, REF and ALT alleles) gets them the same way.
  */
 final class ModelRunner implements AutoCloseable {
     private final FinetunedModel model;
@@ -18,12 +20,15 @@ final class ModelRunner implements AutoCloseable {
     private final int cellTypeId;
     /** Highest state level when the model reads the window's mean state as a task feature, else 0. */
     private final int featureLevels;
+    /** GeneBERT: the motif matrices of each window, else null. */
+    private final WindowMotifs motifs;
     private long windows;
     private long nanos;
 
-    ModelRunner(FinetunedModel model, int batchSize, int cellTypeId, int featureLevels) {
+    ModelRunner(FinetunedModel model, int batchSize, int cellTypeId, int featureLevels, WindowMotifs motifs) {
         this.model = model;
         this.featureLevels = featureLevels;
+        this.motifs = motifs;
         this.predictor = model.newPredictor();
         this.batchSize = batchSize;
         this.cellTypeId = cellTypeId;
@@ -55,8 +60,10 @@ final class ModelRunner implements AutoCloseable {
                 Arrays.fill(cellTypes, cellTypeId);
             }
             float[] features = featureLevels > 0 ? meanStates(states, size, length) : null;
+            float[] matrices = motifs == null ? null : motifs.inputs(buffer.tokens(), from * length, size);
             InputBatch batch = new InputBatch(size, length, tokens, states, cellTypes, features,
-                    features == null ? 0 : 1, null, 0, 0);
+                    features == null ? 0 : 1, matrices, motifs == null ? 0 : motifs.regions(),
+                    motifs == null ? 0 : motifs.motifs());
             float[][] rows;
             try {
                 rows = embed ? model.embed(batch) : predictor.predict(batch);

@@ -44,7 +44,12 @@ import picocli.CommandLine.Option;
             "EBERT models read per-token states: give the file they were aligned with (--peaks or --states,",
             "FILE[:CELL]); without it every token gets state 0 ('no annotation') and a warning says so.",
             "A task feature on that same array (finetune --feature peaks) is computed as finetune does: the",
-            "window's mean state over the highest level. Other task features and GeneBERT motif inputs are refused.",
+            "window's mean state over the highest level. Other task features are refused.",
+            "",
+            "GeneBERT models read a motif matrix per window: it is scanned from each window's bases (REF and ALT",
+            "windows alike) with the motif file and scan settings the model keeps (finetune copies them from",
+            "'align --motifs'), standardised as in fine-tuning. --motifs FILE replaces the model's copy (same",
+            "motif ids in the same order), e.g. for models fine-tuned before models kept it.",
             "",
             "A summary (counts, skips, throughput) goes to OUTPUT's stem + .score-summary.json. Nothing is",
             "written unless the run succeeds.",
@@ -115,6 +120,11 @@ public class ScoreCommand implements Callable<Integer> {
     @Option(names = "--states", paramLabel = "FILE[:CELL]",
             description = "EBERT trained on 'states': the chromatin-state segmentation to read states from.")
     String states;
+
+    @Option(names = "--motifs", paramLabel = "FILE",
+            description = "GeneBERT: the motif file 'align --motifs' scanned, instead of the copy the model keeps"
+                    + " (checked: the model's motif ids, in order).")
+    Path motifs;
 
     @Option(names = "--ref-mismatch", defaultValue = "skip", paramLabel = "MODE",
             description = "Variants whose REF differs from the reference: skip (counted, RB_SKIP=ref_mismatch) or"

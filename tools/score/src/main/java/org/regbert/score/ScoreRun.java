@@ -47,6 +47,13 @@ final class ScoreRun {
             TaskSpec spec = model.spec();
             Vocabularies vocab = model.vocabularies();
             int featureLevels = featureLevels(spec, vocab);
+            WindowMotifs motifs = spec.motifs() ? WindowMotifs.open(model.motifs(), o.motifs, vocab,
+                    spec.windowTokens(), o.threads == null ? Runtime.getRuntime().availableProcessors() : o.threads,
+                    o.run.quiet(), err) : null;
+            if (!spec.motifs() && o.motifs != null) {
+                throw new BadInputException("--motifs: this model reads no motif matrices (only GeneBERT models"
+                        + " fine-tuned on 'align --motifs' shards do); leave the option out");
+            }
             lengths = new LinkedHashMap<>(genome.contigLengths());
             Map<String, String> aliases = ContigResolver.parseAliases(o.contigs.aliases());
             ContigResolver contigs = new ContigResolver(List.copyOf(lengths.keySet()), aliases, o.contigs.skipMissing());
@@ -57,11 +64,14 @@ final class ScoreRun {
             summary.put("task", spec.name()).put("head", spec.head().toString().toLowerCase(java.util.Locale.ROOT))
                     .put("outputs", spec.classNames()).put("windowTokens", spec.windowTokens())
                     .put("windowBases", windows.windowBases()).put("k", vocab.k()).put("states", states.description())
+                    .put("motifs", motifs == null ? "none (the model reads no motif matrices)"
+                            : motifs.description())
                     .put("batchSize", o.batchSize);
             List<String> names = new ArrayList<>();
             String summaryName = ScoreSummary.stem(outputName) + ".score-summary.json";
             try (StagedOutput staged = StagedOutput.open(outputDir);
-                    ModelRunner runner = new ModelRunner(model, o.batchSize, states.cellTypeId(), featureLevels)) {
+                    ModelRunner runner = new ModelRunner(model, o.batchSize, states.cellTypeId(), featureLevels,
+                            motifs)) {
                 staged.requireAbsent(List.of(summaryName), o.run.overwrite());
                 long begin = System.nanoTime();
                 if (o.vcf != null) {
@@ -93,15 +103,10 @@ final class ScoreRun {
     /**
      * Task features score can compute: the window mean of the very state array it reads (finetune
      * --feature peaks on a model trained on peaks), scaled by the array's highest level as
-     * finetune's ShardInputs does; returns that level count, 0 without features. Other inputs score
-     * cannot build (other feature arrays, GeneBERT motif matrices) are refused up front, with the reason.
+     * finetune's ShardInputs does; returns that level count, 0 without features. Other feature
+     * arrays score cannot build are refused up front, with the reason.
      */
     private int featureLevels(TaskSpec spec, Vocabularies vocab) {
-        if (spec.motifs()) {
-            throw new BadInputException("the model is a GeneBERT model reading motif matrices: score does not scan"
-                    + " motifs yet; run 'regbert tokenize' + 'regbert align --motifs' on the regions and use the"
-                    + " fine-tuned model's predictions on those shards");
-        }
         if (spec.featureNames().isEmpty()) {
             return 0;
         }

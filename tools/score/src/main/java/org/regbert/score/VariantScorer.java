@@ -193,24 +193,17 @@ final class VariantScorer {
      * the allele; returns its index in the buffer, or -1 (reason added to {@code skips}).
      */
     private int window(String contig, long pos, long end, Allele allele, WindowBuffer buffer, List<String> skips) {
-        int bases = reference.windowBases();
         byte[] seq = allele.getBases();
-        if (seq.length > bases) {
+        if (seq.length > reference.windowBases()) {
             skips.add("allele_longer_than_window");
             return -1;
         }
-        int left = (bases - seq.length) / 2;
-        int right = bases - left - seq.length;
-        long from = pos - left;
-        long to = end + right;
-        if (from < 0 || to > reference.contigLength(contig)) {
+        long from = windowStart(reference, pos, seq.length);
+        byte[] window = alleleWindow(reference, contig, pos, end, seq);
+        if (window == null) {
             skips.add("window_past_contig_end");
             return -1;
         }
-        byte[] window = new byte[bases];
-        System.arraycopy(reference.bases(contig, from, pos), 0, window, 0, left);
-        System.arraycopy(seq, 0, window, left, seq.length);
-        System.arraycopy(reference.bases(contig, end, to), 0, window, left + seq.length, right);
         int at = buffer.next();
         if (!reference.tokenize(window, buffer.tokens(), at)) {
             skips.add("too_many_n");
@@ -223,6 +216,31 @@ final class VariantScorer {
         buffer.commit();
         scoredAlleles++;
         return buffer.size() - 1;
+    }
+
+    /** Where the window centred on an allele of {@code alleleLength} bases at {@code pos} starts. */
+    static long windowStart(ReferenceWindows reference, long pos, int alleleLength) {
+        return pos - (reference.windowBases() - alleleLength) / 2;
+    }
+
+    /**
+     * The window's bases with {@code allele} in place of the reference's {@code [pos, end)}, centred
+     * on the allele (flanks from the reference); null when it would reach past the contig.
+     */
+    static byte[] alleleWindow(ReferenceWindows reference, String contig, long pos, long end, byte[] allele) {
+        int bases = reference.windowBases();
+        long from = windowStart(reference, pos, allele.length);
+        int left = Math.toIntExact(pos - from);
+        int right = bases - left - allele.length;
+        long to = end + right;
+        if (from < 0 || to > reference.contigLength(contig)) {
+            return null;
+        }
+        byte[] window = new byte[bases];
+        System.arraycopy(reference.bases(contig, from, pos), 0, window, 0, left);
+        System.arraycopy(allele, 0, window, left, allele.length);
+        System.arraycopy(reference.bases(contig, end, to), 0, window, left + allele.length, right);
+        return window;
     }
 
     private void flush(List<Job> pending, WindowBuffer buffer, VariantContextWriter writer) {
