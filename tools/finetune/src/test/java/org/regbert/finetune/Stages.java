@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.regbert.align.AlignCommand;
+import org.regbert.common.KitData;
 import org.regbert.common.StageCli;
 import org.regbert.pretrain.PretrainCommand;
 import org.regbert.tokenize.TokenizeCommand;
@@ -21,7 +22,7 @@ public final class Stages {
     }
 
     public static Path kitData() {
-        return Path.of(System.getProperty("regbert.data", "../../../shared/data"));
+        return KitData.root();
     }
 
     public static Path chr20() {

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import org.regbert.common.KitData;
 import org.regbert.common.StageCli;
 
 /** In-process runs of stage commands with the stage contract, capturing stderr. */
@@ -17,7 +18,7 @@ final class StageRuns {
     }
 
     static Path kitData() {
-        return Path.of(System.getProperty("regbert.data", "../../../shared/data"));
+        return KitData.root();
     }
 
     static Path chr20() {
