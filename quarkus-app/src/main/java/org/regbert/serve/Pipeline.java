@@ -104,6 +104,10 @@ public class Pipeline {
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }
+        // Stored results must survive a power loss, not only a crash: shards are forced to disk (NpzWriter)
+        if (System.getProperty("regbert.fsync") == null) {
+            System.setProperty("regbert.fsync", "true");
+        }
         try {
             for (Path p : List.of(settings.inbox(), settings.outputs(), settings.state(), settings.deadLetter(),
                     settings.state().resolve("metadata"))) {
