@@ -220,16 +220,18 @@ public final class Layers {
             long s = x.getShape().get(1);
             long rows = firstRowOnly ? 1 : s;
             int d = hidden / heads;
-            NDArray projected = qkv.apply(x).reshape(b, s, 3, heads, d).transpose(2, 0, 3, 1, 4);
+            // q, k and v by one split (its gradient is one concatenation) rather than three index
+            // selections (each of whose gradients is a zero-filled copy of the whole projection).
+            NDList projected = qkv.apply(x).reshape(b, s, 3, heads, d).split(3, 2);
             // The 1/sqrt(d) scale goes on q ([B, h, S, d]) rather than on the S x S scores: one pass
             // over an eighth of the data instead of over the largest tensor of the layer.
-            NDArray q = projected.get(0);
+            NDArray q = headsFirst(projected.get(0));
             if (firstRowOnly) {
                 q = q.get(":, :, 0:1, :");
             }
             q = q.mul(1.0 / Math.sqrt(d));
-            NDArray k = projected.get(1);
-            NDArray v = projected.get(2);
+            NDArray k = headsFirst(projected.get(1));
+            NDArray v = headsFirst(projected.get(2));
             NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));
             if (bias != null) {
                 scores = scores.addi(firstRowOnly ? bias.get(":, 0:1, :") : bias);
@@ -243,6 +245,11 @@ public final class Layers {
             NDArray h = attentionNorm.apply(residual.add(dropout(out.apply(context), dropout, training)));
             NDArray ffn = down.apply(Activation.gelu(up.apply(h)));
             return outputNorm.apply(h.add(dropout(ffn, dropout, training)));
+        }
+
+        /** [B, S, 1, heads, d] (one part of the split projection) as [B, heads, S, d]. */
+        private static NDArray headsFirst(NDArray part) {
+            return part.squeeze(2).transpose(0, 2, 1, 3);
         }
     }
 
