@@ -87,7 +87,8 @@ public final class FinetuneRun {
             return null;
         }
         try (TokenShard first = TokenShard.open(org.regbert.shards.ShardSet.list(settings.shards()).get(0))) {
-            return ModelMotifs.fromShards(first, settings.motifs(), encoder.vocabularies());
+            return ModelMotifs.fromShards(first, settings.motifs(), encoder.vocabularies(),
+                    settings.quiet() ? null : System.err);
         }
     }
 

@@ -1,6 +1,7 @@
 package org.regbert.finetune;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -40,16 +41,27 @@ public final class ModelMotifs {
      * ({@code option} when given: the file moved), checked to be the file align scanned (checksum
      * when the manifest has one, else the motif ids in order) and to match the encoder's motifs.
      */
-    static ModelMotifs fromShards(TokenShard shard, Path option, Vocabularies vocab) {
+    static ModelMotifs fromShards(TokenShard shard, Path option, Vocabularies vocab, PrintStream warnings) {
         AlignedMotifs aligned = AlignedMotifs.of(shard);
         Path file = option != null ? option : Path.of(aligned.file());
-        if (!Files.isRegularFile(file)) {
-            throw new BadInputException(file, option != null ? "no such motif file (finetune --motifs)"
-                    : "the motif file align scanned (annotations.motifs.file of " + shard.file() + ") is missing:"
-                    + " pass --motifs FILE with that file, wherever it is now");
+        if (option != null && !Files.isRegularFile(file)) {
+            throw new BadInputException(file, "no such motif file (finetune --motifs)");
         }
-        byte[] bytes = read(file);
-        String sha256 = Checksums.hex(Checksums.digest("SHA-256").digest(bytes));
+        byte[] bytes = Files.isRegularFile(file) ? read(file) : null;
+        String sha256 = bytes == null ? null : Checksums.hex(Checksums.digest("SHA-256").digest(bytes));
+        if (option == null && (bytes == null || aligned.sha256() != null && !aligned.sha256().equals(sha256))) {
+            // Workflow engines stage align's inputs in its own work folder (Nextflow, Galaxy): the path the
+            // manifest names may be gone or reused. The model keeps the settings, not a copy it cannot check.
+            if (warnings != null) {
+                warnings.println("finetune: warning: the motif file align scanned (" + aligned.file() + ", named in "
+                        + shard.file() + ") is " + (bytes == null ? "not reachable" : "not the same file any more")
+                        + ": the model keeps the scan settings without a copy, so 'regbert score' will need --motifs"
+                        + " FILE (pass --motifs FILE here to keep a copy)");
+            }
+            return new ModelMotifs(new MotifSettings(null, aligned.sha256(), aligned.file(), aligned.ids(),
+                    aligned.regions(), aligned.topN(), aligned.bothStrands(), aligned.pseudocount(),
+                    aligned.background()), null, null);
+        }
         if (aligned.sha256() != null && !aligned.sha256().equals(sha256)) {
             throw new BadInputException(file, "differs from the motif file align scanned (sha256 " + sha256 + ", the"
                     + " manifest of " + shard.file() + " says " + aligned.sha256() + "): pass --motifs FILE with"
@@ -81,10 +93,10 @@ public final class ModelMotifs {
         } catch (IOException e) {
             throw new BadInputException(json, -1, "unreadable motif scan settings: " + e.getMessage(), e);
         }
-        if (settings.file() == null || settings.motifIds() == null || settings.background() == null) {
-            throw new BadInputException(json, "lacks the motif file, ids or background");
+        if (settings.motifIds() == null || settings.background() == null) {
+            throw new BadInputException(json, "lacks the motif ids or background");
         }
-        return new ModelMotifs(settings, dir.resolve(settings.file()), null);
+        return new ModelMotifs(settings, settings.file() == null ? null : dir.resolve(settings.file()), null);
     }
 
     /**
@@ -102,7 +114,7 @@ public final class ModelMotifs {
         return settings;
     }
 
-    /** The motif file the model keeps (its copy, for a saved model). */
+    /** The motif file the model keeps (its copy, for a saved model); null when it keeps none. */
     public Path file() {
         return file;
     }
@@ -117,6 +129,11 @@ public final class ModelMotifs {
             checkIds(override, motifs, settings.motifIds(), "the model was trained with",
                     "pass the motif file align --motifs scanned for the model's shards");
             return motifs;
+        }
+        if (file == null) {
+            throw new BadInputException("the model keeps no copy of its motif file (" + settings.source() + " was not"
+                    + " reachable when it was fine-tuned): pass --motifs FILE with the motif file align --motifs"
+                    + " scanned for the model's shards");
         }
         if (!Files.isRegularFile(file)) {
             throw new BadInputException(file, "the model's copy of its motif file is missing: pass --motifs FILE with"
@@ -140,10 +157,12 @@ public final class ModelMotifs {
 
     /** Writes {@code motifs.json} and the copy of the motif file into model folder {@code dir}. */
     void save(Path dir) throws IOException {
-        byte[] content = bytes != null ? bytes : read(file);
-        Path copy = dir.resolve(settings.file());
-        Files.createDirectories(copy.getParent());
-        Files.write(copy, content);
+        if (settings.file() != null) {
+            byte[] content = bytes != null ? bytes : read(file);
+            Path copy = dir.resolve(settings.file());
+            Files.createDirectories(copy.getParent());
+            Files.write(copy, content);
+        }
         Files.write(dir.resolve(SETTINGS_FILE), FinetunedModel.JSON.writeValueAsBytes(settings));
     }
 

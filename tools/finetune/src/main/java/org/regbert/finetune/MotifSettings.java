@@ -9,8 +9,9 @@ import org.regbert.motifs.ScanOptions;
  * model folder beside the copy of the motif file, so score rebuilds the very same matrices from a
  * window's bases with nothing but the model.
  *
- * @param file the motif file's copy, relative to the model folder
- * @param sha256 checksum of the copy (a changed copy is refused)
+ * @param file the motif file's copy, relative to the model folder; null when finetune could not reach the
+ *     file align scanned (score then needs --motifs FILE)
+ * @param sha256 checksum of the motif file align scanned (a changed copy is refused); null when unknown
  * @param source the file align scanned, as its manifest names it (for people; never read)
  * @param motifIds motif ids in matrix row order (the shards' {@code motif_names} order)
  * @param regionsPerWindow R, the regions each window is split into

@@ -3,6 +3,8 @@ package org.regbert.finetune;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.regbert.finetune.Stages.args;
 import static org.regbert.finetune.Stages.ok;
@@ -12,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.regbert.common.BadInputException;
 import org.regbert.common.Checksums;
 
 /**
@@ -61,17 +64,26 @@ class GeneBertMotifsTest {
     }
 
     @Test
-    void aMovedOrChangedMotifFileIsRefusedUntilPointedAt() throws Exception {
+    void aMovedMotifFileLeavesTheModelWithoutACopyAndAChangedOneIsRefused() throws Exception {
         Path original = GeneBertShards.writeMotifs(tmp.resolve("align/promoter.pfm"), GeneBertShards.MOTIFS);
         Path shards = GeneBertShards.align(original, tmp.resolve("aligned"));
         Path moved = tmp.resolve("moved/promoter.pfm");
         Files.createDirectories(moved.getParent());
         Files.move(original, moved);
 
-        Stages.Run run = Stages.finetune(finetune(shards, tmp.resolve("a")));
-        assertEquals(2, run.exitCode(), run.stderr());
-        assertTrue(run.stderr().contains(original.toString()) && run.stderr().contains("is missing")
+        // As in a workflow engine's work folder: the file is gone. The model keeps the settings, no copy.
+        Stages.Run run = Stages.finetune(java.util.Arrays.stream(finetune(shards, tmp.resolve("a")))
+                .filter(arg -> !arg.equals("--quiet")).toArray(String[]::new));
+        assertEquals(0, run.exitCode(), run.stderr());
+        assertTrue(run.stderr().contains(original.toString()) && run.stderr().contains("not reachable")
                 && run.stderr().contains("--motifs FILE"), run.stderr());
+        try (FinetunedModel kept = FinetunedModel.load(tmp.resolve("a/model"))) {
+            assertNull(kept.motifs().settings().file());
+            assertEquals(GeneBertShards.MOTIFS.size(), kept.motifs().settings().motifIds().size());
+            BadInputException noCopy = assertThrows(BadInputException.class, () -> kept.motifs().motifs(null));
+            assertTrue(noCopy.getMessage().contains("--motifs FILE"), noCopy.getMessage());
+            assertEquals(GeneBertShards.MOTIFS.size(), kept.motifs().motifs(moved).size());
+        }
 
         Path other = GeneBertShards.writeMotifs(tmp.resolve("other.pfm"),
                 List.of("MA0079.5_MA0079.5.SP1", "MA0139.1_MA0139.1.CTCF"));

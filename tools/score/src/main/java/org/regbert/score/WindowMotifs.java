@@ -58,12 +58,13 @@ final class WindowMotifs {
         }
         // Checked there: the model's motif ids (its encoder's motif_names), in order.
         List<Motif> list = motifs.motifs(override);
+        Path source = override != null ? override : motifs.file();
         MotifScanner scanner = motifs.scanner(list);
         if (scanner.regionCount() != vocab.regions()) {
-            throw new BadInputException(motifs.file(), "scans " + scanner.regionCount() + " regions per window, the"
+            throw new BadInputException(source, "scans " + scanner.regionCount() + " regions per window, the"
                     + " model reads " + vocab.regions());
         }
-        String description = list.size() + " motifs from " + (override != null ? override : motifs.file())
+        String description = list.size() + " motifs from " + source
                 + " (" + scanner.regionCount() + " regions, " + (scanner.options().topN() == 1 ? "best placement"
                 : "top " + scanner.options().topN() + " summed") + ", " + (scanner.options().bothStrands()
                 ? "both strands" : "forward strand") + ")";
