@@ -23,6 +23,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.zip.GZIPInputStream;
 import org.regbert.common.BadInputException;
 import org.regbert.common.Checksums;
@@ -117,19 +121,55 @@ public final class ReferenceGenome implements AutoCloseable {
         return records;
     }
 
+    /**
+     * MD5 of a contig's upper-cased bases. Two readers alternate so that one thread inflates the next
+     * chunk while this one digests the current one (the digest is sequential; reading need not wait).
+     */
     private String md5Of(SequenceRecord record) {
         MessageDigest md5 = Checksums.digest("MD5");
-        for (long start = 0; start < record.length(); start += CHUNK) {
-            byte[] bases = fetch(record.name(), start, Math.min(record.length(), start + CHUNK));
-            for (int i = 0; i < bases.length; i++) {
-                byte b = bases[i];
-                if (b >= 'a' && b <= 'z') {
-                    bases[i] = (byte) (b - 32);
+        String name = record.name();
+        long length = record.length();
+        ExecutorService reader = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "reference-md5-reader");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try (IndexedBases even = new IndexedBases(fasta); IndexedBases odd = new IndexedBases(fasta)) {
+            Future<byte[]> next = reader.submit(() -> even.fetch(name, 0, Math.min(length, CHUNK)));
+            for (long start = 0; start < length; start += CHUNK) {
+                byte[] bases = await(next);
+                int n = (int) (Math.min(length, start + CHUNK) - start);
+                long following = start + CHUNK;
+                if (following < length) {
+                    IndexedBases other = (following / CHUNK) % 2 == 0 ? even : odd;
+                    next = reader.submit(() -> other.fetch(name, following, Math.min(length, following + CHUNK)));
                 }
+                for (int i = 0; i < n; i++) {
+                    byte b = bases[i];
+                    if (b >= 'a' && b <= 'z') {
+                        bases[i] = (byte) (b - 32);
+                    }
+                }
+                md5.update(bases, 0, n);
             }
-            md5.update(bases);
+        } finally {
+            reader.shutdownNow();
         }
         return Checksums.hex(md5.digest());
+    }
+
+    private static byte[] await(Future<byte[]> chunk) {
+        try {
+            return chunk.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the reference", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     /**

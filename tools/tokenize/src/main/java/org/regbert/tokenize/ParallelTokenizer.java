@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.regbert.common.Progress;
+import org.regbert.genome.IndexedBases;
 import org.regbert.shards.TokenShardWriter;
 
 /**

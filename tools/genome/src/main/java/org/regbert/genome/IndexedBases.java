@@ -1,4 +1,4 @@
-package org.regbert.tokenize;
+package org.regbert.genome;
 
 import htsjdk.samtools.reference.FastaSequenceIndex;
 import htsjdk.samtools.reference.FastaSequenceIndexEntry;
@@ -18,7 +18,7 @@ import org.regbert.common.BadInputException;
  * without its single-threaded buffered stream. Expects the indexes that {@code ReferenceGenome.open} has checked or built. One per
  * worker thread; the returned buffer is reused by the next fetch.
  */
-final class IndexedBases implements AutoCloseable {
+public final class IndexedBases implements AutoCloseable {
     private static final int PLAIN_PIECE = 1 << 20;
 
     private final Path fasta;
@@ -33,7 +33,7 @@ final class IndexedBases implements AutoCloseable {
     private int basesPerLine;
     private int bytesPerLine;
 
-    IndexedBases(Path fasta) {
+    public IndexedBases(Path fasta) {
         this.fasta = fasta;
         FileChannel opened = null;
         try {
@@ -60,7 +60,7 @@ final class IndexedBases implements AutoCloseable {
     }
 
     /** Bases {@code [start, end)} (0-based, case as in the file) in the first {@code end - start} bytes. */
-    byte[] fetch(String contig, long start, long end) {
+    public byte[] fetch(String contig, long start, long end) {
         FastaSequenceIndexEntry entry = index.hasIndexEntry(contig) ? index.getIndexEntry(contig) : null;
         if (entry == null || start < 0 || end > entry.getSize() || start >= end) {
             throw new BadInputException(fasta, "range " + contig + ":" + start + "-" + end + " is outside the index");

@@ -1,4 +1,4 @@
-package org.regbert.tokenize;
+package org.regbert.genome;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
-import org.regbert.genome.Inflaters;
 
 /**
  * The uncompressed bytes of a bgzip file, read by block through its {@code .gzi} index with one

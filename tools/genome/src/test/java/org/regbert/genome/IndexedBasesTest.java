@@ -1,4 +1,4 @@
-package org.regbert.tokenize;
+package org.regbert.genome;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,17 +17,20 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.regbert.common.BadInputException;
-import org.regbert.genome.ReferenceGenome;
+import org.regbert.common.KitData;
 
 /** The worker-side FASTA reader gives exactly htsjdk's bases, on the kit's chr20 and on odd layouts. */
 class IndexedBasesTest {
+    /** hg19 chr20's length, from its .fai. */
+    private static final long CHR20_LENGTH = 63_025_520L;
+
     @TempDir
     Path dir;
 
     @Test
     void wholeChr20InChunksMatchesHtsjdk() {
-        Path chr20 = Fixtures.chr20();
-        long length = TokenizeChr20Test.CHR20_LENGTH;
+        Path chr20 = KitData.chr20();
+        long length = CHR20_LENGTH;
         // An odd chunk size, so chunk ends fall inside lines and inside bgzip blocks.
         int chunk = 3_000_017;
         try (ReferenceGenome htsjdk = ReferenceGenome.open(chr20); IndexedBases ours = new IndexedBases(chr20)) {
@@ -40,8 +43,8 @@ class IndexedBasesTest {
 
     @Test
     void shortRangesAtLineAndBlockEdgesMatchHtsjdk() {
-        Path chr20 = Fixtures.chr20();
-        long length = TokenizeChr20Test.CHR20_LENGTH;
+        Path chr20 = KitData.chr20();
+        long length = CHR20_LENGTH;
         Random random = new Random(20);
         try (ReferenceGenome htsjdk = ReferenceGenome.open(chr20); IndexedBases ours = new IndexedBases(chr20)) {
             long[] starts = {0, 59, 60, 61, 65_535, 65_536, 1_000_000, length - 1, length - 61};
@@ -61,7 +64,7 @@ class IndexedBasesTest {
 
     @Test
     void sortedShortRangesSharingBlocksMatchHtsjdk() {
-        Path chr20 = Fixtures.chr20();
+        Path chr20 = KitData.chr20();
         Random random = new Random(995);
         try (ReferenceGenome htsjdk = ReferenceGenome.open(chr20); IndexedBases ours = new IndexedBases(chr20)) {
             // Windows of a sorted BED: most start in the block the previous one ended in, some reach past it.
