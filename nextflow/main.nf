@@ -209,7 +209,9 @@ workflow {
             if (params.finetune_from_scratch) {
                 ch_base = ch_base.mix(Channel.of([[id: "${id}.scratch", base: 'scratch'], []]))
             }
-            FINETUNE(ch_base.combine(ch_labelled.map { folders -> [folders] }))
+            // GeneBERT reads align's motif matrices: the motif file goes along, so the model keeps a copy for score
+            def finetune_motifs = params.motifs && params.pretrain_model == 'genebert' ? file(params.motifs.toString()) : []
+            FINETUNE(ch_base.combine(ch_labelled.map { folders -> [folders] }), finetune_motifs)
 
             if (params.evaluate) {
                 // One report over every fine-tuned model (the scratch baseline first: see the module).

@@ -18,6 +18,8 @@ process FINETUNE {
     tuple val(meta), path(checkpoint, stageAs: 'pretrained'), path(shard_dirs, stageAs: 'input/*')
     // meta.base: 'pretrained' or 'scratch'; checkpoint: PRETRAIN.out.model's folder, or [] for scratch;
     // shard_dirs: folders of labelled shard-NNNNN.npz (ALIGN.out.shards, collected)
+    path motifs, stageAs: 'motif-file/*'
+    // GeneBERT: the motif file ALIGN scanned (--motifs), so the model keeps a copy that SCORE scans with; else []
 
     output:
     tuple val(meta), path("${prefix}", type: 'dir'),                  emit: model        // model/, predictions/, metrics.jsonl, ...
@@ -33,6 +35,7 @@ process FINETUNE {
     def args = task.ext.args ?: ''
     prefix = task.ext.prefix ?: "${meta.id}"
     def base_arg = checkpoint ? "--checkpoint pretrained" : ''
+    def motifs_arg = motifs ? "--motifs '${motifs}'" : ''
     // libtorch's tensors live outside the Java heap: the heap gets 40 % of the task's memory, not 80 %.
     def java_opts = "-XX:ActiveProcessorCount=${task.cpus}" + (task.memory ? " -Xmx${(task.memory.toMega() * 0.4) as long}m" : '')
     """
@@ -46,6 +49,7 @@ process FINETUNE {
     regbert finetune \\
         ${base_arg} \\
         --shards shards \\
+        ${motifs_arg} \\
         ${args} \\
         --threads ${task.cpus} \\
         --output '${prefix}' \\
@@ -67,7 +71,7 @@ process FINETUNE {
         touch "${prefix}/model/\$file"
     done
     touch '${prefix}/predictions/stub.npz' '${prefix}/metrics.jsonl' '${prefix}/task-plan.json' '${prefix}/model-card.md'
-    echo "{\\"stub\\":true,\\"base\\":\\"${meta.base}\\",\\"pretrained\\":\$([ -e pretrained ] && echo true || echo false),\\"shards\\":\$(ls input/*/shard-*.npz | wc -l)}" > '${prefix}/finetune-summary.json'
+    echo "{\\"stub\\":true,\\"base\\":\\"${meta.base}\\",\\"pretrained\\":\$([ -e pretrained ] && echo true || echo false),\\"shards\\":\$(ls input/*/shard-*.npz | wc -l),\\"motifs\\":\$(ls motif-file/* >/dev/null 2>&1 && echo true || echo false)}" > '${prefix}/finetune-summary.json'
 
     cat <<-END_VERSIONS > versions.yml
     "${task.process}":

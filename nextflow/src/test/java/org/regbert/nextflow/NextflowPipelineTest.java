@@ -477,15 +477,28 @@ class NextflowPipelineTest {
         // FINETUNE from the PRETRAIN folder and from scratch, each on the shards of both ALIGN tasks; one EVALUATE on both.
         assertEquals(2, run.completedTasks("FINETUNE"), run.trace());
         assertEquals(1, run.completedTasks("EVALUATE"), run.trace());
-        assertEquals("{\"stub\":true,\"base\":\"pretrained\",\"pretrained\":true,\"shards\":2}",
+        assertEquals("{\"stub\":true,\"base\":\"pretrained\",\"pretrained\":true,\"shards\":2,\"motifs\":false}",
                 Files.readString(run.dir.resolve("results/finetune/stub/finetune-summary.json")).strip());
-        assertEquals("{\"stub\":true,\"base\":\"scratch\",\"pretrained\":false,\"shards\":2}",
+        assertEquals("{\"stub\":true,\"base\":\"scratch\",\"pretrained\":false,\"shards\":2,\"motifs\":false}",
                 Files.readString(run.dir.resolve("results/finetune/stub.scratch/finetune-summary.json")).strip());
         assertEquals("{\"stub\":true,\"models\":\"stub,stub.scratch\"}",
                 Files.readString(run.dir.resolve("results/evaluate/stub/report.json")).strip());
         assertEquals(1, run.completedTasks("SCORE"), "the pre-trained model's regions:\n" + run.trace());
         assertEquals("{\"stub\":true,\"mode\":\"regions\",\"model\":true}",
                 Files.readString(run.dir.resolve("results/score/stub.regions/stub.regions.score-summary.json")).strip());
+    }
+
+    @Test
+    void geneBertFinetuneGetsTheMotifFileAlignScanned() throws Exception {
+        // GeneBERT's model keeps a copy of the motif file for score: FINETUNE stages it (EBERT runs get none, above).
+        Run run = nextflow("stub-genebert", List.of("-stub", "--reference", INPUTS.resolve("hg19_chr20_slices.fa").toString(),
+                "--contigs", SLICES[0][0], "--id", "gb", "--motifs", DATA.resolve("motifs/JASPAR2022_vertebrates.pfm").toString(),
+                "--labels", "promoter=" + REFSEQ_TSS, "--pretrain_steps", "5", "--pretrain_model", "genebert",
+                "--finetune_task", "promoter"));
+        assertEquals(0, run.exitCode, run.describe());
+        assertEquals(1, run.completedTasks("FINETUNE"), run.trace());
+        assertEquals("{\"stub\":true,\"base\":\"pretrained\",\"pretrained\":true,\"shards\":1,\"motifs\":true}",
+                Files.readString(run.dir.resolve("results/finetune/gb/finetune-summary.json")).strip());
     }
 
     @Test
