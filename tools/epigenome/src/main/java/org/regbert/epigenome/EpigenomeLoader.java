@@ -6,12 +6,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
 import org.regbert.common.BadInputException;
+import org.regbert.common.DaemonPools;
 
 /**
  * Loads the epigenome files of one run into {@link EpigenomeTracks}: picks each file's reader
@@ -318,26 +317,14 @@ public final class EpigenomeLoader {
             items.forEach(item -> results.add(task.apply(item)));
             return results;
         }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, items.size()), runnable -> {
-            Thread thread = new Thread(runnable, "epigenome-load");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ExecutorService pool = DaemonPools.fixed(Math.min(threads, items.size()), "epigenome-load");
         try {
             List<Future<R>> futures = new ArrayList<>();
             items.forEach(item -> futures.add(pool.submit(() -> task.apply(item))));
             for (Future<R> future : futures) {
-                results.add(future.get());
+                results.add(DaemonPools.await(future, "loading epigenome files"));
             }
             return results;
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while loading epigenome files", e);
         } finally {
             pool.shutdownNow();
         }

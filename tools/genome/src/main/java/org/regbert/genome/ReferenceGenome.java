@@ -23,13 +23,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.zip.GZIPInputStream;
 import org.regbert.common.BadInputException;
 import org.regbert.common.Checksums;
+import org.regbert.common.DaemonPools;
 import org.regbert.shards.SequenceRecord;
 
 /**
@@ -129,15 +128,11 @@ public final class ReferenceGenome implements AutoCloseable {
         MessageDigest md5 = Checksums.digest("MD5");
         String name = record.name();
         long length = record.length();
-        ExecutorService reader = Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "reference-md5-reader");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ExecutorService reader = DaemonPools.fixed(1, "reference-md5-reader");
         try (IndexedBases even = new IndexedBases(fasta); IndexedBases odd = new IndexedBases(fasta)) {
             Future<byte[]> next = reader.submit(() -> even.fetch(name, 0, Math.min(length, CHUNK)));
             for (long start = 0; start < length; start += CHUNK) {
-                byte[] bases = await(next);
+                byte[] bases = DaemonPools.await(next, "reading the reference");
                 int n = (int) (Math.min(length, start + CHUNK) - start);
                 long following = start + CHUNK;
                 if (following < length) {
@@ -156,20 +151,6 @@ public final class ReferenceGenome implements AutoCloseable {
             reader.shutdownNow();
         }
         return Checksums.hex(md5.digest());
-    }
-
-    private static byte[] await(Future<byte[]> chunk) {
-        try {
-            return chunk.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reading the reference", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
     }
 
     /**

@@ -8,10 +8,9 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.regbert.common.DaemonPools;
 import org.regbert.common.Progress;
 import org.regbert.genome.IndexedBases;
 import org.regbert.shards.TokenShardWriter;
@@ -44,11 +43,7 @@ final class ParallelTokenizer implements AutoCloseable {
         this.sink = sink;
         this.keepMask = keepMask;
         this.threads = threads;
-        this.pool = Executors.newFixedThreadPool(threads, runnable -> {
-            Thread thread = new Thread(runnable, "tokenize-worker");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.pool = DaemonPools.fixed(threads, "tokenize-worker");
         this.workers = ThreadLocal.withInitial(() -> {
             IndexedBases reference = new IndexedBases(fasta);
             readers.add(reference);
@@ -64,7 +59,7 @@ final class ParallelTokenizer implements AutoCloseable {
                 ChunkTask task = tasks.get(next++);
                 inFlight.add(pool.submit(() -> execute(task)));
             }
-            WindowBatch batch = await(inFlight.poll());
+            WindowBatch batch = DaemonPools.await(inFlight.poll(), "tokenizing");
             batch.drainTo(writer);
             stats.add(batch);
             progress.advance(batch.basesCovered);
@@ -98,20 +93,6 @@ final class ParallelTokenizer implements AutoCloseable {
         batch.basesScanned = length;
         batch.basesCovered = task.basesCovered();
         return batch;
-    }
-
-    private static WindowBatch await(Future<WindowBatch> future) {
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while tokenizing", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
     }
 
     Path fasta() {
