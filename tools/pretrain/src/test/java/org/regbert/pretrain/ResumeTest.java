@@ -19,9 +19,12 @@ import org.junit.jupiter.api.io.TempDir;
  * parameters, optimiser moments and per-step losses of an uninterrupted run with the same seed.
  * Dropout, gradient accumulation and state masking are on, so the engine's generator, the sampler's
  * and the optimiser's state all have to be restored. With one intra-op thread the two are
- * bit-identical in nearly every run, and the test asserts exactly that; in the rare run where
- * libtorch itself is not reproducible (one CI run of eight: up to 0.029 after 30 steps) it checks
- * that by repeating the uninterrupted run and bounds the resumed run by that spread instead.
+ * bit-identical in nearly every run, and the test asserts exactly that. libtorch itself is rarely
+ * not reproducible on a loaded machine (a gradient norm off in the last bits at step 2, growing to
+ * 0.02-0.03 by step 30; seen in about one CI run of five, and in the first run of a fresh JVM): so a
+ * warm-up run goes first, a resumed run that differs is interrupted and resumed once more (a resume
+ * defect reproduces, the spread does not), and only then is the uninterrupted run repeated to bound
+ * the resumed one by libtorch's own spread.
  */
 class ResumeTest {
     /**
@@ -43,27 +46,29 @@ class ResumeTest {
         List<String> common = List.of("--shards", shards.toString(), "--model", model, "--config", config.toString(),
                 "--steps", "30", "--checkpoint-every", "10", "--seed", "42", "--device", "cpu", "--quiet");
 
+        // A throwaway run first: libtorch's first training steps in a fresh JVM were seen to differ from
+        // later runs' in the last bits (a gradient norm at step 2, under load), whatever the resume does.
+        List<String> warmUp = new ArrayList<>(common);
+        warmUp.set(warmUp.indexOf("--steps") + 1, "3");
+        warmUp.set(warmUp.indexOf("--checkpoint-every") + 1, "3");
+        assertEquals(0, TestShards.pretrain(args(warmUp, "--output", dir.resolve("warm-up").toString())).exitCode());
         Path whole = dir.resolve("whole");
         assertEquals(0, TestShards.pretrain(args(common, "--output", whole.toString())).exitCode());
 
-        Path killed = dir.resolve("killed");
-        TestShards.Run first = TestShards.pretrain(args(common, "--output", killed.toString(), "--stop-after", "25"));
-        assertEquals(0, first.exitCode(), first.stderr());
-        assertEquals("step-00000020", Checkpoints.latest(killed).getFileName().toString());
-        assertFalse(Files.exists(killed.resolve(ModelCard.JSON_FILE)), "a killed run has no model card yet");
-        TestShards.Run again = TestShards.pretrain(args(common, "--output", killed.toString()));
-        assertEquals(2, again.exitCode(), "an existing run needs --resume: " + again.stderr());
-        assertTrue(again.stderr().contains("--resume"), again.stderr());
-
-        TestShards.Run resumed = TestShards.pretrain(args(common, "--output", killed.toString(), "--resume"));
-        assertEquals(0, resumed.exitCode(), resumed.stderr());
-
+        Path killed = killedAndResumed(common, dir.resolve("killed"));
         Path a = Checkpoints.latest(whole);
         Path b = Checkpoints.latest(killed);
-        assertEquals("step-00000030", b.getFileName().toString());
         double[] diff = compare(a, b);
         System.err.printf(java.util.Locale.ROOT, "%s resume: %s (%d of %d parameter and moment values differ, by at most"
                 + " %.3g)%n", model, diff[1] == 0 ? "bit-exact" : "NOT bit-exact", (long) diff[1], (long) diff[2], diff[0]);
+        if (diff[0] > TOLERANCE) {
+            // A resume defect reproduces; libtorch's rare run-to-run spread does not: interrupt and resume again.
+            killed = killedAndResumed(common, dir.resolve("killed-again"));
+            b = Checkpoints.latest(killed);
+            diff = compare(a, b);
+            System.err.printf(java.util.Locale.ROOT, "%s resume, second attempt: %s (at most %.3g)%n", model,
+                    diff[1] == 0 ? "bit-exact" : "NOT bit-exact", diff[0]);
+        }
         double tolerance = TOLERANCE;
         if (diff[0] > TOLERANCE) {
             // Tell a resume defect from libtorch's own run-to-run spread (seen rarely even on one thread, as on
@@ -97,6 +102,21 @@ class ResumeTest {
         assertEquals(30, state.path("step").asLong());
         assertEquals(30 * 16, state.path("samples").asLong());
         assertEquals(42, state.path("rng").path("seed").asLong());
+    }
+
+    /** A run stopped after step 25 (checkpoint at 20), refused without --resume, then resumed to step 30. */
+    private static Path killedAndResumed(List<String> common, Path killed) {
+        TestShards.Run first = TestShards.pretrain(args(common, "--output", killed.toString(), "--stop-after", "25"));
+        assertEquals(0, first.exitCode(), first.stderr());
+        assertEquals("step-00000020", Checkpoints.latest(killed).getFileName().toString());
+        assertFalse(Files.exists(killed.resolve(ModelCard.JSON_FILE)), "a killed run has no model card yet");
+        TestShards.Run again = TestShards.pretrain(args(common, "--output", killed.toString()));
+        assertEquals(2, again.exitCode(), "an existing run needs --resume: " + again.stderr());
+        assertTrue(again.stderr().contains("--resume"), again.stderr());
+        TestShards.Run resumed = TestShards.pretrain(args(common, "--output", killed.toString(), "--resume"));
+        assertEquals(0, resumed.exitCode(), resumed.stderr());
+        assertEquals("step-00000030", Checkpoints.latest(killed).getFileName().toString());
+        return killed;
     }
 
     /** Max absolute difference, differing values and values of two checkpoints' parameters and moments. */
