@@ -37,19 +37,7 @@ public class RunJournal {
         file = settings.state().resolve("runs.jsonl");
         try {
             Files.createDirectories(file.getParent());
-            if (Files.exists(file)) {
-                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                    if (line.isBlank()) {
-                        continue;
-                    }
-                    try {
-                        RunRecord r = mapper.readValue(line, RunRecord.class);
-                        runs.put(r.id, r);
-                    } catch (IOException torn) {
-                        // a line cut by a crash: the record before it stands
-                    }
-                }
-            }
+            runs.putAll(read(file, mapper));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -63,6 +51,28 @@ public class RunJournal {
                 save(r);
             }
         }
+    }
+
+    /**
+     * The records of a journal file, by id, in first-seen order: the last line of each id wins, a torn
+     * line (cut by a crash, or being written right now by a running service) is skipped.
+     */
+    static Map<String, RunRecord> read(Path file, ObjectMapper mapper) throws IOException {
+        Map<String, RunRecord> byId = new LinkedHashMap<>();
+        if (Files.exists(file)) {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                try {
+                    RunRecord r = mapper.readValue(line, RunRecord.class);
+                    byId.put(r.id, r);
+                } catch (IOException torn) {
+                    // a line cut by a crash, or the one being written: the record before it stands
+                }
+            }
+        }
+        return byId;
     }
 
     public synchronized void save(RunRecord record) {

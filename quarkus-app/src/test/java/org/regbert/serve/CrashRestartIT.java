@@ -12,9 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -71,19 +69,7 @@ class CrashRestartIT {
     }
 
     Collection<RunRecord> runs() throws IOException {
-        Path journal = root.resolve("state/runs.jsonl");
-        Map<String, RunRecord> byId = new LinkedHashMap<>();
-        if (Files.exists(journal)) {
-            for (String line : Files.readAllLines(journal)) {
-                try {
-                    RunRecord r = mapper.readValue(line, RunRecord.class);
-                    byId.put(r.id, r);
-                } catch (IOException torn) {
-                    // the line being written
-                }
-            }
-        }
-        return byId.values();
+        return RunJournal.read(root.resolve("state/runs.jsonl"), mapper).values();
     }
 
     RunRecord await(Predicate<RunRecord> p, long millis) throws Exception {

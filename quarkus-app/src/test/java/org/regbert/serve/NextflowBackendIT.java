@@ -11,8 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.zip.GZIPInputStream;
@@ -113,19 +111,7 @@ class NextflowBackendIT {
     RunRecord await(Process service, Predicate<RunRecord> p, long millis) throws Exception {
         long end = System.currentTimeMillis() + millis;
         while (System.currentTimeMillis() < end) {
-            Map<String, RunRecord> byId = new LinkedHashMap<>();
-            Path journal = root.resolve("state/runs.jsonl");
-            if (Files.exists(journal)) {
-                for (String line : Files.readAllLines(journal)) {
-                    try {
-                        RunRecord r = mapper.readValue(line, RunRecord.class);
-                        byId.put(r.id, r);
-                    } catch (IOException torn) {
-                        // the line being written
-                    }
-                }
-            }
-            for (RunRecord r : byId.values()) {
+            for (RunRecord r : RunJournal.read(root.resolve("state/runs.jsonl"), mapper).values()) {
                 if (p.test(r)) {
                     return r;
                 }
