@@ -50,16 +50,30 @@ run() { # run NAME [podman run options] IMAGE [args]: a named, removed-afterward
   podman run --rm --name "$name" --network none "$@"
 }
 
+# The checks every stage image gets: a non-root user, the version, a Nextflow-style call (entry point
+# overridden), no network interface but loopback; with "libtorch" (the model stages) also libtorch unpacked
+# in DJL_CACHE_DIR at build time and every native library resolving.
+image_basics() { # image_basics STAGE NAME-PREFIX [libtorch]
+  local stage=$1 name=$2 image="regbert/$1:$VERSION"
+  check "runs as a non-root user" 1000 "$(run "$name-uid" "$image" id -u)"
+  check "version" "regbert $stage 0.1.0-SNAPSHOT" "$(run "$name-version" "$image" --version 2>/dev/null)"
+  check "Nextflow-style call (--entrypoint=\"\")" "regbert $stage 0.1.0-SNAPSHOT" \
+      "$(run "$name-nf" --entrypoint="" "$image" /bin/bash -c "regbert $stage --version 2>/dev/null")"
+  check "no network interface but loopback" "lo" "$(run "$name-net" "$image" /bin/bash -c 'ls /sys/class/net | tr "\n" " " | xargs')"
+  if [ "${3:-}" = libtorch ]; then
+    check "libtorch unpacked in the image (DJL_CACHE_DIR)" 1 \
+        "$(run "$name-cache" "$image" /bin/bash -c 'ls "$DJL_CACHE_DIR"/pytorch/*/libtorch_cpu.so | wc -l')"
+    check "every native library resolves (ldd: no 'not found')" 0 \
+        "$(run "$name-ldd" "$image" /bin/bash -c 'ldd "$DJL_CACHE_DIR"/pytorch/*/*.so | grep -c "not found"')"
+  fi
+}
+
 test_tokenize() {
   local image="regbert/tokenize:$VERSION" out started seconds windows lines
   echo "regbert/tokenize:$VERSION"
   podman image exists "$image" || { fail "image $image not built (containers/build.sh tokenize)"; return; }
 
-  check "runs as a non-root user" 1000 "$(run uid "$image" id -u)"
-  check "version" "regbert tokenize 0.1.0-SNAPSHOT" "$(run version "$image" --version)"
-  check "Nextflow-style call (--entrypoint=\"\")" "regbert tokenize 0.1.0-SNAPSHOT" \
-      "$(run nf --entrypoint="" "$image" /bin/bash -c 'regbert tokenize --version')"
-  check "no network interface but loopback" "lo" "$(run net "$image" /bin/bash -c 'ls /sys/class/net | tr "\n" " " | xargs')"
+  image_basics tokenize tok
 
   # 1. All of hg19 chromosome 20 (63 Mb, bgzip + .fai + .gzi), read-only mount, default settings.
   out="$WORK/chr20"
@@ -125,11 +139,7 @@ test_align() {
   podman image exists "$tokenizer" || { fail "image $tokenizer not built: align's check tokenizes first (containers/build.sh tokenize)"; return; }
   command -v python3 >/dev/null || { fail "python3 is needed to read align-summary.json"; return; }
 
-  check "runs as a non-root user" 1000 "$(run align-uid "$image" id -u)"
-  check "version" "regbert align 0.1.0-SNAPSHOT" "$(run align-version "$image" --version)"
-  check "Nextflow-style call (--entrypoint=\"\")" "regbert align 0.1.0-SNAPSHOT" \
-      "$(run align-nf --entrypoint="" "$image" /bin/bash -c 'regbert align --version')"
-  check "no network interface but loopback" "lo" "$(run align-net "$image" /bin/bash -c 'ls /sys/class/net | tr "\n" " " | xargs')"
+  image_basics align align
 
   # Windows to annotate: 1,000 chr20 DHSs (UW master list), one centred 200-bp window each, by the tokenize image.
   mkdir -p "$WORK/align"
@@ -199,15 +209,7 @@ test_pretrain() {
   echo "regbert/pretrain:$VERSION"
   podman image exists "$image" || { fail "image $image not built (containers/build.sh pretrain)"; return; }
 
-  check "runs as a non-root user" 1000 "$(run pt-uid "$image" id -u)"
-  check "version" "regbert pretrain 0.1.0-SNAPSHOT" "$(run pt-version "$image" --version)"
-  check "Nextflow-style call (--entrypoint=\"\")" "regbert pretrain 0.1.0-SNAPSHOT" \
-      "$(run pt-nf --entrypoint="" "$image" /bin/bash -c 'regbert pretrain --version')"
-  check "no network interface but loopback" "lo" "$(run pt-net "$image" /bin/bash -c 'ls /sys/class/net | tr "\n" " " | xargs')"
-  check "libtorch unpacked in the image (DJL_CACHE_DIR)" 1 \
-      "$(run pt-cache "$image" /bin/bash -c 'ls "$DJL_CACHE_DIR"/pytorch/*/libtorch_cpu.so | wc -l')"
-  check "every native library resolves (ldd: no 'not found')" 0 \
-      "$(run pt-ldd "$image" /bin/bash -c 'ldd "$DJL_CACHE_DIR"/pytorch/*/*.so | grep -c "not found"')"
+  image_basics pretrain pt libtorch
 
   dir="$WORK/pretrain"
   mkdir -p "$dir/shards"
@@ -263,15 +265,7 @@ test_finetune() {
   echo "regbert/finetune:$VERSION"
   podman image exists "$image" || { fail "image $image not built (containers/build.sh finetune)"; return; }
 
-  check "runs as a non-root user" 1000 "$(run ft-uid "$image" id -u)"
-  check "version" "regbert finetune 0.1.0-SNAPSHOT" "$(run ft-version "$image" --version)"
-  check "Nextflow-style call (--entrypoint=\"\")" "regbert finetune 0.1.0-SNAPSHOT" \
-      "$(run ft-nf --entrypoint="" "$image" /bin/bash -c 'regbert finetune --version')"
-  check "no network interface but loopback" "lo" "$(run ft-net "$image" /bin/bash -c 'ls /sys/class/net | tr "\n" " " | xargs')"
-  check "libtorch unpacked in the image (DJL_CACHE_DIR)" 1 \
-      "$(run ft-cache "$image" /bin/bash -c 'ls "$DJL_CACHE_DIR"/pytorch/*/libtorch_cpu.so | wc -l')"
-  check "every native library resolves (ldd: no 'not found')" 0 \
-      "$(run ft-ldd "$image" /bin/bash -c 'ldd "$DJL_CACHE_DIR"/pytorch/*/*.so | grep -c "not found"')"
+  image_basics finetune ft libtorch
 
   dir="$WORK/finetune"
   mkdir -p "$dir/shards" "$dir/pretrained"
@@ -330,13 +324,7 @@ test_evaluate() {
   echo "regbert/evaluate:$VERSION"
   podman image exists "$image" || { fail "image $image not built (containers/build.sh evaluate)"; return; }
 
-  check "runs as a non-root user" 1000 "$(run ev-uid "$image" id -u)"
-  check "version" "regbert evaluate 0.1.0-SNAPSHOT" "$(run ev-version "$image" --version 2>/dev/null)"
-  check "Nextflow-style call (--entrypoint=\"\")" "regbert evaluate 0.1.0-SNAPSHOT" \
-      "$(run ev-nf --entrypoint="" "$image" /bin/bash -c 'regbert evaluate --version 2>/dev/null')"
-  check "no network interface but loopback" "lo" "$(run ev-net "$image" /bin/bash -c 'ls /sys/class/net | tr "\n" " " | xargs')"
-  check "every native library resolves (ldd: no 'not found')" 0 \
-      "$(run ev-ldd "$image" /bin/bash -c 'ldd "$DJL_CACHE_DIR"/pytorch/*/*.so | grep -c "not found"')"
+  image_basics evaluate ev libtorch
 
   dir="$WORK/evaluate"
   mkdir -p "$dir/shards" "$dir/models/cls" "$dir/models/mean"
@@ -392,13 +380,7 @@ test_score() {
   echo "regbert/score:$VERSION"
   podman image exists "$image" || { fail "image $image not built (containers/build.sh score)"; return; }
 
-  check "runs as a non-root user" 1000 "$(run sc-uid "$image" id -u)"
-  check "version" "regbert score 0.1.0-SNAPSHOT" "$(run sc-version "$image" --version)"
-  check "Nextflow-style call (--entrypoint=\"\")" "regbert score 0.1.0-SNAPSHOT" \
-      "$(run sc-nf --entrypoint="" "$image" /bin/bash -c 'regbert score --version')"
-  check "no network interface but loopback" "lo" "$(run sc-net "$image" /bin/bash -c 'ls /sys/class/net | tr "\n" " " | xargs')"
-  check "every native library resolves (ldd: no 'not found')" 0 \
-      "$(run sc-ldd "$image" /bin/bash -c 'ldd "$DJL_CACHE_DIR"/pytorch/*/*.so | grep -c "not found"')"
+  image_basics score sc libtorch
 
   dir="$WORK/score"
   mkdir -p "$dir/model" "$dir/in" "$dir/out"
