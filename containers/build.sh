@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Builds the regbert stage images with podman, with no registry and no network inside the build:
 #   1. once: the base image (Debian bookworm minbase + OpenJDK 17 JRE) from debootstrap + podman import;
-#   2. per stage: regbert/<stage>:<version> from the stage's Quarkus fast-jar,
+#   2. per stage: regbert/<stage>:<version> from containers/Containerfile with the stage's Quarkus fast-jar,
 #      tools/<stage>/target/quarkus-app (build it first: ./regbert <stage> --help, or Maven install).
 #
 # Usage: containers/build.sh [--rebuild-base] [--save] [stage ...]
-#   stages: default every containers/<stage>/Containerfile
+#   stages: default every containers/<stage>/image.env (its DESCRIPTION labels the image)
 #   --rebuild-base  re-run debootstrap even if the base image exists
 #   --save          also write containers/target/regbert-<stage>-<version>.docker.tar (podman save,
 #                   docker-archive: `docker load -i`, `singularity build x.sif docker-archive://...`)
@@ -33,7 +33,7 @@ for arg in "$@"; do
   esac
 done
 if [ ${#stages[@]} -eq 0 ]; then
-  for file in "$HERE"/*/Containerfile; do
+  for file in "$HERE"/*/image.env; do
     stages+=("$(basename "$(dirname "$file")")")
   done
 fi
@@ -75,8 +75,8 @@ build_base() {
 build_stage() {
   local stage=$1 app="$ROOT/tools/$1/target/quarkus-app" context="$HERE/target/context-$1" started
   started=$(seconds)
-  if [ ! -f "$HERE/$stage/Containerfile" ]; then
-    echo "build.sh: no containers/$stage/Containerfile" >&2
+  if [ ! -f "$HERE/$stage/image.env" ]; then
+    echo "build.sh: no containers/$stage/image.env" >&2
     exit 2
   fi
   if [ ! -f "$app/quarkus-run.jar" ]; then
@@ -90,7 +90,9 @@ build_stage() {
   cp -a "$app" "$context/quarkus-app"
   cp -a "$HERE/bin" "$context/bin"
   podman build --network none --pull=never --layers \
-      -f "$HERE/$stage/Containerfile" \
+      -f "$HERE/Containerfile" \
+      --build-arg STAGE="$stage" \
+      --build-arg DESCRIPTION="$(. "$HERE/$stage/image.env" && echo "$DESCRIPTION")" \
       --build-arg BASE="$BASE" \
       --build-arg VERSION="$VERSION" \
       --build-arg REVISION="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)" \

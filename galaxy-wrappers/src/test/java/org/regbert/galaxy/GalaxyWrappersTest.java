@@ -119,8 +119,8 @@ class GalaxyWrappersTest {
             assertEquals("regbert_" + stage, root.getAttribute("id"), tool + ": id matches the file name");
             Element container = children(children(root, "requirements").get(0), "container").get(0);
             assertEquals("regbert/" + stage + ":0.1.0", container.getTextContent().strip(), tool + ": container image");
-            assertTrue(Files.isRegularFile(ROOT.resolve("containers").resolve(stage).resolve("Containerfile")),
-                    tool + ": the image regbert/" + stage + " needs containers/" + stage + "/Containerfile");
+            assertTrue(Files.isRegularFile(ROOT.resolve("containers").resolve(stage).resolve("image.env")),
+                    tool + ": the image regbert/" + stage + " needs containers/" + stage + "/image.env");
         }
     }
 
