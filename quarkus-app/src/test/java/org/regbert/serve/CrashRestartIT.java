@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.regbert.common.KitData;
 
 /**
  * The packaged service as a real process, killed with SIGKILL in the middle of tokenizing the kit's
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * the cut run reads "interrupted", and the same bytes dropped again are not run a third time.
  */
 class CrashRestartIT {
-    static final Path KIT = Path.of(System.getProperty("regbert.data", "../../shared/data"));
+    static final Path KIT = KitData.root();
     static final String NAME = "hg19.chr20.fa.gz";
     final ObjectMapper mapper = new ObjectMapper();
     Path root;

@@ -11,6 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.regbert.common.KitData;
 
 /**
  * README's main command, {@code ./regbert demo}, through the launcher and the packaged service on
@@ -27,7 +28,7 @@ class DemoIT {
         Path work = dir.resolve("demo");
         ProcessBuilder builder = new ProcessBuilder(root.resolve("regbert").toString(), "demo", work.toString())
                 .redirectErrorStream(true);
-        builder.environment().put("REGBERT_DATA", System.getProperty("regbert.data", "../../shared/data"));
+        builder.environment().put("REGBERT_DATA", KitData.root().toString());
         Process demo = builder.start();
         String output = new String(demo.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(demo.waitFor(10, TimeUnit.MINUTES), "the demo must finish in 10 minutes");

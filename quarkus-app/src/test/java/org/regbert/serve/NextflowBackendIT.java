@@ -17,6 +17,7 @@ import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.regbert.common.KitData;
 
 /**
  * regbert.serve.backend=nextflow: the packaged service launches the checkout's nextflow/main.nf (real
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (pretrain, a few steps) run in-process on the workflow's shards.
  */
 class NextflowBackendIT {
-    static final Path KIT = Path.of(System.getProperty("regbert.data", "../../shared/data"));
+    static final Path KIT = KitData.root();
     static final int SLICE = 500_000;
     final ObjectMapper mapper = new ObjectMapper();
 

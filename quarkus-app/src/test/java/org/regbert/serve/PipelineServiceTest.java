@@ -28,6 +28,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.regbert.common.KitData;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -40,7 +41,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 @QuarkusTestResource(ServeTestResource.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PipelineServiceTest {
-    static final Path KIT = Path.of(System.getProperty("regbert.data", "../../shared/data"));
+    static final Path KIT = KitData.root();
     static final int SLICE = 1_000_000;
     static byte[] fasta;
     static byte[] dhs;
