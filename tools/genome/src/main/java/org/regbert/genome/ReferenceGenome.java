@@ -112,24 +112,51 @@ public final class ReferenceGenome implements AutoCloseable {
     public List<SequenceRecord> dictionaryWithMd5() {
         SAMSequenceDictionary dict = file.getSequenceDictionary();
         List<SequenceRecord> records = new ArrayList<>();
-        for (SequenceRecord record : names) {
-            SAMSequenceRecord fromDict = dict == null ? null : dict.getSequence(record.name());
-            String md5 = fromDict != null && fromDict.getSequenceLength() == record.length() ? fromDict.getMd5() : null;
-            records.add(new SequenceRecord(record.name(), record.length(), md5 != null ? md5 : md5Of(record)));
+        Md5Pass pass = null;
+        try {
+            for (SequenceRecord record : names) {
+                SAMSequenceRecord fromDict = dict == null ? null : dict.getSequence(record.name());
+                String md5 = fromDict != null && fromDict.getSequenceLength() == record.length() ? fromDict.getMd5()
+                        : null;
+                if (md5 == null) {
+                    pass = pass != null ? pass : new Md5Pass(fasta); // opened once, for all contigs lacking an M5
+                    md5 = pass.md5Of(record);
+                }
+                records.add(new SequenceRecord(record.name(), record.length(), md5));
+            }
+        } finally {
+            if (pass != null) {
+                pass.close();
+            }
         }
         return records;
     }
 
     /**
-     * MD5 of a contig's upper-cased bases. Two readers alternate so that one thread inflates the next
+     * MD5s of contigs' upper-cased bases. Two readers alternate so that one thread inflates the next
      * chunk while this one digests the current one (the digest is sequential; reading need not wait).
      */
-    private String md5Of(SequenceRecord record) {
-        MessageDigest md5 = Checksums.digest("MD5");
-        String name = record.name();
-        long length = record.length();
-        ExecutorService reader = DaemonPools.fixed(1, "reference-md5-reader");
-        try (IndexedBases even = new IndexedBases(fasta); IndexedBases odd = new IndexedBases(fasta)) {
+    private static final class Md5Pass implements AutoCloseable {
+        private final ExecutorService reader = DaemonPools.fixed(1, "reference-md5-reader");
+        private final IndexedBases even;
+        private final IndexedBases odd;
+
+        Md5Pass(Path fasta) {
+            IndexedBases first = new IndexedBases(fasta);
+            try {
+                odd = new IndexedBases(fasta);
+            } catch (RuntimeException e) {
+                first.close();
+                reader.shutdownNow();
+                throw e;
+            }
+            even = first;
+        }
+
+        String md5Of(SequenceRecord record) {
+            MessageDigest md5 = Checksums.digest("MD5");
+            String name = record.name();
+            long length = record.length();
             Future<byte[]> next = reader.submit(() -> even.fetch(name, 0, Math.min(length, CHUNK)));
             for (long start = 0; start < length; start += CHUNK) {
                 byte[] bases = DaemonPools.await(next, "reading the reference");
@@ -147,10 +174,15 @@ public final class ReferenceGenome implements AutoCloseable {
                 }
                 md5.update(bases, 0, n);
             }
-        } finally {
-            reader.shutdownNow();
+            return Checksums.hex(md5.digest());
         }
-        return Checksums.hex(md5.digest());
+
+        @Override
+        public void close() {
+            reader.shutdownNow();
+            even.close();
+            odd.close();
+        }
     }
 
     /**
