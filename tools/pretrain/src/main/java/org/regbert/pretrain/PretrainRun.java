@@ -370,8 +370,10 @@ final class PretrainRun {
             case "cpu" -> Device.cpu();
             case "gpu" -> {
                 if (gpus == 0) {
-                    throw new BadInputException("--device gpu: the PyTorch engine sees no GPU (this build bundles the"
-                            + " CPU libtorch; use --device cpu or auto)");
+                    throw new BadInputException("--device gpu: the PyTorch engine sees no GPU (the bundled libtorch is"
+                            + " the CPU build; for an NVIDIA GPU set PYTORCH_LIBRARY_PATH to the lib folder of a CUDA 12.8"
+                            + " libtorch 2.7.1 with PYTORCH_VERSION=2.7.1 PYTORCH_FLAVOR=cu128, see tools/pretrain/README.md;"
+                            + " or use --device cpu or auto)");
                 }
                 yield Device.gpu();
             }
