@@ -67,7 +67,7 @@ public final class AdamW implements AutoCloseable {
             grads[i] = weight.getGradient();
             norms.add(grads[i].norm());
         }
-        double norm = Math.sqrt(NDArrays.stack(norms).square().sum().getFloat());
+        double norm = NDArrays.stack(norms).norm().getFloat();
         double scale = clipNorm > 0 && norm > clipNorm ? clipNorm / (norm + 1e-6) : 1.0;
         steps++;
         double correction1 = 1 - Math.pow(BETA1, steps);

@@ -90,7 +90,17 @@ public final class Layers {
         }
 
         public NDArray apply(NDArray x) {
-            return Linear.linear(x, weight.getArray(), bias.getArray()).singletonOrThrow();
+            Shape shape = x.getShape();
+            if (shape.dimension() <= 2) {
+                return Linear.linear(x, weight.getArray(), bias.getArray()).singletonOrThrow();
+            }
+            // libtorch's C++ linear is matmul + bias add for inputs of 3+ axes; as rows of a matrix it
+            // is one addmm (what PyTorch-Python's nn.Linear runs), and the bias gradient comes with it.
+            long in = shape.get(shape.dimension() - 1);
+            NDArray rows = Linear.linear(x.reshape(-1, in), weight.getArray(), bias.getArray()).singletonOrThrow();
+            long[] out = shape.getShape();
+            out[out.length - 1] = weight.getShape().get(0);
+            return rows.reshape(out);
         }
     }
 
@@ -222,7 +232,8 @@ public final class Layers {
             int d = hidden / heads;
             // q, k and v by one split (its gradient is one concatenation) rather than three index
             // selections (each of whose gradients is a zero-filled copy of the whole projection).
-            NDList projected = qkv.apply(x).reshape(b, s, 3, heads, d).split(3, 2);
+            // [B, S, 3, h, d] -> [3, B, h, S, d] in one permutation, then split along the first axis.
+            NDList projected = qkv.apply(x).reshape(b, s, 3, heads, d).transpose(2, 0, 3, 1, 4).split(3, 0);
             // The 1/sqrt(d) scale goes on q ([B, h, S, d]) rather than on the S x S scores: one pass
             // over an eighth of the data instead of over the largest tensor of the layer.
             NDArray q = headsFirst(projected.get(0));
@@ -247,9 +258,9 @@ public final class Layers {
             return outputNorm.apply(h.add(dropout(ffn, dropout, training)));
         }
 
-        /** [B, S, 1, heads, d] (one part of the split projection) as [B, heads, S, d]. */
+        /** [1, B, heads, S, d] (one part of the split projection) as [B, heads, S, d]. */
         private static NDArray headsFirst(NDArray part) {
-            return part.squeeze(2).transpose(0, 2, 1, 3);
+            return part.squeeze(0);
         }
     }
 
