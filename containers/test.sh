@@ -60,6 +60,9 @@ image_basics() { # image_basics STAGE NAME-PREFIX [libtorch]
   check "Nextflow-style call (--entrypoint=\"\")" "regbert $stage 0.1.0-SNAPSHOT" \
       "$(run "$name-nf" --entrypoint="" "$image" /bin/bash -c "regbert $stage --version 2>/dev/null")"
   check "no network interface but loopback" "lo" "$(run "$name-net" "$image" /bin/bash -c 'ls /sys/class/net | tr "\n" " " | xargs')"
+  check "the launcher starts the JVM with regbert-launch-env's malloc thresholds" "33554432 134217728" \
+      "$(run "$name-env" "$image" /bin/sh -c 'grep -q "^\. /usr/local/bin/regbert-launch-env" /usr/local/bin/regbert \
+          && . /usr/local/bin/regbert-launch-env && echo "$MALLOC_MMAP_THRESHOLD_ $MALLOC_TRIM_THRESHOLD_"')"
   if [ "${3:-}" = libtorch ]; then
     check "libtorch unpacked in the image (DJL_CACHE_DIR)" 1 \
         "$(run "$name-cache" "$image" /bin/bash -c 'ls "$DJL_CACHE_DIR"/pytorch/*/libtorch_cpu.so | wc -l')"
