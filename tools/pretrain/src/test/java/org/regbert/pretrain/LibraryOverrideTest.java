@@ -35,8 +35,8 @@ class LibraryOverrideTest {
         Path cache = dir.resolve("cache");
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
-                PretrainBenchmark.class.getName(), "--presets", "tiny", "--steps", "1", "--warmup", "0", "--repeats",
-                "1", "--threads", "1");
+                PretrainBenchmark.class.getName(), "--presets", "tiny", "--steps", "1", "--warmup", "0",
+                "--warmup-seconds", "0", "--repeats", "1", "--threads", "1");
         builder.environment().put("PYTORCH_LIBRARY_PATH", libs.toString());
         builder.environment().put("PYTORCH_VERSION", engine.getVersion());
         builder.environment().put("PYTORCH_FLAVOR", "cpu");
