@@ -103,6 +103,9 @@ public final class PretrainBenchmark {
 
     /** "median 1.02 of pairs 0.98 1.02 1.05". */
     static String pairs(List<Double> ratios) {
+        if (ratios.isEmpty()) {
+            return "no pairs";
+        }
         List<Double> sorted = new ArrayList<>(ratios);
         sorted.sort(null);
         int n = sorted.size();

@@ -12,5 +12,6 @@ class PretrainBenchmarkTest {
         assertEquals("median 1.02 of pairs 0.98 1.05 1.02", PretrainBenchmark.pairs(List.of(0.98, 1.05, 1.02)));
         assertEquals("median 1.00 of pairs 1.10 0.90 0.95 1.05",
                 PretrainBenchmark.pairs(List.of(1.10, 0.90, 0.95, 1.05)));
+        assertEquals("no pairs", PretrainBenchmark.pairs(List.of()), "--repeats 0");
     }
 }
