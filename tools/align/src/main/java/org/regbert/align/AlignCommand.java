@@ -44,6 +44,8 @@ import picocli.CommandLine.Spec;
             "",
             "Label values (int8 label_<task>): 1 positive/bound (splice: 1 donor, 2 acceptor), 0 negative,",
             "-1 ambiguous (relaxed peak only), -2 negative not drawn by sampling; negatives are left out.",
+            "Sampling thins the training split only (validation with --sample-validation, test with --sample-test):",
+            "the test split is every window of the held-out regions, scored at the genome's class ratio.",
             "Exit codes: 0 success, 2 bad usage or bad input (message on stderr), 1 internal error.",
         })
 public class AlignCommand implements Callable<Integer> {
@@ -111,12 +113,26 @@ public class AlignCommand implements Callable<Integer> {
     int labelBin;
 
     @Option(names = "--negatives-per-positive", paramLabel = "R",
-            description = "Keep R random negatives per positive (the rest become -2); default: keep all.")
+            description = "Thin the training split: keep R random negatives per training positive (the rest become"
+                    + " -2). Validation and test keep every window unless --sample-validation / --sample-test."
+                    + " Default: keep all.")
     Double negativesPerPositive;
 
     @Option(names = "--matched-negatives",
-            description = "Draw negatives in the GC-content distribution of the positives (with --negatives-per-positive).")
+            description = "Draw negatives in the GC-content distribution of the positives of the same split"
+                    + " (with --negatives-per-positive).")
     boolean matchedNegatives;
+
+    @Option(names = "--sample-validation",
+            description = "Thin the validation split too, R negatives per validation positive (default: validation"
+                    + " keeps every window). Recorded as validationSampled.")
+    boolean sampleValidation;
+
+    @Option(names = "--sample-test",
+            description = "Thin the test split too, R negatives per test positive, for very large genomes (default:"
+                    + " test keeps every window, so measures are taken at the genome's class ratio). Recorded as"
+                    + " testSampled in the manifest and align-summary.json.")
+    boolean sampleTest;
 
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed for sampling (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -173,6 +189,10 @@ public class AlignCommand implements Callable<Integer> {
         if (matchedNegatives && negativesPerPositive == null) {
             throw new BadInputException("--matched-negatives needs --negatives-per-positive");
         }
+        if ((sampleValidation || sampleTest) && negativesPerPositive == null) {
+            throw new BadInputException((sampleTest ? "--sample-test" : "--sample-validation")
+                    + " needs --negatives-per-positive");
+        }
         for (String task : ambiguous.keySet()) {
             if (!labels.containsKey(task)) {
                 throw new BadInputException("--ambiguous " + task + "=...: no --labels " + task + "=... to go with it");
@@ -192,7 +212,8 @@ public class AlignCommand implements Callable<Integer> {
         }
         new AlignRun(new AlignSettings(shards, output, states, peaks, peakLevels, metadata, motifs, regionsPerWindow,
                 motifFactors, motifTop, motifBackground,
-                labels, ambiguous, labelBin, negativesPerPositive, matchedNegatives, seed, valid, test, contigOptions.aliases(),
+                labels, ambiguous, labelBin, negativesPerPositive, matchedNegatives,
+                sampleValidation, sampleTest, seed, valid, test, contigOptions.aliases(),
                 contigOptions.skipMissing(),
                 liftover, liftoverMinMatch, threads, runOptions.overwrite(), runOptions.quiet(), command)).execute();
         return ExitCodes.OK;

@@ -61,7 +61,8 @@ final class AlignRun {
         List<ShardAnnotator> annotators = inputs.annotators();
         Holdouts holdouts = Holdouts.parse(settings.valid(), settings.test(), contigs, lengths);
 
-        Map<String, List<byte[]>> labels = computeLabels(shardFiles, tasks, first);
+        List<byte[]> splits = new ArrayList<>();
+        Map<String, List<byte[]>> labels = computeLabels(shardFiles, tasks, first, holdouts, splits);
         try (StagedOutput output = StagedOutput.open(settings.output())) {
             List<String> existing = output.existing("shard-*.npz");
             if (!existing.isEmpty() && !settings.overwrite()) {
@@ -70,21 +71,18 @@ final class AlignRun {
             }
             Progress progress = Progress.onStderr("align", "windows", totalWindows(shardFiles), settings.quiet());
             Map<String, JsonNode> sections = sections(tasks, annotators, holdouts, inputs, liftover);
-            Map<String, Map<String, Map<String, Long>>> counts = new TreeMap<>();
+            LabelCounts counts = new LabelCounts();
             for (int s = 0; s < shardFiles.size(); s++) {
                 Path file = shardFiles.get(s);
                 try (TokenShard shard = TokenShard.open(file)) {
                     WindowCoordinates windows = WindowCoordinates.of(shard);
                     List<NewArray> arrays = new ArrayList<>();
-                    byte[] split = new byte[windows.size()];
-                    for (int w = 0; w < split.length; w++) {
-                        split[w] = holdouts.split(windows.contigOf(w), windows.start()[w], windows.end()[w]);
-                    }
+                    byte[] split = splits.get(s);
                     arrays.add(new NewArray("split", NpyDType.INT8, new long[] {split.length}, ByteBuffer.wrap(split),
                             "0 train, 1 validation, 2 test (see annotations.split)"));
                     for (LabelTask task : tasks) {
                         byte[] values = labels.get(task.name()).get(s);
-                        count(counts, task.name(), values, split);
+                        counts.add(task.name(), values, split);
                         arrays.add(new NewArray("label_" + task.name(), NpyDType.INT8, new long[] {values.length},
                                 ByteBuffer.wrap(values), "labels of task " + task.name() + " (see annotations.labels)"));
                         if (task.hasLevels()) {
@@ -104,7 +102,9 @@ final class AlignRun {
             progress.finish();
             summary.put("shards", shardFiles.size());
             summary.put("windows", totalWindows(shardFiles));
-            summary.put("labels", counts);
+            summary.put("labels", counts.describe());
+            summary.put("validationSampled", settings.sampleValidation());
+            summary.put("testSampled", settings.sampleTest());
             summary.putAll(inputs.summary());
             summary.put("contigAliasesUsed", contigs.aliasUse());
             Map<String, Object> skipped = new LinkedHashMap<>();
@@ -145,13 +145,23 @@ final class AlignRun {
         return reference.stream().map(r -> r.name() + ":" + r.length()).toList();
     }
 
-    private Map<String, List<byte[]>> computeLabels(List<Path> shardFiles, List<LabelTask> tasks, ShardManifest first) {
+    /**
+     * Labels of every task and the split of every window (into {@code splits}), per shard; then the
+     * negatives of the splits to thin are sampled, which needs the totals over all shards.
+     */
+    private Map<String, List<byte[]>> computeLabels(List<Path> shardFiles, List<LabelTask> tasks, ShardManifest first,
+            Holdouts holdouts, List<byte[]> splits) {
         Map<String, List<byte[]>> labels = new LinkedHashMap<>();
         tasks.forEach(t -> labels.put(t.name(), new ArrayList<>()));
         List<byte[]> gc = settings.matchedNegatives() ? new ArrayList<>() : null;
         for (Path file : shardFiles) {
             try (TokenShard shard = TokenShard.open(file)) {
                 WindowCoordinates windows = WindowCoordinates.of(shard);
+                byte[] split = new byte[windows.size()];
+                for (int w = 0; w < split.length; w++) {
+                    split[w] = holdouts.split(windows.contigOf(w), windows.start()[w], windows.end()[w]);
+                }
+                splits.add(split);
                 for (LabelTask task : tasks) {
                     byte[] values = new byte[windows.size()];
                     for (int w = 0; w < values.length; w++) {
@@ -165,16 +175,45 @@ final class AlignRun {
             }
         }
         if (settings.negativesPerPositive() != null) {
-            Map<String, Long> kept = new LinkedHashMap<>();
+            boolean[] thin = thinnedSplits();
+            summary.put("sampledSplits", sampledSplitNames());
+            Map<String, Map<String, Long>> kept = new LinkedHashMap<>();
             long seed = settings.seed();
             for (LabelTask task : tasks) {
                 // Each task draws from its own stream so adding a task does not change the others.
-                kept.put(task.name(), NegativeSampler.sample(labels.get(task.name()), gc,
-                        settings.negativesPerPositive(), seed + task.name().hashCode()));
+                long[] perSplit = NegativeSampler.sample(labels.get(task.name()), splits, gc,
+                        settings.negativesPerPositive(), seed + task.name().hashCode(), thin);
+                Map<String, Long> taskKept = new LinkedHashMap<>();
+                for (int split = 0; split < thin.length; split++) {
+                    if (thin[split]) {
+                        taskKept.put(LabelCounts.SPLIT_NAMES[split], perSplit[split]);
+                    }
+                }
+                kept.put(task.name(), taskKept);
             }
             summary.put("negativesKept", kept);
         }
         return labels;
+    }
+
+    /** Training is always thinned under --negatives-per-positive; validation and test only when asked. */
+    private boolean[] thinnedSplits() {
+        boolean[] thin = new boolean[3];
+        thin[Holdouts.TRAIN] = true;
+        thin[Holdouts.VALID] = settings.sampleValidation();
+        thin[Holdouts.TEST] = settings.sampleTest();
+        return thin;
+    }
+
+    private List<String> sampledSplitNames() {
+        boolean[] thin = thinnedSplits();
+        List<String> names = new ArrayList<>();
+        for (int split = 0; split < thin.length; split++) {
+            if (thin[split]) {
+                names.add(LabelCounts.SPLIT_NAMES[split]);
+            }
+        }
+        return names;
     }
 
     private NewArray levels(LabelTask task, WindowCoordinates windows) {
@@ -187,16 +226,6 @@ final class AlignRun {
                 "level of task " + task.name() + " (max over overlapping intervals)");
     }
 
-    private static void count(Map<String, Map<String, Map<String, Long>>> counts, String task, byte[] values,
-            byte[] split) {
-        String[] splitNames = {"train", "valid", "test"};
-        Map<String, Map<String, Long>> perSplit = counts.computeIfAbsent(task, t -> new TreeMap<>());
-        for (int w = 0; w < values.length; w++) {
-            perSplit.computeIfAbsent(splitNames[split[w]], s -> new TreeMap<>())
-                    .merge(Byte.toString(values[w]), 1L, Long::sum);
-        }
-    }
-
     private Map<String, JsonNode> sections(List<LabelTask> tasks, List<ShardAnnotator> annotators, Holdouts holdouts,
             AlignInputs inputs, Liftover liftover) {
         Map<String, JsonNode> sections = new LinkedHashMap<>();
@@ -207,7 +236,11 @@ final class AlignRun {
                 labelSection.put("negativesPerPositive", settings.negativesPerPositive());
                 labelSection.put("matchedNegatives", settings.matchedNegatives());
                 labelSection.put("seed", settings.seed());
+                labelSection.put("sampledSplits", sampledSplitNames());
             }
+            // What evaluate needs to say whether its test measures are at the genome's class ratio.
+            labelSection.put("validationSampled", settings.sampleValidation());
+            labelSection.put("testSampled", settings.sampleTest());
             Map<String, Object> taskDescriptions = new LinkedHashMap<>();
             tasks.forEach(t -> taskDescriptions.put(t.name(), t.describe()));
             labelSection.put("tasks", taskDescriptions);
@@ -281,8 +314,12 @@ final class AlignRun {
                 summary.get("shards"), settings.output());
         Object labelCounts = summary.get("labels");
         if (labelCounts instanceof Map<?, ?> map && !map.isEmpty()) {
-            map.forEach((task, perSplit) -> System.err.println("  label " + task + ": " + perSplit
-                    + "   (1 positive, 0 negative, -1 ambiguous, -2 not sampled)"));
+            map.forEach((task, perSplit) -> System.err.println("  label " + task + ": " + perSplit));
+            if (settings.negativesPerPositive() != null) {
+                System.err.println("  negatives sampled in: " + String.join(", ", sampledSplitNames())
+                        + (settings.sampleTest() ? " (test sampled: measures are not at the genome's class ratio)"
+                                : "; every test window kept"));
+            }
         }
         Object aliases = summary.get("contigAliasesUsed");
         if (aliases instanceof Map<?, ?> map && !map.isEmpty()) {

@@ -22,6 +22,8 @@ record AlignSettings(
         int labelBin,
         Double negativesPerPositive,
         boolean matchedNegatives,
+        boolean sampleValidation,
+        boolean sampleTest,
         long seed,
         List<String> valid,
         List<String> test,

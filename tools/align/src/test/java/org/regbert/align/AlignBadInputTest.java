@@ -76,6 +76,9 @@ class AlignBadInputTest {
         assertRefused("--test chr9: contig 'chr9' is not in the reference", "--labels", "p=" + bed, "--test", "chr9");
         assertRefused("--matched-negatives needs --negatives-per-positive", "--labels", "p=" + bed,
                 "--matched-negatives");
+        assertRefused("--sample-test needs --negatives-per-positive", "--labels", "p=" + bed, "--sample-test");
+        assertRefused("--sample-validation needs --negatives-per-positive", "--labels", "p=" + bed,
+                "--sample-validation");
     }
 
     @Test

@@ -40,6 +40,15 @@ final class TestShards {
      */
     static Path tiledReference(Path dir, Map<String, Long> contigs, String assembly, int windowBases, int stride)
             throws IOException {
+        return tiledReference(dir, contigs, assembly, windowBases, stride, null);
+    }
+
+    /**
+     * As above, but with {@code gcRich} each window is one repeated k-mer: all G (100 % GC) where it
+     * says true for the window's contig and start, all A (0 % GC) where false.
+     */
+    static Path tiledReference(Path dir, Map<String, Long> contigs, String assembly, int windowBases, int stride,
+            java.util.function.BiPredicate<String, Long> gcRich) throws IOException {
         int k = 6;
         int tokens = windowBases - k + 1;
         List<SequenceRecord> dictionary = new ArrayList<>();
@@ -58,7 +67,10 @@ final class TestShards {
             for (Map.Entry<String, Long> contig : contigs.entrySet()) {
                 for (long start = 0; start + windowBases <= contig.getValue(); start += stride) {
                     for (int j = 0; j < tokens; j++) {
-                        ids[j] = (short) (KmerVocabulary.FIRST_KMER + random.nextInt(4096));
+                        // k-mer codes are 2-bit base codes (A 0, T 1, C 2, G 3): 4095 is GGGGGG, 0 is AAAAAA
+                        int code = gcRich == null ? random.nextInt(4096)
+                                : gcRich.test(contig.getKey(), start) ? 4095 : 0;
+                        ids[j] = (short) (KmerVocabulary.FIRST_KMER + code);
                     }
                     writer.add(index, start, start + windowBases, 1, -1, ids, null);
                 }
