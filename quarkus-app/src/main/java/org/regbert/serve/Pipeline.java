@@ -274,6 +274,11 @@ public class Pipeline {
         String cell = exchange.getMessage().getHeader("regbertCellType", String.class);
         List<String> args = new ArrayList<>(List.of("--shards", shards, option,
                 run.inputs.get(0).path + ":" + SafeNames.token(cell), "--output", out.toString(), "--quiet"));
+        if (pointed.size() > 1) {
+            // the holdouts its labels will get: pretrain leaves these test windows out, so the fine-tuning
+            // test set is never seen in pre-training
+            args.addAll(holdouts(Path.of(pointed.get(1).strip() + ".fai")));
+        }
         args.addAll(settings.alignArgs());
         if (pointed.size() > 1) {
             args.addAll(contigAliases(Path.of(pointed.get(1).strip() + ".fai"), args));
@@ -575,8 +580,11 @@ public class Pipeline {
     }
 
     /**
-     * Holdouts from the reference's first contig (the kit's FASTAs hold one chromosome or a slice of
-     * one): test = its last 20% (by length), validation = the 10% before that; training = the rest.
+     * The service's holdouts, the one place that decides them: both the accessibility shards it
+     * pre-trains on and the labelled shards it fine-tunes and evaluates on are aligned with them, so
+     * pretrain (which leaves align's test windows out) never sees the test region. From the reference's
+     * first contig (the kit's FASTAs hold one chromosome or a slice of one): test = its last 20% (by
+     * length), validation = the 10% before that; training = the rest.
      */
     static List<String> holdouts(Path fai) throws IOException {
         if (!Files.exists(fai)) {

@@ -88,6 +88,9 @@ class NextflowBackendIT {
             String args = String.join(" ", align.arguments);
             assertTrue(args.contains("main.nf") && args.contains("--peaks ") && args.contains("--contig_alias chr20=20"),
                     args);
+            // the holdouts labels get later (last 20 % test, the 10 % before validation): pretrain leaves the test out
+            assertTrue(args.contains("--holdout_valid 20:350000-400000") && args.contains("--holdout_test 20:400000-500000"),
+                    args);
             assertTrue(align.outputs.stream().anyMatch(o -> o.contains("/align/") && o.endsWith(".npz")),
                     align.outputs.toString());
             // the workflow's align shards are what pretrain (in-process) reads

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -29,6 +31,9 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.regbert.common.KitData;
+import org.regbert.shards.NpyArray;
+import org.regbert.shards.ShardSet;
+import org.regbert.shards.TokenShard;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -208,10 +213,47 @@ class PipelineServiceTest {
         assertEquals("succeeded", pretrain.status, pretrain.message);
         assertEquals(align.output, pretrain.arguments.get(pretrain.arguments.indexOf("--shards") + 1));
         assertTrue(pretrain.outputs.stream().anyMatch(o -> o.endsWith("model-card.json")), pretrain.outputs.toString());
+        assertPretrainedShardsHoldTheTestRegionOut(align, pretrain);
         assertEquals(List.of("finetune:waiting", "score:waiting"), run.stages.subList(2, run.stages.size()).stream()
                 .map(s -> s.stage + ":" + s.status).toList());
         // the VCF still waits: no fine-tuned model yet
         assertEquals("waiting", journal.get(waiting.id).status);
+    }
+
+    /**
+     * The accessibility shards carry the holdouts the labels get later: on the 1 Mb slice, test = its last
+     * 20 % (20:800000-1000000), validation = the 10 % before (20:700000-800000); a window touching a
+     * holdout belongs to it. Derived here from each window's coordinates, not from align's split array;
+     * pretrain then leaves exactly those test windows out, so fine-tuning's test set was never pre-trained on.
+     */
+    static void assertPretrainedShardsHoldTheTestRegionOut(RunRecord.Stage align, RunRecord.Stage pretrain)
+            throws IOException {
+        String alignArgs = String.join(" ", align.arguments);
+        assertTrue(alignArgs.contains("--valid 20:700000-800000") && alignArgs.contains("--test 20:800000-1000000"),
+                alignArgs);
+        long testWindows = 0;
+        List<Path> shards = ShardSet.list(Path.of(align.output));
+        assertFalse(shards.isEmpty());
+        for (Path file : shards) {
+            try (TokenShard shard = TokenShard.open(file)) {
+                NpyArray split = shard.array("split");
+                NpyArray starts = shard.array("start");
+                NpyArray ends = shard.array("end");
+                for (int w = 0; w < shard.windows(); w++) {
+                    long start = starts.getLong(w);
+                    long end = ends.getLong(w);
+                    int expected = start < 1_000_000 && end > 800_000 ? 2 : start < 800_000 && end > 700_000 ? 1 : 0;
+                    assertEquals(expected, split.getByte(w), "split of the window at 20:" + start + "-" + end);
+                    testWindows += expected == 2 ? 1 : 0;
+                }
+            }
+        }
+        // 510-token windows span 515 bases, a window every 510: about 200,000 / 510 of them touch the test region
+        assertTrue(testWindows > 300, "test windows: " + testWindows);
+        Path card = Path.of(pretrain.outputs.stream().filter(o -> o.endsWith("model-card.json")).findFirst()
+                .orElseThrow());
+        JsonNode data = new ObjectMapper().readTree(card.toFile()).get("data");
+        assertEquals(testWindows, data.get("testWindowsExcluded").asLong(), data.toString());
     }
 
     @Test
