@@ -176,9 +176,11 @@ test_align() {
         "$(member_size "$out/shard-00000.npz" motifs.npy)"
     check "peaks.npy = 1 cell type x 1000 windows x 195 tokens uint8 + 128" $((1000 * 195 + 128)) \
         "$(member_size "$out/shard-00000.npz" peaks.npy)"
-    positives=$(( $(json_path "$out/align-summary.json" labels.promoter.train.1) + $(json_path "$out/align-summary.json" labels.promoter.test.1) ))
+    positives=$(( $(json_path "$out/align-summary.json" labels.promoter.train.positives) + $(json_path "$out/align-summary.json" labels.promoter.test.positives) ))
     if [ "$positives" -gt 0 ] && [ "$positives" -lt 1000 ]; then pass "promoter positives among the DHSs ($positives)"; else fail "promoter positives: $positives"; fi
-    check "one negative kept per positive" "$positives" "$(json_path "$out/align-summary.json" negativesKept.promoter)"
+    check "one negative kept per training positive" "$(json_path "$out/align-summary.json" labels.promoter.train.positives)" \
+        "$(json_path "$out/align-summary.json" negativesKept.promoter.train)"
+    check "the test split keeps every window (none not sampled)" 0 "$(json_path "$out/align-summary.json" labels.promoter.test.notSampled)"
     check "every DHS window's centre token is open (2) in the DHS track" 1000 \
         "$(python3 -c 'import sys, numpy as np; p = np.load(sys.argv[1])["peaks"]; print(int((p[0, :, 97] == 2).sum()))' "$out/shard-00000.npz" 2>/dev/null || echo "no numpy")"
     if [ "$(json_path "$out/align-summary.json" skippedOnMissingContigs.labels.chr1)" -gt 0 ]; then
