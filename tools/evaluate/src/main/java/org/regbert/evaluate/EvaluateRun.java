@@ -99,9 +99,7 @@ final class EvaluateRun {
         List<Predictions> out = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".npz")).sorted().toList()) {
-                Predictions p = PredictionsFile.read(file);
-                out.add(new Predictions(p.task(), p.cellType(), model.name(), p.kind(), p.classNames(), p.classes(),
-                        p.scores(), p.labels(), p.targets(), p.split(), p.contig(), p.contigNames(), p.start(), p.end()));
+                out.add(PredictionsFile.read(file).withModel(model.name()));
             }
         }
         if (out.isEmpty()) {
