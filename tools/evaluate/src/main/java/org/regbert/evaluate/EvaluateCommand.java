@@ -12,6 +12,7 @@ import org.regbert.common.BadInputException;
 import org.regbert.common.ExitCodes;
 import org.regbert.common.ToolVersion;
 import org.regbert.metrics.BinaryMetrics;
+import org.regbert.metrics.BlockLength;
 import org.regbert.metrics.Bootstrap;
 import org.regbert.metrics.EvaluationReport;
 import org.regbert.metrics.Evaluator;
@@ -29,8 +30,11 @@ import picocli.CommandLine.Option;
             "Scores fine-tuned models ('regbert finetune') on the held-out windows of labelled shards and compares",
             "them in one report: auROC, auPRC, recall at 10%% and 50%% FDR (ENCODE-DREAM's measures; ambiguous",
             "windows left out), accuracy, F1, MCC; macro measures per class for multi-class tasks; Pearson and",
-            "Spearman for regression. Bootstrap confidence intervals resample held-out chromosomes (or blocks of",
-            "windows on one chromosome); paired differences between models say whether pre-training helped.",
+            "Spearman for regression. auPRC is the Davis-Goadrich interpolated area, as ENCODE-DREAM scored it;",
+            "average precision (the step-wise area) is reported beside it. Bootstrap confidence intervals resample",
+            "contiguous genomic blocks within each held-out contig (FASTA records for record windows); paired",
+            "differences between models, on the same resamples, say whether pre-training helped. --predictions adds",
+            "another tool's ENCODE-DREAM submission as one more model row.",
             "",
             "OUTPUT gets report.json, report.html (self-contained, ROC and PR charts inline), figures/*.svg and",
             "predictions/NAME/*.npz (what was scored).",
@@ -41,6 +45,7 @@ import picocli.CommandLine.Option;
             "  regbert evaluate --model pretrained=ft/promoter --model scratch=ft/promoter-scratch \\",
             "                   --shards chr20-promoter/ --output reports/promoter",
             "  regbert evaluate --model ft/ctcf --output reports/ctcf      (the predictions finetune wrote)",
+            "  regbert evaluate --model ft/ctcf --predictions other=F.CTCF.K562.tab.gz --output reports/ctcf",
             "",
             "Exit codes: 0 success, 2 bad usage or bad input (message on stderr), 1 internal error.",
         })
@@ -66,6 +71,19 @@ public class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--bootstrap", paramLabel = "N", defaultValue = "1000",
             description = "Bootstrap replicates for confidence intervals (0: none; default: ${DEFAULT-VALUE}).")
     int bootstrap;
+
+    @Option(names = "--bootstrap-block", paramLabel = "LENGTH", defaultValue = "1Mb",
+            description = "Length of the contiguous genomic blocks the bootstrap resamples, drawn with replacement"
+                    + " within each held-out contig: bases, or with kb / Mb (1000000, 1Mb, 500kb; default:"
+                    + " ${DEFAULT-VALUE}). Windows of FASTA records resample whole records instead.")
+    String bootstrapBlock;
+
+    @Option(names = "--predictions", paramLabel = "NAME=FILE",
+            description = "Adds a model row NAME from another tool's predictions in ENCODE-DREAM submission format"
+                    + " (chr, start, stop, probability; tab separated, no header, plain or gzipped), joined to the"
+                    + " evaluated windows of the binary task by chr, start and stop ('chr20' matches '20'). Every"
+                    + " scored window needs a line; other lines are counted and ignored. Repeatable (default: none).")
+    List<String> predictions = new ArrayList<>();
 
     @Option(names = "--confidence", paramLabel = "LEVEL", defaultValue = "0.95",
             description = "Confidence level of the intervals (default: ${DEFAULT-VALUE}).")
@@ -99,6 +117,12 @@ public class EvaluateCommand implements Callable<Integer> {
         if (bootstrap < 0 || confidence <= 0 || confidence >= 1 || batchSize < 1) {
             throw new BadInputException("--bootstrap must be >= 0, --confidence in (0, 1), --batch-size >= 1");
         }
+        long blockBases;
+        try {
+            blockBases = BlockLength.parse(bootstrapBlock);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("--bootstrap-block " + e.getMessage());
+        }
         List<ModelInput> inputs = new ArrayList<>();
         for (String m : models) {
             ModelInput input = ModelInput.parse(m);
@@ -107,11 +131,24 @@ public class EvaluateCommand implements Callable<Integer> {
             }
             inputs.add(input);
         }
+        List<ExternalPredictions> external = new ArrayList<>();
+        for (String p : predictions) {
+            ExternalPredictions input = ExternalPredictions.parse(p);
+            if (inputs.stream().anyMatch(i -> i.name().equals(input.name()))
+                    || external.stream().anyMatch(e -> e.name().equals(input.name()))) {
+                throw new BadInputException("--predictions " + p + ": the name '" + input.name() + "' is taken");
+            }
+            if (!java.nio.file.Files.isRegularFile(input.file()) || !java.nio.file.Files.isReadable(input.file())) {
+                // Checked before the models predict, which takes a while.
+                throw new BadInputException(input.file(), "is not a readable file (--predictions " + p + ")");
+            }
+            external.add(input);
+        }
         EngineSettings.apply(null);
         Evaluator.Settings evaluator = new Evaluator.Settings(splitId, threshold,
-                new Bootstrap.Settings(bootstrap, seed, confidence));
+                new Bootstrap.Settings(bootstrap, seed, confidence, blockBases));
         EvaluationReport report = new EvaluateRun(new EvaluateRun.Settings(inputs, shards, output, evaluator, batchSize,
-                overwrite, quiet)).execute();
+                overwrite, quiet, external)).execute();
         if (!quiet) {
             for (TaskResult task : report.tasks()) {
                 for (ModelResult model : task.models()) {

@@ -32,8 +32,9 @@ import org.regbert.metrics.ReportFigures;
  * </pre>
  */
 final class EvaluateRun {
+    /** @param external {@code --predictions}: DREAM submissions added as model rows after the models */
     record Settings(List<ModelInput> models, Path shards, Path output, Evaluator.Settings evaluator, int batchSize,
-            boolean overwrite, boolean quiet) {
+            boolean overwrite, boolean quiet, List<ExternalPredictions> external) {
     }
 
     private final Settings settings;
@@ -65,6 +66,7 @@ final class EvaluateRun {
             inputs.add(model.name() + "=" + model.dir().toAbsolutePath().normalize()
                     + (settings.shards() != null ? " on " + settings.shards().toAbsolutePath().normalize() : ""));
         }
+        addExternal(all, inputs, staged);
         EvaluationReport report = Evaluator.evaluate(all, inputs, settings.evaluator());
         JsonReport.write(report, staged.resolve("report.json"));
         HtmlReport.write(report, staged.resolve("report.html"));
@@ -72,6 +74,26 @@ final class EvaluateRun {
         deleteTree(output);
         Files.move(staged, output);
         return report;
+    }
+
+    /** Each --predictions file joined to the evaluated windows, as one more model row. */
+    private void addExternal(List<Predictions> all, List<String> inputs, Path staged) throws IOException {
+        List<Predictions> models = List.copyOf(all);
+        for (ExternalPredictions external : settings.external()) {
+            ExternalPredictions.Joined joined = external.join(models, settings.evaluator().split());
+            Predictions p = joined.predictions();
+            Path dir = staged.resolve("predictions").resolve(external.name());
+            Files.createDirectories(dir);
+            PredictionsFile.write(p, dir.resolve(ModelPredictions.fileName(p)));
+            all.add(p);
+            String counts = p.windows() + " windows joined from " + joined.lines() + " lines, " + joined.unmatched()
+                    + " lines outside them ignored";
+            inputs.add(external.name() + "=" + external.file().toAbsolutePath().normalize()
+                    + " (ENCODE-DREAM submission; " + counts + ")");
+            if (!settings.quiet()) {
+                System.err.println("evaluate: " + external.name() + ": " + counts);
+            }
+        }
     }
 
     private List<Predictions> predict(ModelInput model) {
@@ -99,9 +121,7 @@ final class EvaluateRun {
         List<Predictions> out = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".npz")).sorted().toList()) {
-                Predictions p = PredictionsFile.read(file);
-                out.add(new Predictions(p.task(), p.cellType(), model.name(), p.kind(), p.classNames(), p.classes(),
-                        p.scores(), p.labels(), p.targets(), p.split(), p.contig(), p.contigNames(), p.start(), p.end()));
+                out.add(PredictionsFile.read(file).withModel(model.name()));
             }
         }
         if (out.isEmpty()) {

@@ -1,16 +1,23 @@
 package org.regbert.evaluate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.regbert.finetune.Stages.args;
 import static org.regbert.finetune.Stages.ok;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.regbert.metrics.Predictions;
+import org.regbert.metrics.PredictionsFile;
 import org.regbert.finetune.FinetuneCommand;
 import org.regbert.finetune.KitShards;
 import org.regbert.finetune.Stages;
@@ -72,6 +79,69 @@ class EvaluateReportTest {
         JsonNode b = JSON.readTree(fromSaved.resolve("report.json").toFile()).path("tasks").get(0).path("models").get(0);
         assertEquals(a.toString().replaceAll("\"created\":\"[^\"]*\"", ""),
                 b.toString().replaceAll("\"created\":\"[^\"]*\"", ""));
+    }
+
+    /**
+     * Another tool's ENCODE-DREAM submission is one more model row. Written here from the scratch
+     * model's own test scores (in reverse order, contigs as "chr20", plus a line for a bin that is
+     * not evaluated), it must score exactly as the scratch model and differ from it by 0 on every
+     * resample (p = 1).
+     */
+    @Test
+    void aDreamSubmissionIsAnotherModelRow() throws Exception {
+        Predictions test = PredictionsFile.read(scratch.resolve("predictions/promoter.DHS.npz")).select(2);
+        Path submission = dir.resolve("F.promoter.DHS.tab.gz");
+        try (Writer out = new OutputStreamWriter(new GZIPOutputStream(Files.newOutputStream(submission)),
+                StandardCharsets.US_ASCII)) {
+            for (int i = test.windows() - 1; i >= 0; i--) {
+                out.write("chr" + test.contigNames().get(test.contig()[i]) + "\t" + test.start()[i] + "\t"
+                        + test.end()[i] + "\t" + test.scores()[i] + "\n");
+            }
+            out.write("chr21\t0\t200\t0.5\n");
+        }
+        Path out = dir.resolve("with-dream");
+        ok(Stages.run(new EvaluateCommand(), args("--model", "scratch=" + scratch, "--predictions", "dream=" + submission,
+                "--bootstrap", 100, "--bootstrap-block", "500kb", "--quiet", "--output", out)));
+        JsonNode report = JSON.readTree(out.resolve("report.json").toFile());
+        JsonNode task = report.path("tasks").get(0);
+        assertEquals("500 kb genomic blocks", task.path("bootstrapUnit").asText());
+        assertTrue(task.path("bootstrapBlocks").asInt() > 1, task.toString());
+        assertEquals("scratch", task.path("models").get(0).path("model").asText());
+        assertEquals("dream", task.path("models").get(1).path("model").asText());
+        assertEquals(task.path("models").get(0).path("metrics"), task.path("models").get(1).path("metrics"));
+        assertTrue(task.path("models").get(1).path("metrics").has("averagePrecision"));
+        for (JsonNode comparison : task.path("comparisons")) {
+            assertEquals(0.0, comparison.path("difference").asDouble(), comparison.toString());
+            assertEquals(1.0, comparison.path("pValue").asDouble(), comparison.toString());
+        }
+        assertTrue(report.path("inputs").get(1).asText().contains("1 lines outside them ignored"),
+                report.path("inputs").toString());
+        assertTrue(Files.exists(out.resolve("predictions/dream/promoter.DHS.npz")));
+        assertTrue(Files.readString(out.resolve("report.html")).contains("dream"));
+    }
+
+    @Test
+    void aSubmissionWithoutAnEvaluatedWindowIsBadInputNamingIt() throws Exception {
+        Predictions test = PredictionsFile.read(scratch.resolve("predictions/promoter.DHS.npz")).select(2);
+        StringBuilder lines = new StringBuilder();
+        for (int i = 1; i < test.windows(); i++) {
+            lines.append(test.contigNames().get(test.contig()[i])).append('\t').append(test.start()[i]).append('\t')
+                    .append(test.end()[i]).append("\t0.5\n");
+        }
+        Path submission = Files.writeString(dir.resolve("short.tab"), lines);
+        Stages.Run run = Stages.run(new EvaluateCommand(), args("--model", scratch, "--predictions", "other=" + submission,
+                "--bootstrap", 0, "--output", dir.resolve("short-report")));
+        assertEquals(2, run.exitCode(), run.stderr());
+        assertTrue(run.stderr().contains("short.tab") && run.stderr().contains(test.describe(0)), run.stderr());
+        assertFalse(Files.exists(dir.resolve("short-report").resolve("report.json")));
+    }
+
+    @Test
+    void aBadBlockLengthIsABadUsage() throws Exception {
+        Stages.Run run = Stages.run(new EvaluateCommand(), args("--model", scratch, "--bootstrap-block", "1Gb",
+                "--output", dir.resolve("bad-block")));
+        assertEquals(2, run.exitCode());
+        assertTrue(run.stderr().contains("--bootstrap-block") && run.stderr().contains("1Gb"), run.stderr());
     }
 
     @Test

@@ -98,6 +98,9 @@ final class Outputs {
             }
         }
         List<Predictions> out = new ArrayList<>();
+        // FASTA-record windows have no genomic position: evaluate resamples records instead of genomic blocks.
+        var tokenizer = inputs.shards() == 0 ? null : inputs.shard(0).manifest().tokenizer();
+        Predictions.Coordinates coordinates = Predictions.Coordinates.of(tokenizer == null ? null : tokenizer.source());
         for (Map.Entry<String, List<int[]>> entry : byCell.entrySet()) {
             String cell = entry.getKey();
             List<int[]> rows = entry.getValue();
@@ -152,7 +155,7 @@ final class Outputs {
                 };
                 List<String> classNames = spec.head() == HeadKind.MULTICLASS ? spec.classNames() : List.of(task);
                 Predictions p = new Predictions(task, cell.isEmpty() ? "all" : cell, modelName, kind, classNames, classes,
-                        scores, labels, targets, split, contig, contigNames, start, end);
+                        scores, labels, targets, split, contig, contigNames, start, end, coordinates);
                 out.add(p);
             }
         }

@@ -41,6 +41,7 @@ class DownstreamTasksTest {
         // The predictions file is what the model predicts for those windows, and evaluate can read it.
         Predictions saved = PredictionsFile.read(out.resolve("predictions/promoter.DHS.npz"));
         assertEquals("DHS", saved.cellType());
+        assertEquals(Predictions.Coordinates.GENOME, saved.coordinates(), "tiled chr20: genomic blocks in evaluate");
         Predictions test = saved.select(2);
         assertEquals(summary.path("test").path("windows").asInt(), test.windows());
         assertEquals(auroc, BinaryMetrics.compute(test.scores(), test.labels(), 0.5).auroc(), 1e-5);
@@ -85,6 +86,12 @@ class DownstreamTasksTest {
         System.err.printf("janggu Oct4 vs Mafk (200 test records): auROC %.3f, auPRC %.3f%n", auroc,
                 summary.path("test").path("auprc").asDouble());
         assertEquals(200, summary.path("test").path("windows").asInt());
+        // Windows of FASTA records have no genomic position: evaluate resamples records instead of blocks.
+        try (var files = Files.list(out.resolve("predictions"))) {
+            for (Path file : files.toList()) {
+                assertEquals(Predictions.Coordinates.FASTA_RECORDS, PredictionsFile.read(file).coordinates(), file.toString());
+            }
+        }
         assertTrue(auroc > 0.75, "Oct4/Mafk test auROC " + auroc);
     }
 }

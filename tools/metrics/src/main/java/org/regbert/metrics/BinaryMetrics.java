@@ -7,15 +7,19 @@ package org.regbert.metrics;
  * @param windows windows kept (labels 0 or 1)
  * @param excluded windows left out because their label is negative (DREAM "A", not sampled)
  * @param auroc area under the ROC curve (trapezoid = Mann–Whitney, ties ½); NaN when a class is absent
- * @param auprc average precision, the area under the step-wise PR curve; NaN when a class is absent
- * @param recallAtFdr10 largest recall among thresholds whose FDR = 1 − precision ≤ 0.10 (0 if none)
+ * @param auprc Davis–Goadrich interpolated area under the PR curve, as ENCODE-DREAM computed auPRC
+ *     (R PRROC's {@code auc.davis.goadrich}); NaN when a class is absent
+ * @param averagePrecision average precision, the area under the step-wise PR curve (scikit-learn's
+ *     {@code average_precision_score}); NaN when a class is absent
+ * @param recallAtFdr10 largest recall among thresholds whose FDR = 1 − precision ≤ 0.10 (0 if none):
+ *     ENCODE-DREAM's {@code recall_at_fdr}
  * @param recallAtFdr50 the same at FDR ≤ 0.50
  * @param threshold score at or above which a window is called positive for the next five values
  * @param mcc Matthews correlation; NaN when a row or column of the confusion matrix is empty
  * @param undefinedReason why the ranking metrics are NaN, or null when they are defined
  */
 public record BinaryMetrics(int windows, int excluded, int positives, int negatives,
-        double auroc, double auprc, double recallAtFdr10, double recallAtFdr50,
+        double auroc, double auprc, double averagePrecision, double recallAtFdr10, double recallAtFdr50,
         double threshold, double accuracy, double precision, double recall, double f1, double mcc,
         Curve roc, Curve pr, String undefinedReason) {
 
@@ -83,7 +87,9 @@ public record BinaryMetrics(int windows, int excluded, int positives, int negati
             rocT[g + 1] = ranking.groupScore[g];
             prX[g] = p == 0 ? Double.NaN : (double) tp / p;
             prY[g] = (double) tp / (tp + fp);
-            double fdr = (double) fp / (tp + fp);
+            // 1 − precision, computed as scikit-learn's precision_recall_curve and DREAM's
+            // recall_at_fdr do, so a threshold exactly at the cut-off falls on the same side.
+            double fdr = 1 - prY[g];
             if (p > 0 && fdr <= 0.10) {
                 best10 = Math.max(best10, prX[g]);
             }
@@ -117,6 +123,7 @@ public record BinaryMetrics(int windows, int excluded, int positives, int negati
         boolean defined = reason == null;
         return new BinaryMetrics(scores.length, excluded, (int) p, (int) n,
                 defined ? ranking.auroc(null) : Double.NaN,
+                defined ? ranking.davisGoadrich(null) : Double.NaN,
                 defined ? ranking.averagePrecision(null) : Double.NaN,
                 defined ? best10 : Double.NaN, defined ? best50 : Double.NaN,
                 threshold, accuracy, precision, recall, f1, mcc, roc, pr, reason);

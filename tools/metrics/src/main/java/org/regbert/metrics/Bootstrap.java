@@ -7,61 +7,44 @@ import java.util.SplittableRandom;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Seeded resampling of the evaluated windows. Windows on one chromosome are correlated (nearby
- * bins share peaks), so with two or more contigs the resampling unit is a whole contig (a block
- * bootstrap: contigs drawn with replacement, each bringing all its windows); with one contig it
- * falls back to windows. A resample is a vector of draw counts per window, which statistics take
- * as weights.
+ * Seeded block resampling of the evaluated windows (Künsch 1989): a resample draws, within each
+ * stratum of {@link ResamplingBlocks} (a held-out contig), as many blocks as it has, with
+ * replacement, each bringing all its windows. A resample is a vector of draw counts per window,
+ * which statistics take as weights.
  */
 public final class Bootstrap {
-    /** Resampling settings; iterations 0 turns the intervals off. */
-    public record Settings(int iterations, long seed, double level) {
-        public static final Settings DEFAULT = new Settings(1000, 1, 0.95);
+    /**
+     * Resampling settings; iterations 0 turns the intervals off.
+     *
+     * @param blockBases length of the genomic blocks resampled (FASTA records ignore it)
+     */
+    public record Settings(int iterations, long seed, double level, long blockBases) {
+        public static final Settings DEFAULT = new Settings(1000, 1, 0.95, BlockLength.DEFAULT_BASES);
 
         public Settings {
-            if (iterations < 0 || !(level > 0 && level < 1)) {
-                throw new IllegalArgumentException("bootstrap needs iterations ≥ 0 and 0 < level < 1");
+            if (iterations < 0 || !(level > 0 && level < 1) || blockBases < 1) {
+                throw new IllegalArgumentException("bootstrap needs iterations ≥ 0, 0 < level < 1 and blocks ≥ 1 base");
             }
+        }
+
+        /** With the default 1 Mb blocks. */
+        public Settings(int iterations, long seed, double level) {
+            this(iterations, seed, level, BlockLength.DEFAULT_BASES);
         }
     }
 
     private final Settings settings;
-    private final int[] block;
-    private final int[][] members;
-    private final boolean byContig;
+    private final ResamplingBlocks blocks;
+    private final int windows;
 
-    /**
-     * @param contigOfWindow the contig index of each evaluated window (any integer ids)
-     */
-    public Bootstrap(int[] contigOfWindow, Settings settings) {
+    public Bootstrap(ResamplingBlocks blocks, Settings settings) {
         this.settings = settings;
-        int[] ids = Arrays.stream(contigOfWindow).distinct().sorted().toArray();
-        byContig = ids.length >= 2;
-        block = new int[contigOfWindow.length];
-        int blocks = byContig ? ids.length : contigOfWindow.length;
-        int[] sizes = new int[blocks];
-        for (int i = 0; i < block.length; i++) {
-            block[i] = byContig ? Arrays.binarySearch(ids, contigOfWindow[i]) : i;
-            sizes[block[i]]++;
-        }
-        members = new int[blocks][];
-        for (int b = 0; b < blocks; b++) {
-            members[b] = new int[sizes[b]];
-            sizes[b] = 0;
-        }
-        for (int i = 0; i < block.length; i++) {
-            members[block[i]][sizes[block[i]]++] = i;
-        }
+        this.blocks = blocks;
+        this.windows = blocks.windows();
     }
 
-    /** "contig" for the block bootstrap, "window" otherwise. */
-    public String unit() {
-        return byContig ? "contig" : "window";
-    }
-
-    /** How many units are resampled (contigs, or windows). */
-    public int blocks() {
-        return members.length;
+    public ResamplingBlocks blocks() {
+        return blocks;
     }
 
     public Settings settings() {
@@ -75,12 +58,15 @@ public final class Bootstrap {
     public double[][] replicates(List<ToDoubleFunction<int[]>> statistics) {
         double[][] values = new double[statistics.size()][settings.iterations()];
         SplittableRandom random = new SplittableRandom(settings.seed());
-        int[] weights = new int[block.length];
+        int[] weights = new int[windows];
         for (int r = 0; r < settings.iterations(); r++) {
             Arrays.fill(weights, 0);
-            for (int draw = 0; draw < members.length; draw++) {
-                for (int window : members[random.nextInt(members.length)]) {
-                    weights[window]++;
+            for (int s = 0; s < blocks.strata(); s++) {
+                int[] stratum = blocks.stratum(s);
+                for (int draw = 0; draw < stratum.length; draw++) {
+                    for (int window : blocks.members(stratum[random.nextInt(stratum.length)])) {
+                        weights[window]++;
+                    }
                 }
             }
             for (int s = 0; s < statistics.size(); s++) {

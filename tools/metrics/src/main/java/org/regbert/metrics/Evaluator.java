@@ -14,7 +14,8 @@ import org.regbert.common.ToolVersion;
  * Turns predictions into an {@link EvaluationReport}: predictions are grouped by task and cell
  * type; within a group every model must score the same windows, the first model is the baseline
  * and every other one is compared with it by a paired bootstrap (one set of resamples for all
- * models, so differences are paired).
+ * models, so differences are paired). Resamples draw genomic blocks within each held-out contig
+ * ({@link ResamplingBlocks}), or FASTA records when the windows are records.
  */
 public final class Evaluator {
     /**
@@ -63,7 +64,10 @@ public final class Evaluator {
             }
         }
         int[] kept = keptWindows(first);
-        Bootstrap bootstrap = new Bootstrap(contigIds(first, kept), settings.bootstrap());
+        boolean records = group.stream().anyMatch(p -> p.coordinates() == Predictions.Coordinates.FASTA_RECORDS);
+        ResamplingBlocks blocks = records ? ResamplingBlocks.records(contigIds(first, kept))
+                : ResamplingBlocks.genomic(contigIds(first, kept), starts(first, kept), settings.bootstrap().blockBases());
+        Bootstrap bootstrap = new Bootstrap(blocks, settings.bootstrap());
 
         List<ModelResult> bare = new ArrayList<>();
         List<Map<String, ToDoubleFunction<int[]>>> statistics = new ArrayList<>();
@@ -107,7 +111,8 @@ public final class Evaluator {
             }
         }
         return new TaskResult(first.task(), first.cellType(), first.kind(), first.classNames(), first.windows(),
-                first.windows() - kept.length, bootstrap.unit(), bootstrap.blocks(), List.copyOf(models),
+                first.windows() - kept.length, ClassCounts.of(first), blocks.unit(), blocks.blocks(), blocks.strata(),
+                List.copyOf(models),
                 List.copyOf(comparisons));
     }
 
@@ -125,6 +130,14 @@ public final class Evaluator {
             contig[k] = ids.computeIfAbsent(p.contigNames().get(p.contig()[kept[k]]), name -> ids.size());
         }
         return contig;
+    }
+
+    private static long[] starts(Predictions p, int[] kept) {
+        long[] start = new long[kept.length];
+        for (int k = 0; k < kept.length; k++) {
+            start[k] = p.start()[kept[k]];
+        }
+        return start;
     }
 
     private record Scored(ModelResult result, Map<String, ToDoubleFunction<int[]>> statistics) {
@@ -146,7 +159,8 @@ public final class Evaluator {
                 BinaryMetrics metrics = BinaryMetrics.compute(scores, positive, threshold, excluded);
                 Ranking ranking = new Ranking(scores, positive);
                 statistics.put("auroc", ranking::auroc);
-                statistics.put("auprc", ranking::averagePrecision);
+                statistics.put("auprc", ranking::davisGoadrich);
+                statistics.put("averagePrecision", ranking::averagePrecision);
                 return new Scored(new ModelResult(p.model(), p.kind(), metrics, null, null, Map.of()), statistics);
             }
             case MULTICLASS -> {
@@ -168,7 +182,8 @@ public final class Evaluator {
                     rankings.add(new Ranking(column, positive));
                 }
                 statistics.put("macroAuroc", w -> macro(rankings, r -> r.auroc(w)));
-                statistics.put("macroAuprc", w -> macro(rankings, r -> r.averagePrecision(w)));
+                statistics.put("macroAuprc", w -> macro(rankings, r -> r.davisGoadrich(w)));
+                statistics.put("macroAveragePrecision", w -> macro(rankings, r -> r.averagePrecision(w)));
                 ModelResult result = new ModelResult(p.model(), p.kind(), null, metrics, null, Map.of());
                 return new Scored(result, statistics);
             }

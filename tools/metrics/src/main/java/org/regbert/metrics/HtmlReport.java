@@ -52,25 +52,21 @@ public final class HtmlReport {
         for (TaskResult task : report.tasks()) {
             task(h, task);
         }
-        h.append("<p class=\"note\">auROC: trapezoid area = Mann–Whitney U/(P·N), ties ½. auPRC: average precision, "
-                + "the area under the step-wise precision-recall curve. Recall at FDR q: the largest recall among "
-                + "thresholds with 1 − precision ≤ q. Intervals: percentile bootstrap, resampling held-out contigs when "
-                + "there are two or more, windows otherwise. p: two-sided paired bootstrap p-value of the difference.</p>\n");
+        h.append("<p class=\"note\">auROC: trapezoid area = Mann–Whitney U/(P·N), ties ½. auPRC: the Davis–Goadrich "
+                + "interpolated area under the precision-recall curve, as the ENCODE-DREAM challenge scored it (R PRROC's "
+                + "auc.davis.goadrich). Average precision: the area under the step-wise curve (scikit-learn's "
+                + "average_precision_score; the PR charts draw this step curve). Recall at FDR q: the largest recall "
+                + "among thresholds with 1 − precision ≤ q (DREAM's recall_at_fdr). Intervals: percentile bootstrap "
+                + "over contiguous genomic blocks, drawn with replacement within each held-out contig (FASTA records "
+                + "when the windows have no genomic position). p: two-sided paired bootstrap p-value of the "
+                + "difference, all models on the same resamples.</p>\n");
         return h.append("</body></html>\n").toString();
     }
 
     private static void task(StringBuilder h, TaskResult task) {
         h.append("<h2>").append(escape(task.task())).append(" · ").append(escape(task.cellType())).append(" <span class=\"meta\">(")
                 .append(task.kind().id()).append(")</span></h2>\n");
-        h.append("<p class=\"meta\">").append(task.windows()).append(" windows, ").append(task.excluded())
-                .append(" excluded by their label (ambiguous or not sampled)");
-        ModelResult first = task.models().get(0);
-        if (first.binary() != null) {
-            h.append(", ").append(first.binary().positives()).append(" positive, ").append(first.binary().negatives())
-                    .append(" negative");
-        }
-        h.append(" · bootstrap over ").append(task.bootstrapBlocks()).append(' ').append(task.bootstrapUnit())
-                .append(task.bootstrapBlocks() == 1 ? "" : "s").append("</p>\n");
+        counts(h, task);
         metricsTable(h, task);
         if (!task.comparisons().isEmpty()) {
             comparisonTable(h, task);
@@ -88,6 +84,43 @@ public final class HtmlReport {
             if (m.multiclass() != null) {
                 confusion(h, task, m);
             }
+        }
+    }
+
+    /** The header line: windows scored by class, windows left out and why, and the bootstrap's units. */
+    private static void counts(StringBuilder h, TaskResult task) {
+        ClassCounts c = task.counts();
+        h.append("<p class=\"meta\">").append(task.windows()).append(" windows: ").append(c.scored()).append(" scored");
+        switch (task.kind()) {
+            case BINARY -> h.append(" (").append(c.perClass()[1]).append(" positive, ").append(c.perClass()[0])
+                    .append(" negative)");
+            case MULTICLASS -> {
+                h.append(" (");
+                for (int k = 0; k < c.perClass().length; k++) {
+                    h.append(k == 0 ? "" : ", ").append(c.perClass()[k]).append(' ')
+                            .append(escape(ReportFigures.className(task, k)));
+                }
+                h.append(')');
+            }
+            case REGRESSION -> {
+                // No classes.
+            }
+        }
+        h.append("; excluded: ").append(c.ambiguous()).append(" ambiguous, ").append(c.notSampled()).append(" not sampled");
+        if (c.otherExcluded() > 0) {
+            h.append(", ").append(c.otherExcluded()).append(task.kind() == Predictions.Kind.REGRESSION
+                    ? " without a finite target" : " with another negative label");
+        }
+        h.append(" · bootstrap unit: ").append(escape(task.bootstrapUnit())).append(" (").append(task.bootstrapBlocks());
+        if (task.bootstrapUnit().endsWith("genomic blocks")) {
+            h.append(" blocks, drawn within each of ").append(task.bootstrapStrata())
+                    .append(task.bootstrapStrata() == 1 ? " held-out contig" : " held-out contigs");
+        }
+        h.append(")</p>\n");
+        if (task.bootstrapBlocks() < 10) {
+            h.append("<p class=\"note\">Only ").append(task.bootstrapBlocks()).append(task.bootstrapBlocks() == 1
+                    ? " unit was" : " units were").append(" resampled: the intervals are coarse (a contig with one block "
+                    + "adds no variation). Smaller blocks (--bootstrap-block) give more units, but more correlated ones.</p>\n");
         }
     }
 
@@ -170,13 +203,15 @@ public final class HtmlReport {
     private static String label(String metric) {
         return switch (metric) {
             case "auroc" -> "auROC";
-            case "auprc" -> "auPRC";
+            case "auprc" -> "auPRC (Davis–Goadrich, as ENCODE-DREAM)";
+            case "averagePrecision" -> "average precision";
             case "recallAtFdr10" -> "recall at 10% FDR";
             case "recallAtFdr50" -> "recall at 50% FDR";
             case "f1" -> "F1";
             case "mcc" -> "MCC";
             case "macroAuroc" -> "macro auROC";
-            case "macroAuprc" -> "macro auPRC";
+            case "macroAuprc" -> "macro auPRC (Davis–Goadrich)";
+            case "macroAveragePrecision" -> "macro average precision";
             case "macroF1" -> "macro F1";
             case "pearson" -> "Pearson r";
             case "spearman" -> "Spearman ρ";

@@ -15,6 +15,8 @@ import java.util.Map;
  */
 public final class JsonReport {
     public static final String FORMAT = "regbert-evaluate-report";
+    /** 2: {@code auprc} is the Davis–Goadrich area (was average precision, now {@code averagePrecision}); block bootstrap; class counts. */
+    public static final int FORMAT_VERSION = 2;
     public static final int CURVE_POINTS = 1000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -27,13 +29,14 @@ public final class JsonReport {
 
     public static ObjectNode toJson(EvaluationReport report) {
         ObjectNode root = JSON.createObjectNode();
-        root.put("format", FORMAT).put("formatVersion", 1).put("version", report.version())
+        root.put("format", FORMAT).put("formatVersion", FORMAT_VERSION).put("version", report.version())
                 .put("created", report.created());
         ObjectNode settings = root.putObject("settings");
         settings.put("split", report.settings().split());
         number(settings, "threshold", report.settings().threshold());
         settings.put("bootstrapIterations", report.settings().bootstrap().iterations())
-                .put("bootstrapSeed", report.settings().bootstrap().seed());
+                .put("bootstrapSeed", report.settings().bootstrap().seed())
+                .put("bootstrapBlockBases", report.settings().bootstrap().blockBases());
         number(settings, "confidenceLevel", report.settings().bootstrap().level());
         report.inputs().forEach(root.putArray("inputs")::add);
         ArrayNode tasks = root.putArray("tasks");
@@ -43,7 +46,9 @@ public final class JsonReport {
             task.classNames().forEach(t.putArray("classNames")::add);
             t
                     .put("windows", task.windows()).put("excluded", task.excluded())
-                    .put("bootstrapUnit", task.bootstrapUnit()).put("bootstrapBlocks", task.bootstrapBlocks());
+                    .put("bootstrapUnit", task.bootstrapUnit()).put("bootstrapBlocks", task.bootstrapBlocks())
+                    .put("bootstrapStrata", task.bootstrapStrata());
+            classCounts(t.putObject("classCounts"), task);
             ArrayNode models = t.putArray("models");
             for (ModelResult model : task.models()) {
                 models.add(model(model));
@@ -63,6 +68,26 @@ public final class JsonReport {
             }
         }
         return root;
+    }
+
+    /** Scored windows by class and the windows left out, by reason. */
+    private static void classCounts(ObjectNode node, TaskResult task) {
+        ClassCounts c = task.counts();
+        node.put("scored", c.scored());
+        switch (task.kind()) {
+            case BINARY -> node.put("positives", c.perClass()[1]).put("negatives", c.perClass()[0]);
+            case MULTICLASS -> {
+                ObjectNode perClass = node.putObject("perClass");
+                for (int k = 0; k < c.perClass().length; k++) {
+                    perClass.put(k < task.classNames().size() ? task.classNames().get(k) : "class " + k, c.perClass()[k]);
+                }
+            }
+            case REGRESSION -> {
+                // No classes: scored windows only.
+            }
+        }
+        node.put("ambiguousExcluded", c.ambiguous()).put("notSampledExcluded", c.notSampled())
+                .put("otherExcluded", c.otherExcluded());
     }
 
     private static ObjectNode model(ModelResult model) {
@@ -110,6 +135,7 @@ public final class JsonReport {
                 .put("negatives", b.negatives());
         number(node, "auroc", b.auroc());
         number(node, "auprc", b.auprc());
+        number(node, "averagePrecision", b.averagePrecision());
         number(node, "recallAtFdr10", b.recallAtFdr10());
         number(node, "recallAtFdr50", b.recallAtFdr50());
         number(node, "threshold", b.threshold());

@@ -8,7 +8,8 @@ import java.util.Map;
  * {@code multiclass}, {@code regression} is set, by {@code kind}.
  *
  * @param intervals bootstrap intervals of the headline ranking metrics, by metric name
- *     ({@code auroc}, {@code auprc}; {@code macroAuroc}, {@code macroAuprc}; {@code pearson},
+ *     ({@code auroc}, {@code auprc}, {@code averagePrecision}; {@code macroAuroc}, {@code macroAuprc},
+ *     {@code macroAveragePrecision}; {@code pearson},
  *     {@code spearman}); empty when the bootstrap is off
  */
 public record ModelResult(String model, Predictions.Kind kind, BinaryMetrics binary, MulticlassMetrics multiclass,
@@ -21,6 +22,7 @@ public record ModelResult(String model, Predictions.Kind kind, BinaryMetrics bin
             case BINARY -> {
                 values.put("auroc", binary.auroc());
                 values.put("auprc", binary.auprc());
+                values.put("averagePrecision", binary.averagePrecision());
                 values.put("recallAtFdr10", binary.recallAtFdr10());
                 values.put("recallAtFdr50", binary.recallAtFdr50());
                 values.put("f1", binary.f1());
@@ -29,6 +31,7 @@ public record ModelResult(String model, Predictions.Kind kind, BinaryMetrics bin
             case MULTICLASS -> {
                 values.put("macroAuroc", multiclass.macroAuroc());
                 values.put("macroAuprc", multiclass.macroAuprc());
+                values.put("macroAveragePrecision", multiclass.macroAveragePrecision());
                 values.put("macroF1", multiclass.macroF1());
                 values.put("accuracy", multiclass.accuracy());
             }

@@ -10,12 +10,14 @@ import java.util.List;
  *
  * @param perClass one-vs-rest metrics of class c (its score column against label == c)
  * @param macroAuroc mean auROC over classes where it is defined (NaN if none)
+ * @param macroAuprc mean Davis–Goadrich auPRC over classes where it is defined
+ * @param macroAveragePrecision mean average precision over classes where it is defined
  * @param confusion {@code confusion[truth][predicted]} window counts, predicted = arg-max score
  *     (the lowest class on ties)
  * @param accuracy fraction of kept windows whose arg-max is their label
  */
 public record MulticlassMetrics(int windows, int excluded, List<BinaryMetrics> perClass,
-        double macroAuroc, double macroAuprc, double macroF1, long[][] confusion, double accuracy) {
+        double macroAuroc, double macroAuprc, double macroAveragePrecision, double macroF1, long[][] confusion, double accuracy) {
 
     /**
      * @param scores row-major [N, classes] scores (probabilities or logits)
@@ -61,6 +63,7 @@ public record MulticlassMetrics(int windows, int excluded, List<BinaryMetrics> p
         }
         return new MulticlassMetrics(kept, n - kept, List.copyOf(perClass),
                 macro(perClass, BinaryMetrics::auroc), macro(perClass, BinaryMetrics::auprc),
+                macro(perClass, BinaryMetrics::averagePrecision),
                 macro(perClass, BinaryMetrics::f1), confusion, kept == 0 ? Double.NaN : (double) correct / kept);
     }
 

@@ -20,10 +20,44 @@ import java.util.Objects;
  * @param split int8 [N]: 0 train, 1 validation, 2 test
  * @param contig int32 [N] index into {@code contigNames}
  * @param start int64 [N] 0-based window start; {@code end} exclusive end
+ * @param coordinates whether contigs are genomic sequences (block bootstrap over genomic blocks)
+ *     or FASTA records cut from anywhere (the records themselves are the resampling units)
  */
 public record Predictions(String task, String cellType, String model, Kind kind, List<String> classNames,
         int classes, float[] scores, byte[] labels, float[] targets, byte[] split, int[] contig,
-        List<String> contigNames, long[] start, long[] end) {
+        List<String> contigNames, long[] start, long[] end, Coordinates coordinates) {
+
+    /** What a window's contig and position mean. */
+    public enum Coordinates {
+        /** Contigs of a reference genome (tiling or BED regions): nearby windows are correlated. */
+        GENOME("genome"),
+        /** Records of a FASTA of short sequences (tokenize --fasta-records): no genomic position. */
+        FASTA_RECORDS("fasta-records");
+
+        private final String id;
+
+        Coordinates(String id) {
+            this.id = id;
+        }
+
+        /** As in the shards' {@code tokenizer.source} and the predictions manifest. */
+        public String id() {
+            return id;
+        }
+
+        /** From a shard's {@code tokenizer.source} or a manifest's {@code coordinates}; null or unknown means genome. */
+        public static Coordinates of(String id) {
+            return FASTA_RECORDS.id.equals(id) ? FASTA_RECORDS : GENOME;
+        }
+    }
+
+    /** Genomic windows (what every regbert stage wrote before coordinates were recorded). */
+    public Predictions(String task, String cellType, String model, Kind kind, List<String> classNames,
+            int classes, float[] scores, byte[] labels, float[] targets, byte[] split, int[] contig,
+            List<String> contigNames, long[] start, long[] end) {
+        this(task, cellType, model, kind, classNames, classes, scores, labels, targets, split, contig, contigNames,
+                start, end, Coordinates.GENOME);
+    }
 
     /** What the scores predict. */
     public enum Kind {
@@ -43,6 +77,7 @@ public record Predictions(String task, String cellType, String model, Kind kind,
         Objects.requireNonNull(cellType, "cellType");
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(coordinates, "coordinates");
         classNames = List.copyOf(classNames);
         contigNames = List.copyOf(contigNames);
         int n = labels.length;
@@ -95,7 +130,14 @@ public record Predictions(String task, String cellType, String model, Kind kind,
             st[k] = start[i];
             en[k] = end[i];
         }
-        return new Predictions(task, cellType, model, kind, classNames, classes, s, l, t, sp, c, contigNames, st, en);
+        return new Predictions(task, cellType, model, kind, classNames, classes, s, l, t, sp, c, contigNames, st, en,
+                coordinates);
+    }
+
+    /** The same windows and scores under another model name. */
+    public Predictions withModel(String name) {
+        return new Predictions(task, cellType, name, kind, classNames, classes, scores, labels, targets, split, contig,
+                contigNames, start, end, coordinates);
     }
 
     /**

@@ -33,7 +33,8 @@ public final class PredictionsFile {
         int n = p.windows();
         ObjectNode manifest = JSON.createObjectNode();
         manifest.put("format", FORMAT).put("formatVersion", FORMAT_VERSION).put("task", p.task())
-                .put("cellType", p.cellType()).put("model", p.model()).put("kind", p.kind().id());
+                .put("cellType", p.cellType()).put("model", p.model()).put("kind", p.kind().id())
+                .put("coordinates", p.coordinates().id());
         p.classNames().forEach(manifest.putArray("classNames")::add);
         try (NpzWriter out = new NpzWriter(file)) {
             long[] scoreShape = p.classes() > 1 ? new long[] {n, p.classes()} : new long[] {n};
@@ -93,7 +94,8 @@ public final class PredictionsFile {
                         bytes(in.array("labels"), n, file),
                         in.hasArray("targets") ? floats(in.array("targets"), file) : null,
                         bytes(in.array("split"), n, file), ints(in.array("contig"), n, file), contigNames,
-                        longs(in.array("start"), n, file), longs(in.array("end"), n, file));
+                        longs(in.array("start"), n, file), longs(in.array("end"), n, file),
+                        Predictions.Coordinates.of(manifest.path("coordinates").asText(null)));
             } catch (IllegalArgumentException e) {
                 throw new BadInputException(file, e.getMessage());
             }

@@ -107,6 +107,67 @@ final class Ranking {
         return p == 0 || n == 0 ? Double.NaN : twiceArea / 2 / ((double) p * n);
     }
 
+    /**
+     * Davis–Goadrich interpolated area under the PR curve, as R PRROC's
+     * {@code pr.curve(...)$auc.davis.goadrich} computes it (what ENCODE-DREAM's scorer reported as
+     * auPRC). Between consecutive thresholds A and B the curve passes through every intermediate
+     * true-positive count x = TP_A+1..TP_B with FP = FP_A + (FP_B−FP_A)/(TP_B−TP_A)·(x−TP_A) (false
+     * positives spread evenly over the positives gained: Davis &amp; Goadrich 2006), and the area is
+     * the sum of the trapezoids between those points. Two conventions follow PRROC: the first
+     * segment, from the origin (0 TP, 0 FP), is flat at the first threshold's precision (what the
+     * interpolation gives anyway, since precision is constant along a line from the origin); a
+     * threshold that adds only negatives drops precision at constant recall (no area). Ties are one
+     * threshold: a tie group is one point.
+     */
+    double davisGoadrich(int[] weights) {
+        long p = 0;
+        long n = 0;
+        double sum = 0; // in units of one positive of recall: divided by P at the end
+        int i = 0;
+        for (int g = 0; g < groupEnd.length; g++) {
+            long tp = p;
+            long fp = n;
+            for (; i < groupEnd[g]; i++) {
+                int weight = weights == null ? 1 : weights[order[i]];
+                if (sortedPositive[i]) {
+                    tp += weight;
+                } else {
+                    fp += weight;
+                }
+            }
+            if (tp > p) {
+                if (p == 0 && n == 0) {
+                    sum += (double) tp * tp / (tp + fp);
+                } else {
+                    sum += interpolatedSegment(p, n, tp, fp);
+                }
+            }
+            p = tp;
+            n = fp;
+        }
+        return p == 0 || n == 0 ? Double.NaN : sum / p;
+    }
+
+    /** Trapezoids over the interpolated points from (tpA, fpA) to (tpB, fpB), tpB > tpA, tpA + fpA > 0. */
+    private static double interpolatedSegment(long tpA, long fpA, long tpB, long fpB) {
+        long gained = tpB - tpA;
+        double precisionA = (double) tpA / (tpA + fpA);
+        double precisionB = (double) tpB / (tpB + fpB);
+        if (gained == 1 || precisionA == precisionB) {
+            // One step, or a straight PR segment (constant precision): a single trapezoid is exact.
+            return gained * (precisionA + precisionB) / 2;
+        }
+        double fpPerPositive = (double) (fpB - fpA) / gained;
+        double area = 0;
+        double previous = precisionA;
+        for (long x = 1; x <= gained; x++) {
+            double precision = (tpA + x) / (tpA + x + fpA + fpPerPositive * x);
+            area += (previous + precision) / 2;
+            previous = precision;
+        }
+        return area;
+    }
+
     /** Average precision: sum over thresholds of (recall gained) × (precision there). */
     double averagePrecision(int[] weights) {
         long p = 0;

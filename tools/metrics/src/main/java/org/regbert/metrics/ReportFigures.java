@@ -72,7 +72,9 @@ public final class ReportFigures {
         for (Named n : models) {
             BinaryMetrics b = n.metrics();
             roc.add(new SvgPlot.Series(n.model() + " " + value("auROC", b.auroc()), b.roc().thinned(PLOT_POINTS), false));
-            pr.add(new SvgPlot.Series(n.model() + " " + value("auPRC", b.auprc()), b.pr().thinned(PLOT_POINTS), true));
+            // The step curve drawn is average precision's; the legend gives both areas.
+            pr.add(new SvgPlot.Series(n.model() + " " + value("auPRC", b.auprc()) + " " + value("AP", b.averagePrecision()),
+                    b.pr().thinned(PLOT_POINTS), true));
         }
         BinaryMetrics first = models.get(0).metrics();
         double prevalence = first.positives() + first.negatives() == 0 ? Double.NaN

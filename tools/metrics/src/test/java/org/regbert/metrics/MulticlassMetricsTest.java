@@ -34,6 +34,7 @@ class MulticlassMetricsTest {
         MulticlassMetrics m = MulticlassMetrics.compute(SCORES, 3, LABELS, 0.5);
         double aurocSum = 0;
         double auprcSum = 0;
+        double apSum = 0;
         for (int c = 0; c < 3; c++) {
             double[] column = new double[5];
             boolean[] positive = new boolean[5];
@@ -42,7 +43,8 @@ class MulticlassMetricsTest {
                 positive[i] = LABELS[i] == c;
             }
             assertEquals(Reference.mannWhitneyAuc(column, positive), m.perClass().get(c).auroc(), 1e-12);
-            assertEquals(Reference.averagePrecision(column, positive), m.perClass().get(c).auprc(), 1e-12);
+            assertEquals(Reference.averagePrecision(column, positive), m.perClass().get(c).averagePrecision(), 1e-12);
+            apSum += m.perClass().get(c).averagePrecision();
             aurocSum += m.perClass().get(c).auroc();
             auprcSum += m.perClass().get(c).auprc();
         }
@@ -50,6 +52,13 @@ class MulticlassMetricsTest {
         assertEquals(1.0, m.perClass().get(2).auroc(), 1e-12);
         assertEquals(aurocSum / 3, m.macroAuroc(), 1e-12);
         assertEquals(auprcSum / 3, m.macroAuprc(), 1e-12);
+        assertEquals(apSum / 3, m.macroAveragePrecision(), 1e-12);
+        // Class 0 (none) by hand: 0.7 (+), 0.5, 0.3 (+), 0.2, 0.1; P = 2, points (1,0) (1,1) (2,1)
+        // (2,2) (2,3). Davis–Goadrich: flat at 1 to recall 1/2, then (1/2 + 2/3)/2·1/2 = 7/24:
+        // 12/24 + 7/24 = 19/24; average precision (1 + 2/3)/2 = 5/6. Class 2: its positive on top, 1.
+        assertEquals(19.0 / 24, m.perClass().get(0).auprc(), 1e-12);
+        assertEquals(5.0 / 6, m.perClass().get(0).averagePrecision(), 1e-12);
+        assertEquals(1.0, m.perClass().get(2).auprc(), 1e-12);
     }
 
     @Test

@@ -45,6 +45,21 @@ class PredictionsFileTest {
         assertArrayEquals(p.end(), back.end());
         assertNull(back.targets());
         assertNull(p.windowMismatch(back));
+        assertEquals(Predictions.Coordinates.GENOME, back.coordinates());
+    }
+
+    /** Windows of FASTA records say so, so evaluate resamples records rather than genomic blocks. */
+    @Test
+    void fastaRecordCoordinatesRoundTrip() throws IOException {
+        Predictions p = binary("ebert");
+        Predictions records = new Predictions(p.task(), p.cellType(), p.model(), p.kind(), p.classNames(), p.classes(),
+                p.scores(), p.labels(), null, p.split(), p.contig(), p.contigNames(), p.start(), p.end(),
+                Predictions.Coordinates.FASTA_RECORDS);
+        PredictionsFile.write(records, tmp.resolve("records.npz"));
+        Predictions back = PredictionsFile.read(tmp.resolve("records.npz"));
+        assertEquals(Predictions.Coordinates.FASTA_RECORDS, back.coordinates());
+        assertEquals(Predictions.Coordinates.FASTA_RECORDS, back.select(2).coordinates());
+        assertEquals(Predictions.Coordinates.FASTA_RECORDS, back.withModel("other").coordinates());
     }
 
     @Test
@@ -98,6 +113,7 @@ class PredictionsFileTest {
                 + "[0, 200, 50, 250]", out.strip());
         Predictions fromNumpy = PredictionsFile.read(numpyWritten);
         assertEquals("from-scratch", fromNumpy.model());
+        assertEquals(Predictions.Coordinates.GENOME, fromNumpy.coordinates(), "no 'coordinates' in the manifest: genome");
         assertArrayEquals(new float[] {0.2f, 0.4f, 0.6f, 0.8f}, fromNumpy.scores());
         assertArrayEquals(new byte[] {0, 1, -1, 1}, fromNumpy.labels());
         assertArrayEquals(new long[] {200, 400, 200, 400}, fromNumpy.end());

@@ -1,5 +1,6 @@
 package org.regbert.metrics;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -30,7 +31,7 @@ class ReportTest {
     Path tmp;
 
     /**
-     * Synthetic DREAM-like windows on three held-out contigs (plus training windows that must be
+     * Synthetic DREAM-like windows on three held-out contigs of 3 Mb each (plus training windows that must be
      * ignored): three models of rising noise, a splice task and a DHS level task.
      */
     static List<Predictions> synthetic() {
@@ -47,7 +48,7 @@ class ReportTest {
         for (int i = 0; i < n; i++) {
             contig[i] = i % 4;
             split[i] = (byte) (contig[i] == 3 ? 0 : 2);
-            start[i] = (i / 4) * 200L;
+            start[i] = (i / 4) * 4_000L; // 750 windows over 3 Mb per contig: three 1 Mb blocks each
             end[i] = start[i] + 200;
             double u = random.nextDouble();
             labels[i] = (byte) (u < 0.15 ? 1 : u < 0.2 ? -1 : 0);
@@ -95,19 +96,36 @@ class ReportTest {
         assertEquals(3, report.tasks().size());
         TaskResult ctcf = report.tasks().get(0);
         assertEquals("CTCF", ctcf.task());
-        assertEquals("contig", ctcf.bootstrapUnit());
-        assertEquals(3, ctcf.bootstrapBlocks(), "chr1 is training: only the three test contigs");
+        assertEquals("1 Mb genomic blocks", ctcf.bootstrapUnit());
+        assertEquals(9, ctcf.bootstrapBlocks(), "chr1 is training: three 1 Mb blocks on each of the three test contigs");
+        assertEquals(3, ctcf.bootstrapStrata());
         assertEquals(3, ctcf.models().size());
-        assertEquals(4, ctcf.comparisons().size(), "auROC and auPRC of two models against the baseline");
+        assertEquals(6, ctcf.comparisons().size(), "auROC, auPRC and average precision of two models against the baseline");
 
         Predictions test = predictions.get(0).select(2);
         BinaryMetrics direct = BinaryMetrics.compute(test.scores(), test.labels(), 0.5);
         BinaryMetrics reported = ctcf.models().get(0).binary();
         assertEquals(direct.auroc(), reported.auroc(), 0);
         assertEquals(direct.auprc(), reported.auprc(), 0);
+        assertEquals(direct.averagePrecision(), reported.averagePrecision(), 0);
         assertEquals(direct.mcc(), reported.mcc(), 0);
         assertEquals(test.windows(), ctcf.windows());
         assertEquals(direct.excluded(), ctcf.excluded());
+        int positives = 0;
+        int negatives = 0;
+        int ambiguous = 0;
+        for (int i = 0; i < test.windows(); i++) {
+            positives += test.labels()[i] == 1 ? 1 : 0;
+            negatives += test.labels()[i] == 0 ? 1 : 0;
+            ambiguous += test.labels()[i] == -1 ? 1 : 0;
+        }
+        assertArrayEquals(new long[] {negatives, positives}, ctcf.counts().perClass());
+        assertEquals(ambiguous, ctcf.counts().ambiguous());
+        assertEquals(positives + negatives, ctcf.counts().scored());
+        for (String metric : List.of("auroc", "auprc", "averagePrecision")) {
+            ConfidenceInterval interval = ctcf.models().get(0).intervals().get(metric);
+            assertTrue(interval.lower() < interval.upper(), metric + " " + interval);
+        }
 
         ConfidenceInterval ci = ctcf.models().get(0).intervals().get("auroc");
         assertTrue(ci.lower() <= reported.auroc() && reported.auroc() <= ci.upper(), ci.toString());
@@ -118,7 +136,7 @@ class ReportTest {
         assertTrue(scratch.difference().upper() < 0, "noisier model is worse: " + scratch.difference());
 
         TaskResult splice = report.tasks().get(1);
-        assertEquals(List.of("macroAuroc", "macroAuprc"),
+        assertEquals(List.of("macroAuroc", "macroAuprc", "macroAveragePrecision"),
                 splice.comparisons().stream().map(Comparison::metric).distinct().toList());
         TaskResult dhs = report.tasks().get(2);
         assertTrue(dhs.models().get(0).regression().spearman() > dhs.models().get(2).regression().spearman());
@@ -154,6 +172,16 @@ class ReportTest {
 
         JsonNode root = new ObjectMapper().readTree(json.toFile());
         assertEquals("regbert-evaluate-report", root.path("format").asText());
+        assertEquals(2, root.path("formatVersion").asInt(), "auprc changed meaning in version 2");
+        assertEquals(1_000_000, root.path("settings").path("bootstrapBlockBases").asLong());
+        JsonNode task = root.path("tasks").get(0);
+        assertEquals("1 Mb genomic blocks", task.path("bootstrapUnit").asText());
+        assertEquals(9, task.path("bootstrapBlocks").asInt());
+        assertEquals(report.tasks().get(0).counts().perClass()[1], task.path("classCounts").path("positives").asLong());
+        assertTrue(task.path("models").get(0).path("intervals").has("averagePrecision"));
+        assertTrue(task.path("models").get(0).path("binary").has("averagePrecision"));
+        JsonNode splice = root.path("tasks").get(1).path("classCounts").path("perClass");
+        assertEquals(List.of("none", "donor", "acceptor"), iterable(splice.fieldNames()));
         JsonNode model = root.path("tasks").get(0).path("models").get(0);
         assertEquals(report.tasks().get(0).models().get(0).binary().auroc(), model.path("metrics").path("auroc").asDouble(), 0);
         assertTrue(model.path("binary").path("roc").path("fpr").size() > 10);
@@ -163,7 +191,8 @@ class ReportTest {
         assertFalse(page.contains("<script"), "no JavaScript");
         assertFalse(page.replace("http://www.w3.org/2000/svg", "").matches("(?s).*(https?:|<link|@import|url\\().*"),
                 "nothing external");
-        for (String name : List.of("ebert-pretrained", "ebert-scratch", "dna-only", "macro auROC", "Spearman")) {
+        for (String name : List.of("ebert-pretrained", "ebert-scratch", "dna-only", "macro auROC", "Spearman",
+                "auPRC (Davis–Goadrich, as ENCODE-DREAM)", "average precision", "bootstrap unit: 1 Mb genomic blocks")) {
             assertTrue(page.contains(name), name);
         }
         Matcher inline = Pattern.compile("(?s)<svg .*?</svg>").matcher(page);
@@ -192,6 +221,41 @@ class ReportTest {
         assertTrue(binary.path("auroc").isNull());
         assertEquals("no positive windows", binary.path("undefinedReason").asText());
         assertTrue(HtmlReport.render(report).contains("ranking metrics undefined, no positive windows"));
+    }
+
+    /**
+     * Class counts of the evaluated split, by hand: test windows labelled 1, 0, 0, −1, −2, −2 and
+     * one training window: 1 positive, 2 negatives scored, 1 ambiguous and 2 not-sampled left out.
+     * FASTA-record windows are resampled by record.
+     */
+    @Test
+    void classCountsAndRecordUnitsInTheReport() throws IOException {
+        Predictions records = new Predictions("promoter", "all", "m", Predictions.Kind.BINARY, List.of("promoter"), 1,
+                new float[] {0.9f, 0.2f, 0.4f, 0.5f, 0.5f, 0.1f, 0.3f}, new byte[] {1, 0, 0, -1, -2, -2, 1}, null,
+                new byte[] {2, 2, 2, 2, 2, 2, 0}, new int[] {0, 1, 2, 3, 4, 5, 6},
+                List.of("r0", "r1", "r2", "r3", "r4", "r5", "r6"), new long[7], new long[] {200, 200, 200, 200, 200, 200, 200},
+                Predictions.Coordinates.FASTA_RECORDS);
+        TaskResult task = Evaluator.evaluate(List.of(records), List.of(), SETTINGS).tasks().get(0);
+        assertEquals(3, task.counts().scored());
+        assertArrayEquals(new long[] {2, 1}, task.counts().perClass());
+        assertEquals(1, task.counts().ambiguous());
+        assertEquals(2, task.counts().notSampled());
+        assertEquals("FASTA records", task.bootstrapUnit());
+        assertEquals(3, task.bootstrapBlocks(), "the three scored records");
+        JsonNode counts = new ObjectMapper().readTree(JsonReport.toJson(new EvaluationReport(SETTINGS, "v", "now",
+                List.of(), List.of(task))).toString()).path("tasks").get(0).path("classCounts");
+        assertEquals(1, counts.path("positives").asInt());
+        assertEquals(2, counts.path("negatives").asInt());
+        assertEquals(1, counts.path("ambiguousExcluded").asInt());
+        assertEquals(2, counts.path("notSampledExcluded").asInt());
+        String html = HtmlReport.render(new EvaluationReport(SETTINGS, "v", "now", List.of(), List.of(task)));
+        assertTrue(html.contains("3 scored (1 positive, 2 negative); excluded: 1 ambiguous, 2 not sampled"), html);
+    }
+
+    private static List<String> iterable(java.util.Iterator<String> names) {
+        List<String> out = new ArrayList<>();
+        names.forEachRemaining(out::add);
+        return out;
     }
 
     @Test

@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * auROC against SciPy's Mann–Whitney U, Pearson and Spearman against SciPy's, on tied data.
- * scikit-learn is not installable here; SciPy is an independent implementation of the same
- * statistics. Skipped where no python3 has SciPy.
+ * auROC against SciPy's Mann–Whitney U, Pearson and Spearman against SciPy's, on tied data: an
+ * independent implementation of the same statistics (scikit-learn's checks are in
+ * {@link SklearnCrossCheckTest}).
  */
 class ScipyCrossCheckTest {
     @TempDir
