@@ -58,17 +58,6 @@ public class ServeMain {
     int run(String... args) throws Exception {
         String mode = args.length > 0 ? args[0] : "serve";
         switch (mode) {
-            case "-h", "--help", "help" -> {
-                System.out.println("Usage: regbert serve | regbert demo\n"
-                        + "  serve: watch " + settings.inbox() + " (and S3 when enabled) and run the stages;"
-                        + " run records at http://127.0.0.1:<quarkus.http.port>/runs\n"
-                        + "  demo:  a slice of the kit's hg19 chr20, its DHSs, RefSeq TSSs and GWAS SNPs through"
-                        + " tokenize, align, pretrain, finetune, evaluate and score, then exit\n"
-                        + "Settings (-D or application.properties): regbert.serve.root, regbert.serve.workers,"
-                        + " regbert.serve.pretrain-steps, regbert.serve.finetune-max-steps, regbert.data,"
-                        + " regbert.demo.slice-mb, camel.main.routes-include-pattern, regbert.s3.*");
-                return 0;
-            }
             case "demo" -> {
                 return demo();
             }
