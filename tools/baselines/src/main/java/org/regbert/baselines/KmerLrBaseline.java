@@ -215,6 +215,9 @@ public final class KmerLrBaseline {
                 (random.nextInt(10) == 0 ? select : keep).add(i);
             }
             train = keep;
+            if (loss == LinearLoss.SOFTMAX) {
+                classes = presentClasses(windows, train, column);
+            }
             checkTrainable(windows, train, column, loss, classes, label);
         }
         KmerSearch.Examples trainExamples = examples(windows, bases, train, column, loss, classes);

@@ -88,7 +88,9 @@ final class Lbfgs {
                     xNew[i] = x[i] + step * direction[i];
                 }
                 fNew = f.value(xNew, gNew);
-                if (fNew <= fx + ARMIJO * step * slope) {
+                // Near the minimum f changes by less than its rounding: a step that lowers the gradient then counts.
+                boolean withinRounding = Math.abs(fNew - fx) <= roundingOf(fx) && maxAbs(gNew) < maxAbs(g);
+                if (fNew <= fx + ARMIJO * step * slope || withinRounding) {
                     accepted = true;
                     break;
                 }
@@ -118,16 +120,22 @@ final class Lbfgs {
                 stored = Math.min(m, stored + 1);
             }
             double previous = fx;
+            double previousGradient = maxAbs(g);
             System.arraycopy(xNew, 0, x, 0, n);
             System.arraycopy(gNew, 0, g, 0, n);
             fx = fNew;
-            if (previous - fx <= 4 * Math.ulp(Math.max(Math.abs(previous), Math.abs(fx)))
+            if (previous - fx <= roundingOf(previous) && maxAbs(g) >= previousGradient
                     && maxAbs(g) > settings.gradientTolerance()) {
                 // The objective no longer moves in double precision.
                 return new Result(x, fx, maxAbs(g), iteration + 1, maxAbs(g) <= Math.sqrt(settings.gradientTolerance()));
             }
         }
         return new Result(x, fx, maxAbs(g), iteration, maxAbs(g) <= settings.gradientTolerance());
+    }
+
+    /** How much a sum-of-losses value can move by rounding alone. */
+    private static double roundingOf(double f) {
+        return 16 * Math.ulp(Math.max(1, Math.abs(f)));
     }
 
     private static double dot(double[] a, double[] b) {

@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Runs a Python script with Debian's python3 (numpy, scikit-learn: apt-get install python3-sklearn)
@@ -18,12 +20,16 @@ final class Python {
     private Python() {
     }
 
-    static JsonNode run(String script, Path data) throws IOException, InterruptedException {
+    /** Runs {@code script} with the paths of {@code files} as its arguments. */
+    static JsonNode run(String script, Path... files) throws IOException, InterruptedException {
         Path file = Files.createTempFile("regbert-baselines-", ".py");
         try {
             Files.writeString(file, script, StandardCharsets.UTF_8);
-            Process process = new ProcessBuilder("/usr/bin/python3", file.toString(), data.toString())
-                    .redirectErrorStream(false).start();
+            List<String> command = new ArrayList<>(List.of("/usr/bin/python3", file.toString()));
+            for (Path f : files) {
+                command.add(f.toString());
+            }
+            Process process = new ProcessBuilder(command).start();
             byte[] out = process.getInputStream().readAllBytes();
             String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
             assertEquals(0, process.waitFor(), "/usr/bin/python3 with numpy and scikit-learn (apt-get install"
