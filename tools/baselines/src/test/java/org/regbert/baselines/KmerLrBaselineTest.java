@@ -54,7 +54,8 @@ class KmerLrBaselineTest {
         Predictions test = test(p);
         double macroAuroc = MulticlassMetrics.compute(test.scores(), 3, test.labels(), 0.5).macroAuroc();
         System.err.printf("kmer-lr splice chr20 test: macro auROC %.3f%n", macroAuroc);
-        assertTrue(macroAuroc > 0.6, "macro auROC " + macroAuroc);
+        // k-mer counts ignore where in the window the GT/AG sits: a weak but real signal (0.65 here, 2026-12)
+        assertTrue(macroAuroc > 0.58, "macro auROC " + macroAuroc);
         Map<String, Object> fit = baseline.fits().get(0).description();
         assertEquals("multinomial logistic regression", fit.get("model"));
         assertEquals(List.of("none", "donor", "acceptor"), fit.get("classes"));
