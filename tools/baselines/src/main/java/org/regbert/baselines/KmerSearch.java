@@ -18,7 +18,7 @@ final class KmerSearch {
      * @param lambdas L2 penalties per example tried, strongest first
      */
     record Grid(int[] ks, double[] lambdas, Lbfgs.Settings solver) {
-        static final Grid DEFAULT = new Grid(new int[] {3, 4, 5, 6}, new double[] {1, 1e-1, 1e-2, 1e-3, 1e-4},
+        static final Grid DEFAULT = new Grid(new int[] {3, 4, 5, 6}, new double[] {10, 1, 1e-1, 1e-2, 1e-3, 1e-4},
                 Lbfgs.Settings.DEFAULT);
     }
 

@@ -84,8 +84,9 @@ public class EvaluateCommand implements Callable<Integer> {
             description = "Decision threshold for accuracy, F1, MCC (default: ${DEFAULT-VALUE}).")
     double threshold;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Bootstrap seed; also picks the windows --baseline holds out of training when the"
-                    + " shards have no validation split (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
+            description = "Bootstrap seed; also picks the windows --baseline holds out of training when the shards"
+                    + " have no validation split (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "64", description = "Windows per prediction batch"

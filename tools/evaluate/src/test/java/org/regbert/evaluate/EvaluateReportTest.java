@@ -101,7 +101,7 @@ class EvaluateReportTest {
         assertTrue(fit.path("l2").asDouble() > 0, fit.toString());
         assertEquals("logistic regression", fit.path("model").asText());
         assertEquals("the validation split", fit.path("selection").path("on").asText());
-        assertEquals(20, fit.path("selection").path("grid").size(), "k 3..6 x 5 penalties");
+        assertEquals(24, fit.path("selection").path("grid").size(), "k 3..6 x 6 penalties");
         boolean compared = false;
         for (JsonNode c : task.path("comparisons")) {
             compared |= c.path("baseline").asText().equals("pretrained") && c.path("model").asText().equals("kmer-lr")
