@@ -22,7 +22,8 @@
  * Fine-tuning after pre-training, behind --finetune_task (off by default): one FINETUNE task on the labelled
  * shards of every ALIGN task, from this run's PRETRAIN (or --finetune_checkpoint DIR); --finetune_from_scratch
  * adds the from-scratch baseline (or is the only model without a pre-trained one); then one EVALUATE over
- * every fine-tuned model (--evaluate false: none):
+ * every fine-tuned model (--evaluate false: none), with the kmer-lr baseline row when it predicts on the shards
+ * (--evaluate_on_shards; --evaluate_baseline false: no baseline):
  *
  *   nextflow run nextflow/main.nf -profile local --reference hg19.chr20.fa.gz --regions tss.bed --contig_alias chr20=20 \
  *       --peaks uw-dhs-master.hg19.bed.gz:DHS --labels promoter=RefSeqTSS.hg19.bed.gz --skip_missing_contigs \

@@ -446,7 +446,9 @@ public class Pipeline {
                     saveReference(ref);
                 }
                 Path report = settings.outputs().resolve(run.id).resolve("evaluate-" + task);
-                List<String> eval = List.of("--model", task + "=" + out, "--output", report.toString(), "--bootstrap",
+                // On the labelled shards, so the report carries the k-mer baseline trained on their training split.
+                List<String> eval = List.of("--model", task + "=" + out, "--shards", e.getValue(), "--baseline",
+                        "kmer-lr", "--output", report.toString(), "--bootstrap",
                         Integer.toString(settings.evaluateBootstrap()), "--quiet");
                 if (!stage(run, "evaluate", report, eval, () -> new EvaluateCommand())) {
                     return "evaluate: " + last(run).message;

@@ -44,6 +44,8 @@ class DemoIT {
         Matcher report = Pattern.compile("evaluate report: (\\S+report\\.html)").matcher(output);
         assertTrue(report.find(), output);
         assertTrue(Files.size(Path.of(report.group(1))) > 0);
+        String reportJson = Files.readString(Path.of(report.group(1)).resolveSibling("report.json"));
+        assertTrue(reportJson.contains("\"model\" : \"kmer-lr\""), "the demo's report has the k-mer baseline row");
         Matcher scored = Pattern.compile("scored VCF: +(\\S+\\.scored\\.vcf)").matcher(output);
         assertTrue(scored.find(), output);
         String vcf = Files.readString(Path.of(scored.group(1)));

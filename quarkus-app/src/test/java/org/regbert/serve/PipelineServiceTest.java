@@ -335,6 +335,12 @@ class PipelineServiceTest {
         assertTrue(String.join(" ", finetune.arguments).contains("--task CTCF"), finetune.arguments.toString());
         assertTrue(finetune.outputs.stream().anyMatch(o -> o.endsWith("finetune-summary.json")), finetune.outputs.toString());
         assertTrue(chip.stages.get(2).outputs.stream().anyMatch(o -> o.endsWith("report.html")));
+        // evaluate predicts on the labelled shards and adds the k-mer baseline row
+        assertTrue(String.join(" ", chip.stages.get(2).arguments).contains("--baseline kmer-lr"),
+                chip.stages.get(2).arguments.toString());
+        Path reportJson = Path.of(chip.stages.get(2).outputs.stream().filter(o -> o.endsWith("report.json")).findFirst()
+                .orElseThrow());
+        assertTrue(Files.readString(reportJson).contains("\"model\" : \"kmer-lr\""), "a kmer-lr row in " + reportJson);
         RunRecord scored = runsOf("gwas.chr20-1mb.vcf").get(0);
         assertEquals(1, runsOf("gwas.chr20-1mb.vcf").size());
         assertEquals("succeeded", scored.status, scored.reason);

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.regbert.baselines.KmerLrBaseline;
 import org.regbert.pretrain.EngineSettings;
 import org.regbert.common.BadInputException;
 import org.regbert.common.ExitCodes;
@@ -46,6 +47,7 @@ import picocli.CommandLine.Option;
             "                   --shards chr20-promoter/ --output reports/promoter",
             "  regbert evaluate --model ft/ctcf --output reports/ctcf      (the predictions finetune wrote)",
             "  regbert evaluate --model ft/ctcf --predictions other=F.CTCF.K562.tab.gz --output reports/ctcf",
+            "  regbert evaluate --model ft/promoter --shards chr20-promoter/ --baseline kmer-lr --output reports/promoter",
             "",
             "Exit codes: 0 success, 2 bad usage or bad input (message on stderr), 1 internal error.",
         })
@@ -60,6 +62,13 @@ public class EvaluateCommand implements Callable<Integer> {
             description = "Labelled shards to predict on (align's split: validation 1, test 2). Default: the"
                     + " predictions each finetune run wrote.")
     Path shards;
+
+    @Option(names = "--baseline", paramLabel = "NAME",
+            description = "Add a baseline model row trained on the training split of --shards (required) and scored on"
+                    + " the same windows as the models: kmer-lr, L2-regularised logistic regression on k-mer counts"
+                    + " (multinomial for multi-class tasks, one per label for multi-label, ridge for regression), k in"
+                    + " 3..6 and the penalty chosen on the validation split. Default: none.")
+    String baseline;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "Report directory.")
     Path output;
@@ -93,7 +102,9 @@ public class EvaluateCommand implements Callable<Integer> {
             description = "Decision threshold for accuracy, F1, MCC (default: ${DEFAULT-VALUE}).")
     double threshold;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Bootstrap seed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
+            description = "Bootstrap seed; also picks the windows --baseline holds out of training when the shards"
+                    + " have no validation split (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "64", description = "Windows per prediction batch"
@@ -123,11 +134,21 @@ public class EvaluateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new BadInputException("--bootstrap-block " + e.getMessage());
         }
+        if (baseline != null && !baseline.equals(KmerLrBaseline.NAME)) {
+            throw new BadInputException("--baseline " + baseline + ": the baseline offered is " + KmerLrBaseline.NAME);
+        }
+        if (baseline != null && shards == null) {
+            throw new BadInputException("--baseline " + baseline + " needs --shards: it trains on their training split");
+        }
         List<ModelInput> inputs = new ArrayList<>();
         for (String m : models) {
             ModelInput input = ModelInput.parse(m);
             if (inputs.stream().anyMatch(i -> i.name().equals(input.name()))) {
                 throw new BadInputException("--model " + m + ": the name '" + input.name() + "' is taken; give NAME=DIR");
+            }
+            if (input.name().equals(baseline)) {
+                throw new BadInputException("--model " + m + ": the name '" + baseline + "' is the --baseline's; give"
+                        + " NAME=DIR");
             }
             inputs.add(input);
         }
@@ -148,7 +169,7 @@ public class EvaluateCommand implements Callable<Integer> {
         Evaluator.Settings evaluator = new Evaluator.Settings(splitId, threshold,
                 new Bootstrap.Settings(bootstrap, seed, confidence, blockBases));
         EvaluationReport report = new EvaluateRun(new EvaluateRun.Settings(inputs, shards, output, evaluator, batchSize,
-                overwrite, quiet, external)).execute();
+                overwrite, quiet, external, baseline, seed)).execute();
         if (!quiet) {
             for (TaskResult task : report.tasks()) {
                 for (ModelResult model : task.models()) {

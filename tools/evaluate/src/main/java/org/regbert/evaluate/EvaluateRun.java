@@ -6,10 +6,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.regbert.baselines.KmerLrBaseline;
 import org.regbert.common.FileTrees;
 import org.regbert.common.BadInputException;
 import org.regbert.finetune.FinetunedModel;
 import org.regbert.finetune.ModelPredictions;
+import org.regbert.finetune.TaskSpec;
 import org.regbert.metrics.EvaluationReport;
 import org.regbert.metrics.Evaluator;
 import org.regbert.metrics.HtmlReport;
@@ -30,11 +32,18 @@ import org.regbert.metrics.ReportFigures;
  * OUTPUT/figures/*.svg    the same charts as files
  * OUTPUT/predictions/NAME/*.npz   what was scored (NumPy-readable)
  * </pre>
+ *
+ * <p>With a baseline ({@code --baseline kmer-lr}) the baselines library trains it on the training
+ * split of the same shards for each task the models predict, and its predictions join the models'
+ * as the last row of each table (so it is compared with the first model).
  */
 final class EvaluateRun {
-    /** @param external {@code --predictions}: DREAM submissions added as model rows after the models */
+    /**
+     * @param external {@code --predictions}: DREAM submissions added as model rows after the models
+     * @param baseline a baseline to add ({@code kmer-lr}) or null; {@code seed} seeds its carved validation windows
+     */
     record Settings(List<ModelInput> models, Path shards, Path output, Evaluator.Settings evaluator, int batchSize,
-            boolean overwrite, boolean quiet, List<ExternalPredictions> external) {
+            boolean overwrite, boolean quiet, List<ExternalPredictions> external, String baseline, long seed) {
     }
 
     private final Settings settings;
@@ -55,8 +64,9 @@ final class EvaluateRun {
         Files.createDirectories(staged.resolve("predictions"));
         List<Predictions> all = new ArrayList<>();
         List<String> inputs = new ArrayList<>();
+        List<TaskSpec> specs = new ArrayList<>();
         for (ModelInput model : settings.models()) {
-            List<Predictions> predictions = settings.shards() != null ? predict(model) : readSaved(model);
+            List<Predictions> predictions = settings.shards() != null ? predict(model, specs) : readSaved(model);
             Path dir = staged.resolve("predictions").resolve(model.name());
             Files.createDirectories(dir);
             for (Predictions p : predictions) {
@@ -67,8 +77,23 @@ final class EvaluateRun {
                     + (settings.shards() != null ? " on " + settings.shards().toAbsolutePath().normalize() : ""));
         }
         addExternal(all, inputs, staged);
+        KmerLrBaseline baseline = null;
+        if (settings.baseline() != null) {
+            baseline = KmerLrBaseline.train(settings.shards(), specs, settings.seed(),
+                    settings.quiet() ? null : line -> System.err.println("evaluate: " + line));
+            Path dir = staged.resolve("predictions").resolve(KmerLrBaseline.NAME);
+            Files.createDirectories(dir);
+            for (Predictions p : baseline.predictions()) {
+                PredictionsFile.write(p, dir.resolve(ModelPredictions.fileName(p)));
+            }
+            all.addAll(baseline.predictions());
+            inputs.add(KmerLrBaseline.describeInput(settings.shards()));
+        }
         EvaluationReport report = Evaluator.evaluate(all, inputs, settings.evaluator());
         JsonReport.write(report, staged.resolve("report.json"));
+        if (baseline != null) {
+            baseline.annotate(staged.resolve("report.json"));
+        }
         HtmlReport.write(report, staged.resolve("report.html"));
         ReportFigures.writeSvgFiles(report, staged.resolve("figures"));
         deleteTree(output);
@@ -96,11 +121,12 @@ final class EvaluateRun {
         }
     }
 
-    private List<Predictions> predict(ModelInput model) {
+    private List<Predictions> predict(ModelInput model, List<TaskSpec> specs) {
         if (!settings.quiet()) {
             System.err.println("evaluate: predicting with " + model.name() + " (" + model.dir() + ") ...");
         }
         try (FinetunedModel loaded = FinetunedModel.load(model.dir())) {
+            specs.add(loaded.spec());
             List<Predictions> predictions = ModelPredictions.predict(loaded, settings.shards(), model.name(),
                     settings.batchSize());
             if (predictions.isEmpty()) {

@@ -87,6 +87,12 @@ final class Outputs {
     /** One Predictions per (task, cell type) holding the validation and test windows. */
     static List<Predictions> predictions(String modelName, TaskPlan plan, ShardInputs inputs,
             int[] valid, float[] validScores, int[] test, float[] testScores) {
+        return predictions(modelName, plan, inputs.shards, valid, validScores, test, testScores);
+    }
+
+    /** As above, for the examples of {@code plan} in {@code shards}. */
+    static List<Predictions> predictions(String modelName, TaskPlan plan, List<TokenShard> shards,
+            int[] valid, float[] validScores, int[] test, float[] testScores) {
         TaskSpec spec = plan.spec;
         int outputs = spec.outputs();
         List<String> contigNames = new ArrayList<>();
@@ -115,7 +121,7 @@ final class Outputs {
                 int e = (r[0] == 0 ? valid : test)[r[1]];
                 example[i] = e;
                 split[i] = (byte) (r[0] == 0 ? 1 : 2);
-                TokenShard shard = inputs.shard(plan.examples.shard[e]);
+                TokenShard shard = shards.get(plan.examples.shard[e]);
                 int row = plan.examples.row[e];
                 NpyArray names = shard.array("contig_names");
                 String name = names.getString(shard.array("contig").getInt(row));

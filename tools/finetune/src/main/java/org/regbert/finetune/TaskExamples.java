@@ -63,6 +63,11 @@ public final class TaskExamples {
      * type), in shard, cell type, row order.
      */
     static TaskExamples collect(ShardInputs inputs, TaskSpec spec, List<String> cellTypes) {
+        return collect(inputs.shards, spec, cellTypes);
+    }
+
+    /** As {@link #collect(ShardInputs, TaskSpec, List)}, from open shards (models other than finetune's read these). */
+    static TaskExamples collect(List<TokenShard> shards, TaskSpec spec, List<String> cellTypes) {
         int t = spec.tasks().size();
         boolean regression = spec.head() == HeadKind.REGRESSION;
         List<int[]> keep = new ArrayList<>();
@@ -70,8 +75,8 @@ public final class TaskExamples {
         ByteList labels = new ByteList();
         List<Float> targets = new ArrayList<>();
         ByteList split = new ByteList();
-        for (int s = 0; s < inputs.shards(); s++) {
-            TokenShard shard = inputs.shard(s);
+        for (int s = 0; s < shards.size(); s++) {
+            TokenShard shard = shards.get(s);
             int n = (int) shard.windows();
             NpyArray splitArray = shard.hasArray("split") ? shard.array("split") : null;
             for (String cell : cellTypes) {

@@ -242,9 +242,14 @@ final class TaskPlan {
      * same cell-type rules as training, no training examples.
      */
     static TaskPlan forEvaluation(TaskSpec spec, ShardInputs inputs) {
+        return forEvaluation(spec, inputs.shards);
+    }
+
+    /** As {@link #forEvaluation(TaskSpec, ShardInputs)}, from open shards. */
+    static TaskPlan forEvaluation(TaskSpec spec, List<TokenShard> shards) {
         List<String> cells = new ArrayList<>(spec.trainCellTypes());
         cells.addAll(spec.testCellTypes());
-        TaskExamples examples = TaskExamples.collect(inputs, spec, cells.isEmpty() ? List.of("") : cells);
+        TaskExamples examples = TaskExamples.collect(shards, spec, cells.isEmpty() ? List.of("") : cells);
         Set<String> trainCells = spec.trainCellTypes().isEmpty() ? null : new LinkedHashSet<>(spec.trainCellTypes());
         Set<String> testCells = spec.testCellTypes().isEmpty() ? trainCells : new LinkedHashSet<>(spec.testCellTypes());
         return new TaskPlan(spec, examples, new int[0], examples.select(1, trainCells), examples.select(2, testCells),
