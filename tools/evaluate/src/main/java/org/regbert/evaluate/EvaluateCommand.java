@@ -11,6 +11,7 @@ import org.regbert.pretrain.EngineSettings;
 import org.regbert.common.BadInputException;
 import org.regbert.common.ExitCodes;
 import org.regbert.common.ToolVersion;
+import org.regbert.finetune.PretrainingOverlap;
 import org.regbert.metrics.BinaryMetrics;
 import org.regbert.metrics.Bootstrap;
 import org.regbert.metrics.EvaluationReport;
@@ -31,6 +32,10 @@ import picocli.CommandLine.Option;
             "windows left out), accuracy, F1, MCC; macro measures per class for multi-class tasks; Pearson and",
             "Spearman for regression. Bootstrap confidence intervals resample held-out chromosomes (or blocks of",
             "windows on one chromosome); paired differences between models say whether pre-training helped.",
+            "",
+            "Leakage guard: each model's scored windows are checked against the genomic windows its encoder was",
+            "pre-trained on (recorded by pretrain, kept by finetune in the model); an overlap stops evaluate with",
+            "exit 2 unless --allow-pretraining-overlap. Models that record none get a warning; the report says which.",
             "",
             "OUTPUT gets report.json, report.html (self-contained, ROC and PR charts inline), figures/*.svg and",
             "predictions/NAME/*.npz (what was scored).",
@@ -82,6 +87,11 @@ public class EvaluateCommand implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Option(names = PretrainingOverlap.ALLOW_OPTION,
+            description = "Go on when a model's scored windows lie in the windows its encoder was pre-trained on"
+                    + " (default: refuse with exit 2; the overlap is in the report either way).")
+    boolean allowPretrainingOverlap;
+
     @Option(names = "--overwrite", description = "Replace a non-empty --output.")
     boolean overwrite;
 
@@ -111,7 +121,7 @@ public class EvaluateCommand implements Callable<Integer> {
         Evaluator.Settings evaluator = new Evaluator.Settings(splitId, threshold,
                 new Bootstrap.Settings(bootstrap, seed, confidence));
         EvaluationReport report = new EvaluateRun(new EvaluateRun.Settings(inputs, shards, output, evaluator, batchSize,
-                overwrite, quiet)).execute();
+                overwrite, quiet, allowPretrainingOverlap)).execute();
         if (!quiet) {
             for (TaskResult task : report.tasks()) {
                 for (ModelResult model : task.models()) {
