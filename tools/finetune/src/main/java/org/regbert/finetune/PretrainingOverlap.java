@@ -27,6 +27,7 @@ public record PretrainingOverlap(boolean checked, String reason, long testWindow
         long overlapBp, String firstOverlap, String contigsMatchedBy, String note) {
 
     public static final String ALLOW_OPTION = "--allow-pretraining-overlap";
+    private static final String NOT_PRETRAINED = "not pre-trained (--from-scratch)";
 
     /** A test window: contig name and [start, end), 0-based. */
     public record Window(String contig, long start, long end) {
@@ -34,7 +35,7 @@ public record PretrainingOverlap(boolean checked, String reason, long testWindow
 
     /** A model fine-tuned from a freshly initialised encoder. */
     public static PretrainingOverlap notPretrained() {
-        return unchecked("not pre-trained (--from-scratch)");
+        return unchecked(NOT_PRETRAINED);
     }
 
     public static PretrainingOverlap unchecked(String reason) {
@@ -223,7 +224,7 @@ public record PretrainingOverlap(boolean checked, String reason, long testWindow
 
     /** Whether the check could not be made for a pre-trained model (a warning, not "not pre-trained"). */
     public boolean cannotCheck() {
-        return !checked && !reason.startsWith("not pre-trained");
+        return !checked && !NOT_PRETRAINED.equals(reason);
     }
 
     /**
