@@ -12,6 +12,7 @@ import org.regbert.pretrain.EngineSettings;
 import org.regbert.common.BadInputException;
 import org.regbert.common.ExitCodes;
 import org.regbert.common.ToolVersion;
+import org.regbert.finetune.PretrainingOverlap;
 import org.regbert.metrics.BinaryMetrics;
 import org.regbert.metrics.BlockLength;
 import org.regbert.metrics.Bootstrap;
@@ -36,6 +37,10 @@ import picocli.CommandLine.Option;
             "contiguous genomic blocks within each held-out contig (FASTA records for record windows); paired",
             "differences between models, on the same resamples, say whether pre-training helped. --predictions adds",
             "another tool's ENCODE-DREAM submission as one more model row.",
+            "",
+            "Leakage guard: each model's scored windows are checked against the genomic windows its encoder was",
+            "pre-trained on (recorded by pretrain, kept by finetune in the model); an overlap stops evaluate with",
+            "exit 2 unless --allow-pretraining-overlap. Models that record none get a warning; the report says which.",
             "",
             "OUTPUT gets report.json, report.html (self-contained, ROC and PR charts inline), figures/*.svg and",
             "predictions/NAME/*.npz (what was scored).",
@@ -111,6 +116,11 @@ public class EvaluateCommand implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Option(names = PretrainingOverlap.ALLOW_OPTION,
+            description = "Go on when a model's scored windows lie in the windows its encoder was pre-trained on"
+                    + " (default: refuse with exit 2; the overlap is in the report either way).")
+    boolean allowPretrainingOverlap;
+
     @Option(names = "--overwrite", description = "Replace a non-empty --output.")
     boolean overwrite;
 
@@ -169,7 +179,7 @@ public class EvaluateCommand implements Callable<Integer> {
         Evaluator.Settings evaluator = new Evaluator.Settings(splitId, threshold,
                 new Bootstrap.Settings(bootstrap, seed, confidence, blockBases));
         EvaluationReport report = new EvaluateRun(new EvaluateRun.Settings(inputs, shards, output, evaluator, batchSize,
-                overwrite, quiet, external, baseline, seed)).execute();
+                overwrite, quiet, external, baseline, seed, allowPretrainingOverlap)).execute();
         if (!quiet) {
             for (TaskResult task : report.tasks()) {
                 for (ModelResult model : task.models()) {

@@ -4,14 +4,18 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.regbert.baselines.KmerLrBaseline;
 import org.regbert.common.FileTrees;
 import org.regbert.common.BadInputException;
 import org.regbert.finetune.FinetunedModel;
+import org.regbert.finetune.LeakageGuard;
 import org.regbert.finetune.ModelPredictions;
 import org.regbert.finetune.TaskSpec;
+import org.regbert.finetune.PretrainingOverlap;
 import org.regbert.metrics.EvaluationReport;
 import org.regbert.metrics.Evaluator;
 import org.regbert.metrics.HtmlReport;
@@ -27,7 +31,8 @@ import org.regbert.metrics.ReportFigures;
  * DREAM measures with bootstrap intervals and paired differences.
  *
  * <pre>
- * OUTPUT/report.json      every figure, curves included (format regbert-evaluate-report)
+ * OUTPUT/report.json      every figure, curves included (format regbert-evaluate-report); "models": each
+ *                         model's overlap with its encoder's pre-training windows (the leakage check)
  * OUTPUT/report.html      self-contained: tables and inline SVG ROC / PR charts per task and cell type
  * OUTPUT/figures/*.svg    the same charts as files
  * OUTPUT/predictions/NAME/*.npz   what was scored (NumPy-readable)
@@ -43,7 +48,8 @@ final class EvaluateRun {
      * @param baseline a baseline to add ({@code kmer-lr}) or null; {@code seed} seeds its carved validation windows
      */
     record Settings(List<ModelInput> models, Path shards, Path output, Evaluator.Settings evaluator, int batchSize,
-            boolean overwrite, boolean quiet, List<ExternalPredictions> external, String baseline, long seed) {
+            boolean overwrite, boolean quiet, List<ExternalPredictions> external, String baseline, long seed,
+            boolean allowPretrainingOverlap) {
     }
 
     private final Settings settings;
@@ -65,8 +71,19 @@ final class EvaluateRun {
         List<Predictions> all = new ArrayList<>();
         List<String> inputs = new ArrayList<>();
         List<TaskSpec> specs = new ArrayList<>();
+        Map<String, PretrainingOverlap> overlaps = new LinkedHashMap<>();
         for (ModelInput model : settings.models()) {
             List<Predictions> predictions = settings.shards() != null ? predict(model, specs) : readSaved(model);
+            PretrainingOverlap overlap = LeakageGuard.forModel(model.dir(), predictions,
+                    settings.evaluator().split(), settings.shards());
+            try {
+                LeakageGuard.apply(overlap, settings.allowPretrainingOverlap(), "evaluate: " + model.name(),
+                        settings.quiet(), System.err);
+            } catch (BadInputException e) {
+                deleteTree(staged); // no half-written report
+                throw e;
+            }
+            overlaps.put(model.name(), overlap);
             Path dir = staged.resolve("predictions").resolve(model.name());
             Files.createDirectories(dir);
             for (Predictions p : predictions) {
@@ -90,11 +107,11 @@ final class EvaluateRun {
             inputs.add(KmerLrBaseline.describeInput(settings.shards()));
         }
         EvaluationReport report = Evaluator.evaluate(all, inputs, settings.evaluator());
-        JsonReport.write(report, staged.resolve("report.json"));
+        Files.write(staged.resolve("report.json"), OverlapSection.json(JsonReport.toJson(report), overlaps));
         if (baseline != null) {
             baseline.annotate(staged.resolve("report.json"));
         }
-        HtmlReport.write(report, staged.resolve("report.html"));
+        HtmlReport.write(report, staged.resolve("report.html"), OverlapSection.htmlNotes(overlaps));
         ReportFigures.writeSvgFiles(report, staged.resolve("figures"));
         deleteTree(output);
         Files.move(staged, output);

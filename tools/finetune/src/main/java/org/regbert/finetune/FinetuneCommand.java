@@ -35,6 +35,10 @@ import picocli.CommandLine.Spec;
             "GeneBERT models read align's motif matrices: the motif file align scanned (or --motifs) and the scan",
             "settings are kept in the model (model/motifs.json, model/motifs/), so 'score' can rebuild them.",
             "",
+            "Leakage guard: the test windows are checked against the genomic windows the checkpoint was pre-trained",
+            "on (its pretraining-windows.json); when some overlap, finetune stops with exit 2 unless",
+            "--allow-pretraining-overlap. The model keeps the record, so 'evaluate' checks its windows too.",
+            "",
             "OUTPUT gets model/ (the best model: what 'score' and 'evaluate' load), predictions/*.npz (validation",
             "and test windows), metrics.jsonl, task-plan.json, finetune-summary.json, model-card.md and",
             "checkpoints/ (a killed run continues with --resume).",
@@ -160,6 +164,11 @@ public class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Engine threads (default: the engine's).")
     Integer threads;
 
+    @Option(names = PretrainingOverlap.ALLOW_OPTION,
+            description = "Go on when test windows (split 2) lie in the windows the --checkpoint was pre-trained on"
+                    + " (default: refuse with exit 2; the overlap is shown either way and kept in the summary).")
+    boolean allowPretrainingOverlap;
+
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "Run directory.")
     Path output;
 
@@ -202,7 +211,7 @@ public class FinetuneCommand implements Callable<Integer> {
                 preset.toLowerCase(Locale.ROOT), shards, motifs, tasks, head == null ? null : HeadKind.parse(head),
                 Pooling.parse(pooling), features, ignoreStates, trainCellTypes, testCellTypes, balance, epochs, maxSteps, batchSize,
                 learningRate, weightDecay, warmup, evalEvery, patience, headHidden, seed, device.toLowerCase(Locale.ROOT),
-                output, resume, overwrite, quiet, stopAfter, command);
+                output, resume, overwrite, quiet, stopAfter, command, allowPretrainingOverlap);
         Map<String, Object> summary = new FinetuneRun(settings).execute();
         if (!quiet && summary.containsKey("test")) {
             System.err.println("finetune: " + summary.get("task") + " (" + summary.get("head") + "), best step "

@@ -33,6 +33,8 @@ import org.regbert.shards.TokenShard;
 public final class FinetuneRun {
     private final FinetuneSettings settings;
     private final Path output;
+    /** The test windows' overlap with the encoder's pre-training windows, for the summary. */
+    private PretrainingOverlap overlap;
 
     public FinetuneRun(FinetuneSettings settings) {
         this.settings = settings;
@@ -70,6 +72,9 @@ public final class FinetuneRun {
         try (FinetunedModel m = model;
                 ShardInputs inputs = new ShardInputs(settings.shards(), model.spec(), model.encoder())) {
             plan = TaskPlan.build(settings, model.spec(), inputs);
+            // Before anything is written: a refused run leaves the output as it found it.
+            overlap = LeakageGuard.forFinetune(model.spec(), model.encoder(), plan, inputs);
+            LeakageGuard.apply(overlap, settings.allowPretrainingOverlap(), "finetune", settings.quiet(), System.err);
             if (resumeFrom == null) {
                 Files.write(output.resolve(RunFiles.TASK_PLAN), FinetunedModel.JSON.writeValueAsBytes(plan.describe()));
             }
@@ -167,7 +172,7 @@ public final class FinetuneRun {
             }
             progress.finish();
             state.seconds += (System.nanoTime() - started) / 1e9;
-            return Outputs.finish(output, settings, plan, state, metrics.records(), inputs);
+            return Outputs.finish(output, settings, plan, state, metrics.records(), inputs, overlap);
         }
     }
 

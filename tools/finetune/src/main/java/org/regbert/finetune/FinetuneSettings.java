@@ -16,6 +16,7 @@ import java.util.List;
  * @param maxSteps stop after this many optimiser steps (0: epochs decide)
  * @param patience evaluations without a better validation score before stopping early (0: never)
  * @param stopAfter tests: stop after this step without finishing, as if killed (null: run to the end)
+ * @param allowPretrainingOverlap go on when test windows lie in the encoder's pre-training windows (else exit 2)
  */
 public record FinetuneSettings(
         Path checkpoint,
@@ -48,5 +49,6 @@ public record FinetuneSettings(
         boolean overwrite,
         boolean quiet,
         Long stopAfter,
-        List<String> command) {
+        List<String> command,
+        boolean allowPretrainingOverlap) {
 }

@@ -29,7 +29,8 @@ final class Outputs {
     }
 
     static Map<String, Object> finish(Path output, FinetuneSettings settings, TaskPlan plan,
-            RunFiles.TrainerState state, List<JsonNode> metrics, ShardInputs inputs) throws IOException {
+            RunFiles.TrainerState state, List<JsonNode> metrics, ShardInputs inputs, PretrainingOverlap overlap)
+            throws IOException {
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("tool", "regbert finetune");
         summary.put("version", ToolVersion.get());
@@ -44,6 +45,7 @@ final class Outputs {
         summary.put("stoppedEarly", state.stoppedEarly);
         summary.put("seconds", FinetuneRun.round(state.seconds));
         summary.put("examples", plan.describe().get("examples"));
+        summary.put("pretrainingOverlap", overlap.toJson());
         Path predictions = output.resolve(PREDICTIONS);
         Path staged = output.resolve("." + PREDICTIONS + ".tmp");
         RunFiles.deleteTree(staged);
@@ -75,7 +77,7 @@ final class Outputs {
         Path tmp = output.resolve("." + SUMMARY + ".tmp");
         Files.write(tmp, json);
         RunFiles.move(tmp, output.resolve(SUMMARY));
-        Files.writeString(output.resolve(CARD), card(summary, plan), StandardCharsets.UTF_8);
+        Files.writeString(output.resolve(CARD), card(summary, plan, overlap), StandardCharsets.UTF_8);
         return summary;
     }
 
@@ -168,7 +170,7 @@ final class Outputs {
         return out;
     }
 
-    private static String card(Map<String, Object> summary, TaskPlan plan) {
+    private static String card(Map<String, Object> summary, TaskPlan plan, PretrainingOverlap overlap) {
         StringBuilder md = new StringBuilder();
         md.append("# Fine-tuned model: ").append(plan.spec.name()).append("\n\n");
         md.append("| | |\n| --- | --- |\n");
@@ -185,7 +187,8 @@ final class Outputs {
                 .append(summary.get("stoppedEarly").equals(Boolean.TRUE) ? ", stopped early" : "").append(") |\n");
         md.append("| examples | `").append(summary.get("examples")).append("` |\n");
         md.append("| validation | `").append(summary.get("validation")).append("` |\n");
-        md.append("| test | `").append(summary.get("test")).append("` |\n\n");
+        md.append("| test | `").append(summary.get("test")).append("` |\n");
+        md.append("| pre-training overlap | ").append(overlap.describe()).append(" |\n\n");
         md.append("Command: `").append(String.join(" ", castList(summary.get("command")))).append("`\n");
         return md.toString();
     }

@@ -35,7 +35,16 @@ public final class HtmlReport {
         Files.writeString(file, render(report));
     }
 
+    /** With {@code notes}: lines the caller adds under the inputs (evaluate: each model's pre-training overlap). */
+    public static void write(EvaluationReport report, Path file, List<String> notes) throws IOException {
+        Files.writeString(file, render(report, notes));
+    }
+
     public static String render(EvaluationReport report) {
+        return render(report, List.of());
+    }
+
+    public static String render(EvaluationReport report, List<String> notes) {
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<title>regbert evaluate report</title><style>").append(STYLE).append("</style></head><body>\n");
@@ -48,6 +57,9 @@ public final class HtmlReport {
                 .append(escape(report.created())).append("</p>\n");
         if (!report.inputs().isEmpty()) {
             h.append("<p class=\"note\">inputs: ").append(escape(String.join(", ", report.inputs()))).append("</p>\n");
+        }
+        for (String note : notes) {
+            h.append("<p class=\"note\">").append(escape(note)).append("</p>\n");
         }
         for (TaskResult task : report.tasks()) {
             task(h, task);

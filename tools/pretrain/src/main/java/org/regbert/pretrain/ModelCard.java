@@ -28,7 +28,7 @@ final class ModelCard {
 
     static Map<String, Object> build(PretrainConfig config, Vocabularies vocab, ShardCorpus corpus, long parameters,
             PretrainRun.TrainerState state, Map<String, Double> eval, double entropy, double unigramCe,
-            List<JsonNode> records, List<String> command, double dataFraction) {
+            List<JsonNode> records, List<String> command, double dataFraction, PretrainingWindows trained) {
         Map<String, Object> card = new LinkedHashMap<>();
         card.put("format", "regbert-model-card");
         card.put("formatVersion", 1);
@@ -55,6 +55,9 @@ final class ModelCard {
         data.put("heldOutWindows", corpus.validWindows());
         data.put("testWindowsExcluded", corpus.testWindows());
         data.put("holdout", corpus.holdout());
+        // What finetune and evaluate check their test windows against (also pretraining-windows.json in each checkpoint).
+        data.put("trainingIntervals", trained != null ? trained
+                : "not recorded: resumed from a checkpoint that recorded no training windows");
         if (vocab.states() != null) {
             data.put("stateArray", vocab.stateArray());
             data.put("states", vocab.states());
@@ -153,6 +156,13 @@ final class ModelCard {
             if (data.containsKey(key)) {
                 md.append("- ").append(key).append(": ").append(value(data.get(key))).append('\n');
             }
+        }
+        if (data.get("trainingIntervals") instanceof PretrainingWindows w) {
+            md.append(String.format(Locale.ROOT, "- trainingIntervals: %d merged intervals on %d contigs, %,d bp%s (%s)%n",
+                    w.intervalCount(), w.intervals().size(), w.bases(), w.coordinateLessWindows() > 0 ? "; "
+                            + w.coordinateLessWindows() + " windows without coordinates" : "", PretrainingWindows.FILE));
+        } else if (data.containsKey("trainingIntervals")) {
+            md.append("- trainingIntervals: ").append(data.get("trainingIntervals")).append('\n');
         }
         md.append("\n## Training\n\n");
         training.forEach((k, v) -> md.append("- ").append(k).append(": ").append(value(v)).append('\n'));

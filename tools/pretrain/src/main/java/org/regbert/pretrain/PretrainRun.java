@@ -82,6 +82,7 @@ final class PretrainRun {
                         + " further)");
             }
             Sampler sampler = new Sampler(corpus, config, vocab);
+            PretrainingWindows trained = trainedWindows(corpus, resumeFrom);
             prepareOutput(output, resumeFrom);
             try (NDManager manager = NDManager.newBaseManager(device, "PyTorch")) {
                 engine.setRandomSeed(seedInt(config.training.seed));
@@ -91,10 +92,23 @@ final class PretrainRun {
                 try (AdamW optimizer = new AdamW(manager, parameters, config.training.weightDecay)) {
                     TrainerState state = resumeFrom != null ? restore(resumeFrom, parameters, optimizer)
                             : new TrainerState();
-                    return train(engine, manager, corpus, vocab, sampler, model, parameters, optimizer, state);
+                    return train(engine, manager, corpus, vocab, sampler, model, parameters, optimizer, state, trained);
                 }
             }
         }
+    }
+
+    /**
+     * The windows this run trains on; resumed, together with those the checkpoint recorded (null when
+     * it recorded none: what the earlier run trained on is unknown, so nothing is claimed).
+     */
+    private static PretrainingWindows trainedWindows(ShardCorpus corpus, Path resumeFrom) {
+        PretrainingWindows now = PretrainingWindows.of(corpus);
+        if (resumeFrom == null) {
+            return now;
+        }
+        PretrainingWindows earlier = PretrainingWindows.read(resumeFrom);
+        return earlier == null ? null : now.union(earlier);
     }
 
     /** Mutable counters that a checkpoint saves. */
@@ -106,7 +120,8 @@ final class PretrainRun {
     }
 
     private Result train(Engine engine, NDManager manager, ShardCorpus corpus, Vocabularies vocab, Sampler sampler,
-            PretrainingModel model, PairList<String, Parameter> parameters, AdamW optimizer, TrainerState state) {
+            PretrainingModel model, PairList<String, Parameter> parameters, AdamW optimizer, TrainerState state,
+            PretrainingWindows trained) {
         Path output = settings.output();
         long total = config.training.steps;
         long start = state.step;
@@ -122,6 +137,15 @@ final class PretrainRun {
                 + " %.3f%s", config.model, config.preset, parameterCount, manager.getDevice(), corpus.trainWindows(),
                 corpus.validWindows(), corpus.holdout(), config.training.batchSize * config.training.accumulation,
                 sampler.length(), entropy, unigramCe, start > 0 ? "; resuming at step " + start : ""));
+        if (trained == null) { // a warning, shown even with --quiet
+            System.err.println("pretrain: warning: the checkpoint resumed from records no training windows, so this run"
+                    + " records none either (finetune and evaluate cannot check leakage against it)");
+        } else {
+            progress.note(String.format(Locale.ROOT, "pretrain: training windows: %d merged intervals on %d contigs"
+                    + " (%,d bp)%s; recorded in %s", trained.intervalCount(), trained.intervals().size(), trained.bases(),
+                    trained.coordinateLessWindows() > 0 ? ", " + trained.coordinateLessWindows()
+                            + " windows without coordinates (FASTA records)" : "", PretrainingWindows.FILE));
+        }
         Map<String, Double> lastEval = Map.of();
         Path lastCheckpoint = null;
         double stepSecondsSum = 0;
@@ -184,8 +208,8 @@ final class PretrainRun {
                 if (last || step % config.training.checkpointEvery == 0) {
                     Map<String, Object> card = last ? ModelCard.build(config, vocab, corpus, parameterCount, state,
                             lastEval, entropy, unigramCe, metrics.records(), settings.command(),
-                            dataSecondsSum / stepSecondsSum) : null;
-                    lastCheckpoint = checkpoint(step, parameters, optimizer, vocab, state, card);
+                            dataSecondsSum / stepSecondsSum, trained) : null;
+                    lastCheckpoint = checkpoint(step, parameters, optimizer, vocab, state, card, trained);
                     if (last) {
                         ModelCard.write(output, card);
                         Files.writeString(output.resolve(LossPlot.FILE), LossPlot.render("regbert pretrain: "
@@ -231,7 +255,7 @@ final class PretrainRun {
     }
 
     private Path checkpoint(long step, PairList<String, Parameter> parameters, AdamW optimizer, Vocabularies vocab,
-            TrainerState state, Map<String, Object> card) {
+            TrainerState state, Map<String, Object> card, PretrainingWindows trained) {
         return Checkpoints.write(settings.output(), step, config.training.keepCheckpoints, dir -> {
             List<String> names = new ArrayList<>();
             List<NDArray> arrays = new ArrayList<>();
@@ -271,6 +295,9 @@ final class PretrainRun {
             Files.write(dir.resolve(Checkpoints.STATE), ConfigLoader.JSON.writeValueAsBytes(trainer));
             Files.write(dir.resolve(Checkpoints.CONFIG), ConfigLoader.toJson(config));
             Files.write(dir.resolve(Checkpoints.VOCABULARIES), ConfigLoader.JSON.writeValueAsBytes(vocab));
+            if (trained != null) {
+                trained.write(dir);
+            }
             if (card != null) {
                 ModelCard.write(dir, card);
             }

@@ -41,15 +41,18 @@ public final class PretrainedModel implements AutoCloseable {
     private final Model model;
     private final PretrainingModel block;
     private final long step;
+    /** The windows the encoder was pre-trained on; null when not recorded (older checkpoints, from scratch). */
+    private final PretrainingWindows pretrainingWindows;
 
     private PretrainedModel(Path checkpoint, PretrainConfig config, Vocabularies vocabularies, Model model,
-            PretrainingModel block, long step) {
+            PretrainingModel block, long step, PretrainingWindows pretrainingWindows) {
         this.checkpoint = checkpoint;
         this.config = config;
         this.vocabularies = vocabularies;
         this.model = model;
         this.block = block;
         this.step = step;
+        this.pretrainingWindows = pretrainingWindows;
     }
 
     /** Loads the latest checkpoint of a pre-training output directory, or a checkpoint folder, on the CPU. */
@@ -76,7 +79,8 @@ public final class PretrainedModel implements AutoCloseable {
             assign(parameters, block.getParameters(), TensorFiles.read(parameters));
             model.setBlock(block);
             model.setProperty("regbert.checkpoint", dir.toString());
-            return new PretrainedModel(dir, config, vocab, model, block, Checkpoints.step(dir));
+            return new PretrainedModel(dir, config, vocab, model, block, Checkpoints.step(dir),
+                    PretrainingWindows.read(dir));
         } catch (RuntimeException e) {
             model.close();
             throw e;
@@ -136,7 +140,7 @@ public final class PretrainedModel implements AutoCloseable {
             PretrainingModel block = PretrainingModel.create(config, vocab);
             block.initializeParameters(model.getNDManager(), config.architecture.maxLength);
             model.setBlock(block);
-            return new PretrainedModel(null, config, vocab, model, block, 0);
+            return new PretrainedModel(null, config, vocab, model, block, 0, null);
         } catch (RuntimeException e) {
             model.close();
             throw e;
@@ -155,7 +159,8 @@ public final class PretrainedModel implements AutoCloseable {
 
     /**
      * Writes the model as a checkpoint folder {@link #load} reads: parameters.npz (the current
-     * values, e.g. after fine-tuning), config.json and vocabularies.json.
+     * values, e.g. after fine-tuning), config.json, vocabularies.json and, when recorded, the
+     * pre-training windows (so a fine-tuned model carries them to evaluate).
      */
     public void save(Path dir) throws IOException {
         Files.createDirectories(dir);
@@ -168,6 +173,9 @@ public final class PretrainedModel implements AutoCloseable {
         TensorFiles.write(dir.resolve(Checkpoints.PARAMETERS), names, arrays);
         Files.write(dir.resolve(Checkpoints.CONFIG), ConfigLoader.toJson(config));
         Files.write(dir.resolve(Checkpoints.VOCABULARIES), ConfigLoader.JSON.writeValueAsBytes(vocabularies));
+        if (pretrainingWindows != null) {
+            pretrainingWindows.write(dir);
+        }
     }
 
     /** Copies the tensors read from {@code file} into a model's parameters, checking names and shapes. */
@@ -198,6 +206,14 @@ public final class PretrainedModel implements AutoCloseable {
     /** Optimiser steps the checkpoint had trained. */
     public long step() {
         return step;
+    }
+
+    /**
+     * The genomic intervals the encoder was pre-trained on ({@link PretrainingWindows#FILE}); null
+     * for a from-scratch model and for checkpoints written before regbert recorded them.
+     */
+    public PretrainingWindows pretrainingWindows() {
+        return pretrainingWindows;
     }
 
     public PretrainConfig config() {

@@ -290,6 +290,11 @@ final class ShardCorpus implements AutoCloseable {
         return shards.size();
     }
 
+    /** Shard {@code index}, for its coordinate arrays. */
+    TokenShard shard(int index) {
+        return shards.get(index);
+    }
+
     int windowTokens() {
         return windowTokens;
     }
