@@ -99,15 +99,23 @@ public final class Evaluator {
                     result.regression(), intervals));
         }
         List<Comparison> comparisons = new ArrayList<>();
-        ModelResult baseline = models.get(0);
-        for (int m = 1; m < models.size(); m++) {
-            for (String metric : statistics.get(m).keySet()) {
-                double a = baseline.headline().get(metric);
-                double b = models.get(m).headline().get(metric);
-                PairedDifference difference = replicates == null
-                        ? new PairedDifference(b - a, Double.NaN, Double.NaN, settings.bootstrap().level(), Double.NaN, 0, 0)
-                        : bootstrap.difference(byModel.get(0).get(metric), byModel.get(m).get(metric), b - a);
-                comparisons.add(new Comparison(metric, baseline.model(), models.get(m).model(), a, b, difference));
+        // Every pair (earlier row as the baseline): the first model against the rest, and also e.g. a
+        // pre-trained model against the from-scratch one and against the k-mer baseline in one report.
+        for (int base = 0; base < models.size(); base++) {
+            ModelResult baseline = models.get(base);
+            for (int m = base + 1; m < models.size(); m++) {
+                for (String metric : statistics.get(m).keySet()) {
+                    if (!statistics.get(base).containsKey(metric)) {
+                        continue;
+                    }
+                    double a = baseline.headline().get(metric);
+                    double b = models.get(m).headline().get(metric);
+                    PairedDifference difference = replicates == null
+                            ? new PairedDifference(b - a, Double.NaN, Double.NaN, settings.bootstrap().level(), Double.NaN,
+                                    0, 0)
+                            : bootstrap.difference(byModel.get(base).get(metric), byModel.get(m).get(metric), b - a);
+                    comparisons.add(new Comparison(metric, baseline.model(), models.get(m).model(), a, b, difference));
+                }
             }
         }
         return new TaskResult(first.task(), first.cellType(), first.kind(), first.classNames(), first.windows(),

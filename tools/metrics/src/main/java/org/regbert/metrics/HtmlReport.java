@@ -163,8 +163,8 @@ public final class HtmlReport {
     }
 
     private static void comparisonTable(StringBuilder h, TaskResult task) {
-        h.append("<h3>Comparison with ").append(escape(task.comparisons().get(0).baseline()))
-                .append(" (same windows, paired bootstrap)</h3>\n<table><tr><th class=\"name\">model</th>"
+        h.append("<h3>Paired comparisons (model − baseline on the same windows, paired bootstrap)</h3>\n"
+                        + "<table><tr><th class=\"name\">model</th><th class=\"name\">baseline</th>"
                         + "<th class=\"name\">metric</th><th>baseline</th><th>model</th><th>difference</th>"
                         + "<th>interval</th><th>p</th></tr>\n");
         for (Comparison c : task.comparisons()) {
@@ -172,6 +172,7 @@ public final class HtmlReport {
             boolean significant = d.lower() > 0 || d.upper() < 0;
             String css = !significant ? "" : d.estimate() > 0 ? " class=\"better\"" : " class=\"worse\"";
             h.append("<tr><td class=\"name\">").append(escape(c.model())).append("</td><td class=\"name\">")
+                    .append(escape(c.baseline())).append("</td><td class=\"name\">")
                     .append(label(c.metric())).append("</td><td>").append(num(c.baselineValue())).append("</td><td>")
                     .append(num(c.modelValue())).append("</td><td").append(css).append('>')
                     .append(signed(d.estimate())).append("</td><td>[").append(signed(d.lower())).append(", ")

@@ -100,7 +100,10 @@ class ReportTest {
         assertEquals(9, ctcf.bootstrapBlocks(), "chr1 is training: three 1 Mb blocks on each of the three test contigs");
         assertEquals(3, ctcf.bootstrapStrata());
         assertEquals(3, ctcf.models().size());
-        assertEquals(6, ctcf.comparisons().size(), "auROC, auPRC and average precision of two models against the baseline");
+        // Every pair of the three models (0-1, 0-2, 1-2), each for auROC, auPRC and average precision.
+        assertEquals(9, ctcf.comparisons().size(), "3 pairs x 3 measures");
+        assertEquals(List.of("0-1", "0-2", "1-2"), ctcf.comparisons().stream()
+                .map(c -> names(ctcf).indexOf(c.baseline()) + "-" + names(ctcf).indexOf(c.model())).distinct().toList());
 
         Predictions test = predictions.get(0).select(2);
         BinaryMetrics direct = BinaryMetrics.compute(test.scores(), test.labels(), 0.5);
@@ -269,5 +272,9 @@ class ReportTest {
     private static void parseXml(String xml) throws Exception {
         DocumentBuilderFactory.newInstance().newDocumentBuilder()
                 .parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static List<String> names(TaskResult task) {
+        return task.models().stream().map(ModelResult::model).toList();
     }
 }
