@@ -169,6 +169,20 @@ public final class ConfigLoader {
             }
             fraction("genebert.regionMaskRate", c.genebert.regionMaskRate, true);
             fraction("genebert.negativeFraction", c.genebert.negativeFraction, true);
+            double shuffled = c.genebert.shuffledNegatives;
+            double gcMatched = c.genebert.gcMatchedNegatives;
+            if (!(shuffled >= 0 && shuffled <= 1 && gcMatched >= 0 && gcMatched <= 1)) {
+                throw new BadInputException("genebert.shuffledNegatives and genebert.gcMatchedNegatives must be in [0, 1],"
+                        + " were " + shuffled + " and " + gcMatched);
+            }
+            if (shuffled + gcMatched > 1) {
+                throw new BadInputException("genebert.shuffledNegatives + genebert.gcMatchedNegatives must be at most 1"
+                        + " (the rest are random windows), was " + (c.genebert.shuffledNegatives
+                        + c.genebert.gcMatchedNegatives));
+            }
+            if (!(c.genebert.gcTolerance > 0 && c.genebert.gcTolerance <= 1)) {
+                throw new BadInputException("genebert.gcTolerance must be in (0, 1], was " + c.genebert.gcTolerance);
+            }
             PretrainConfig.LossWeights w = c.genebert.weights;
             if (w.msm < 0 || w.mrm < 0 || w.srm < 0 || w.msm + w.mrm + w.srm <= 0) {
                 throw new BadInputException("genebert.weights must be non-negative and not all zero");

@@ -107,12 +107,22 @@ public final class PretrainConfig {
     }
 
     /** GeneBERT's region tasks. */
-    @JsonPropertyOrder({"regionMaskRate", "negativeFraction", "weights"})
+    @JsonPropertyOrder({"regionMaskRate", "negativeFraction", "shuffledNegatives", "gcMatchedNegatives", "gcTolerance",
+        "weights"})
     public static final class GeneBert {
-        /** Fraction of motif-matrix regions (columns) masked for reconstruction. */
+        /**
+         * Fraction of motif-matrix regions (columns) masked for reconstruction; the sequence tokens
+         * covering a masked region's bases are hidden ([MASK]) too, so it cannot be read off its DNA.
+         */
         public double regionMaskRate = 0.25;
-        /** Fraction of sequences paired with another window's motif matrix (sequence-region matching). */
+        /** Fraction of sequences paired with a motif matrix that is not theirs (sequence-region matching). */
         public double negativeFraction = 0.5;
+        /** Of the negatives: the fraction that are the window's own matrix with its region columns shuffled. */
+        public double shuffledNegatives = 0.25;
+        /** Of the negatives: the fraction that are another window's matrix of about the same GC fraction. */
+        public double gcMatchedNegatives = 0.5;
+        /** Largest GC-fraction difference of a GC-matched negative. */
+        public double gcTolerance = 0.02;
         public LossWeights weights = new LossWeights();
     }
 
