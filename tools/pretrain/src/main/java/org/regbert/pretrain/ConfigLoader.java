@@ -52,7 +52,7 @@ public final class ConfigLoader {
             case "tiny" -> {
                 a.put("layers", 2).put("hidden", 64).put("heads", 4).put("intermediate", 256).put("dropout", 0.0)
                         .put("maxLength", 128).put("regionLayers", 1).put("regionHeads", 4);
-                t.put("batchSize", 16).put("learningRate", 5e-3).put("checkpointEvery", 100).put("evalEvery", 100);
+                t.put("batchSize", 16).put("learningRate", 1e-2).put("checkpointEvery", 100).put("evalEvery", 100);
             }
             case "small" -> {
                 a.put("layers", 4).put("hidden", 256).put("heads", 4).put("intermediate", 1024).put("dropout", 0.1)
