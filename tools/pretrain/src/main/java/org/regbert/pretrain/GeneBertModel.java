@@ -15,8 +15,15 @@ import ai.djl.nn.Parameter;
  * region's bases; the sequence [CLS] state is prepended as the fusion token and a small Transformer
  * runs over [fusion, region 1..R]. Tasks: masked sequence modelling (MLM on k-mers),
  * masked region modelling (reconstruct masked motif columns, MSE on standardised scores) and
- * sequence-region matching (the window's own matrix or another window's, binary, from the mean
+ * sequence-region matching (the window's own matrix or a negative, binary, from the mean
  * region-encoder state).
+ *
+ * <p>A masked region must not see its own DNA: the paper (Mo et al. 2021, arXiv 2110.05231) fuses
+ * the two modalities but does not say what a masked region receives from the sequence. Here the
+ * sampler hides ([MASK]) every sequence token that covers a base of a masked region, so neither
+ * the region's pooled state nor any other state (attention mixes the whole window) carries those
+ * bases; the masked column is predicted from the other regions' motifs and the surrounding DNA.
+ * Negatives ({@link MatchNegatives}) include the window's own columns shuffled and GC-matched windows.
  */
 public final class GeneBertModel extends PretrainingModel {
     private final int regions;
@@ -94,21 +101,17 @@ public final class GeneBertModel extends PretrainingModel {
      * motif scan splits it; position 0 is [CLS], window token i is at position i + 1).
      */
     NDArray regionPooling(NDManager manager, int length) {
-        int tokens = vocab.windowTokens();
-        int step = vocab.overlapping() ? 1 : vocab.k();
-        int bases = vocab.windowBases();
+        RegionLayout layout = RegionLayout.of(vocab);
         float[] weights = new float[regions * length];
         for (int r = 0; r < regions; r++) {
-            long from = (long) r * bases / regions;
-            long to = (long) (r + 1) * bases / regions;
             int count = 0;
-            for (int i = 0; i < tokens && i + 1 < length; i++) {
-                if ((long) i * step >= from && (long) i * step < to) {
+            for (int i = 0; i < layout.windowTokens() && i + 1 < length; i++) {
+                if (layout.starts(i, r)) {
                     count++;
                 }
             }
-            for (int i = 0; i < tokens && i + 1 < length; i++) {
-                if ((long) i * step >= from && (long) i * step < to) {
+            for (int i = 0; i < layout.windowTokens() && i + 1 < length; i++) {
+                if (layout.starts(i, r)) {
                     weights[r * length + i + 1] = 1f / count;
                 }
             }

@@ -24,7 +24,7 @@ public final class PretrainConfig {
     public GeneBert genebert = new GeneBert();
 
     /** Sizes of the encoders. */
-    @JsonPropertyOrder({"layers", "hidden", "heads", "intermediate", "dropout", "maxLength", "alibi", "kmerInit", "cellTypeEmbedding",
+    @JsonPropertyOrder({"layers", "hidden", "heads", "intermediate", "dropout", "maxLength", "alibi", "relativeWindow", "kmerInit", "mlmOutput", "cellTypeEmbedding",
         "regionLayers", "regionHeads"})
     public static final class Architecture {
         public int layers;
@@ -43,10 +43,21 @@ public final class PretrainConfig {
          */
         public boolean alibi = true;
         /**
+         * Learned attention bias per head and signed distance within +-relativeWindow tokens (0: none;
+         * T5-style, shared by the layers): direction-aware, where ALiBi is symmetric.
+         */
+        public int relativeWindow;
+        /**
          * {@code composed}: k-mer embeddings start as sums of per-position base vectors, so k-mers
          * sharing bases start related (faster to learn the overlap); {@code normal}: BERT's N(0, 0.02).
          */
         public String kmerInit = "composed";
+        /**
+         * MLM output layer: {@code tied} (BERT: logits over the tied token embedding) or {@code factorised}
+         * (one distribution over the bases per k-mer position; see MlmHead). Checkpoints that do not name
+         * one were trained tied; the presets name theirs.
+         */
+        public String mlmOutput = "tied";
         /** GeneBERT: layers and heads of the region encoder. */
         public int regionLayers;
         public int regionHeads;
@@ -96,12 +107,22 @@ public final class PretrainConfig {
     }
 
     /** GeneBERT's region tasks. */
-    @JsonPropertyOrder({"regionMaskRate", "negativeFraction", "weights"})
+    @JsonPropertyOrder({"regionMaskRate", "negativeFraction", "shuffledNegatives", "gcMatchedNegatives", "gcTolerance",
+        "weights"})
     public static final class GeneBert {
-        /** Fraction of motif-matrix regions (columns) masked for reconstruction. */
+        /**
+         * Fraction of motif-matrix regions (columns) masked for reconstruction; the sequence tokens
+         * covering a masked region's bases are hidden ([MASK]) too, so it cannot be read off its DNA.
+         */
         public double regionMaskRate = 0.25;
-        /** Fraction of sequences paired with another window's motif matrix (sequence-region matching). */
+        /** Fraction of sequences paired with a motif matrix that is not theirs (sequence-region matching). */
         public double negativeFraction = 0.5;
+        /** Of the negatives: the fraction that are the window's own matrix with its region columns shuffled. */
+        public double shuffledNegatives = 0.25;
+        /** Of the negatives: the fraction that are another window's matrix of about the same GC fraction. */
+        public double gcMatchedNegatives = 0.5;
+        /** Largest GC-fraction difference of a GC-matched negative. */
+        public double gcTolerance = 0.02;
         public LossWeights weights = new LossWeights();
     }
 

@@ -26,7 +26,8 @@ public abstract class PretrainingModel extends Layers.Module {
         this.vocab = vocab;
         encoder = child("sequence", new SequenceEncoder(config.architecture, vocab.tokens().size(), vocab.k(), stateIds,
                 cellTypeIds));
-        mlm = child("mlm", new MlmHead(config.architecture.hidden, vocab.tokens().size()));
+        mlm = child("mlm", new MlmHead(config.architecture.hidden, vocab.tokens().size(), config.architecture.mlmOutput,
+                vocab.k()));
     }
 
     /** A new, uninitialised model of the config's kind. */
@@ -91,13 +92,12 @@ public abstract class PretrainingModel extends Layers.Module {
             return;
         }
         NDArray selected = maskedRows(manager, batch, hidden);
-        NDArray logits = mlmLogits(selected);
-        NDArray targets = manager.create(batch.targets).toType(DataType.INT64, false);
-        NDArray nll = logits.logSoftmax(-1).gather(targets.reshape(m, 1), 1).reshape(m).neg();
+        NDArray[] scored = mlm.nll(selected, encoder.tokenTable(), batch.targets, !training);
+        NDArray nll = scored[0];
         losses.tokenNll = nll;
         losses.add(name, nll.mean(), weight);
         // Accuracy only where it is reported (held-out evaluation): argmax over V costs ~2% of a tiny step.
-        losses.mlmCorrect = training ? null : logits.argMax(-1).eq(targets).sum();
+        losses.mlmCorrect = scored[1];
         losses.mlmCount = m;
     }
 

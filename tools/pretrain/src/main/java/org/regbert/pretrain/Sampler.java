@@ -1,7 +1,6 @@
 package org.regbert.pretrain;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.regbert.shards.KmerVocabulary;
@@ -11,10 +10,10 @@ import org.regbert.shards.KmerVocabulary;
  * type, masking, negative pairs) comes from a generator seeded by the run's seed and the sample's
  * global index, so batch {@code s} is the same whether the run was interrupted or not.
  *
- * <p>Masking follows DNABERT for overlapping k-mers: masked positions come in contiguous spans of
- * k tokens (a span centred on a picked token) until the mask rate is reached, so a masked k-mer
- * cannot be read off its unmasked neighbours; of the masked tokens 80% become [MASK], 10% a random
- * k-mer and 10% stay.
+ * <p>Masked tokens: {@link SpanMasker} (spans of k tokens, 80/10/10 decided per span). GeneBERT:
+ * the masked regions are chosen first and the tokens covering their bases hidden ([MASK], not
+ * targets), so neither the region encoder nor the sequence encoder sees a masked region's DNA;
+ * negatives for sequence-region matching come from {@link MatchNegatives}.
  */
 final class Sampler {
     private final ShardCorpus corpus;
@@ -22,8 +21,9 @@ final class Sampler {
     private final Vocabularies vocab;
     private final int content;
     private final int length;
-    private final int span;
-    private final int kmers;
+    private final SpanMasker masker;
+    private final RegionLayout layout;
+    private final MatchNegatives negatives;
     private final long seed;
     private long cachedEpoch = -1;
     private int[] permutation;
@@ -34,8 +34,9 @@ final class Sampler {
         this.vocab = vocab;
         this.content = Math.min(corpus.windowTokens(), config.architecture.maxLength - 2);
         this.length = content + 2;
-        this.span = corpus.manifest().tokenizer().overlapping() ? corpus.k() : 1;
-        this.kmers = corpus.vocabulary().size() - KmerVocabulary.FIRST_KMER;
+        this.masker = new SpanMasker(config.data.maskRate, corpus.k(), corpus.manifest().tokenizer().overlapping());
+        this.layout = config.isGeneBert() ? RegionLayout.of(vocab) : null;
+        this.negatives = config.isGeneBert() ? new MatchNegatives(corpus, config.genebert) : null;
         this.seed = config.training.seed;
     }
 
@@ -144,7 +145,6 @@ final class Sampler {
         List<int[]> masked = new ArrayList<>();
         short[] window = new short[content];
         byte[] stateBuffer = new byte[content];
-        boolean[] mask = new boolean[length];
         long real = 0;
         int regions = config.isGeneBert() ? vocab.regions() : 0;
         int motifs = config.isGeneBert() ? vocab.motifNames().size() : 0;
@@ -154,6 +154,7 @@ final class Sampler {
         List<float[]> regionTargets = new ArrayList<>();
         List<Integer> maskedRegions = new ArrayList<>();
         float[] matrix = new float[regions * motifs];
+        float[] own = new float[regions * motifs];
         if (config.isGeneBert()) {
             motifInput = new float[size * regions * motifs];
             regionMask = new float[size * regions];
@@ -181,52 +182,33 @@ final class Sampler {
                     states[base + 1 + i] = state < vocab.states().size() ? state : 0;
                 }
             }
-            chooseMasked(tokens, base, n, rng, mask);
-            for (int p = 1; p <= n; p++) {
-                if (!mask[p]) {
-                    continue;
-                }
-                int original = tokens[base + p];
-                int originalState = ebert ? states[base + p] : 0;
-                masked.add(new int[] {base + p, original, originalState});
-                double r = rng.nextDouble();
-                if (r < 0.8) {
-                    tokens[base + p] = KmerVocabulary.MASK;
-                } else if (r < 0.9) {
-                    tokens[base + p] = KmerVocabulary.FIRST_KMER + rng.nextInt(kmers);
-                }
+            boolean[] regionMasked = config.isGeneBert() ? maskedRegions(rng) : null;
+            if (regionMasked != null) {
+                hideRegions(tokens, base, n, regionMasked);
+            }
+            SpanMasker.Result m = masker.apply(tokens, base + 1, base + 1 + n, rng);
+            for (int i = 0; i < m.positions().length; i++) {
+                int p = m.positions()[i];
+                masked.add(new int[] {p, m.originals()[i], ebert ? states[p] : 0});
                 if (maskStates) {
-                    states[base + p] = vocab.maskStateId();
+                    states[p] = vocab.maskStateId();
                 }
             }
             if (config.isGeneBert()) {
                 boolean negative = training ? rng.nextDouble() < config.genebert.negativeFraction : j % 2 == 1;
-                int s = shard[j];
-                int w = row[j];
-                if (negative && corpus.trainWindows() > 1) {
-                    int other;
-                    do {
-                        other = rng.nextInt(corpus.trainWindows());
-                    } while (corpus.trainShard(other) == s && corpus.trainRow(other) == w);
-                    s = corpus.trainShard(other);
-                    w = corpus.trainRow(other);
-                } else {
-                    negative = false;
-                }
+                corpus.readMotifs(shard[j], row[j], own);
+                MatchNegatives.Negative pair = negative
+                        ? negatives.choose(shard[j], row[j], window, n, own, regionMasked, rng) : null;
+                negative = pair != null;
                 matchLabels[j] = negative ? 0f : 1f;
-                corpus.readMotifs(s, w, matrix);
+                if (negative) {
+                    negatives.matrix(pair, own, matrix);
+                } else {
+                    System.arraycopy(own, 0, matrix, 0, matrix.length);
+                }
                 vocab.standardise(matrix);
-                boolean[] regionMasked = new boolean[regions];
                 // Negatives are masked alike (else "has a masked region" would give the pairing away);
                 // only positives' masked regions are reconstructed.
-                boolean any = false;
-                for (int r = 0; r < regions; r++) {
-                    regionMasked[r] = rng.nextDouble() < config.genebert.regionMaskRate;
-                    any |= regionMasked[r];
-                }
-                if (!any && config.genebert.regionMaskRate > 0) {
-                    regionMasked[rng.nextInt(regions)] = true;
-                }
                 for (int r = 0; r < regions; r++) {
                     int out = (j * regions + r) * motifs;
                     if (regionMasked[r]) {
@@ -267,28 +249,32 @@ final class Sampler {
                 maskedRegions.stream().mapToInt(Integer::intValue).toArray(), flatTargets, matchLabels);
     }
 
-    /** Marks positions 1..n to mask: spans of {@code span} k-mer tokens until the rate is reached. */
-    private void chooseMasked(int[] tokens, int base, int n, SplittableRandom rng, boolean[] mask) {
-        Arrays.fill(mask, false);
-        int[] candidates = new int[n];
-        int count = 0;
-        for (int p = 1; p <= n; p++) {
-            if (tokens[base + p] >= KmerVocabulary.FIRST_KMER) {
-                candidates[count++] = p;
-            }
+    /** GeneBERT: each region masked with probability regionMaskRate, at least one when the rate is above 0. */
+    private boolean[] maskedRegions(SplittableRandom rng) {
+        int regions = layout.regions();
+        boolean[] masked = new boolean[regions];
+        boolean any = false;
+        for (int r = 0; r < regions; r++) {
+            masked[r] = rng.nextDouble() < config.genebert.regionMaskRate;
+            any |= masked[r];
         }
-        if (count == 0) {
-            return;
+        if (!any && config.genebert.regionMaskRate > 0) {
+            masked[rng.nextInt(regions)] = true;
         }
-        int target = Math.max(1, (int) Math.round(config.data.maskRate * count));
-        int chosen = 0;
-        int before = (span - 1) / 2;
-        for (int tries = 0; chosen < target && tries < 4 * count; tries++) {
-            int centre = candidates[rng.nextInt(count)];
-            for (int p = Math.max(1, centre - before); p <= Math.min(n, centre - before + span - 1); p++) {
-                if (!mask[p] && tokens[base + p] >= KmerVocabulary.FIRST_KMER) {
-                    mask[p] = true;
-                    chosen++;
+        return masked;
+    }
+
+    /**
+     * GeneBERT: [MASK] on every token that shows a base of a masked region (positions base + 1 ..
+     * base + n), so the sequence encoder's states, and with them everything the region encoder
+     * reads, carry nothing of that region's DNA. These tokens are not masked-token targets.
+     */
+    private void hideRegions(int[] tokens, int base, int n, boolean[] regionMasked) {
+        for (int i = 0; i < n; i++) {
+            for (int r = 0; r < regionMasked.length; r++) {
+                if (regionMasked[r] && layout.covers(i, r)) {
+                    tokens[base + 1 + i] = KmerVocabulary.MASK;
+                    break;
                 }
             }
         }

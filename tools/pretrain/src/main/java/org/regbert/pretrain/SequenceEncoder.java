@@ -18,6 +18,9 @@ public final class SequenceEncoder extends Layers.Module {
     private final Layers.Norm norm;
     private final Layers.Encoder encoder;
     private NDArray alibiBias;
+    /** Learned attention bias per head for each signed distance within +-relativeWindow ([2R+1, heads]), or null. */
+    private final ai.djl.nn.Parameter relative;
+    private NDArray relativeIndex;
 
     /**
      * @param k k-mer length (for the composed k-mer initialisation)
@@ -33,6 +36,11 @@ public final class SequenceEncoder extends Layers.Module {
         states = stateIds > 0 ? child("state_embedding", new Layers.Embed(stateIds, arch.hidden)) : null;
         cellTypes = cellTypeIds > 0 ? child("cell_type_embedding", new Layers.Embed(cellTypeIds, arch.hidden)) : null;
         norm = child("embedding_norm", new Layers.Norm(arch.hidden));
+        relative = arch.relativeWindow > 0
+                ? addParameter(ai.djl.nn.Parameter.builder().setName("relative_bias").setType(ai.djl.nn.Parameter.Type.BIAS)
+                        .optShape(new ai.djl.ndarray.types.Shape(2L * arch.relativeWindow + 1, arch.heads))
+                        .optInitializer(ai.djl.training.initializer.Initializer.ZEROS).build())
+                : null;
         encoder = child("encoder", new Layers.Encoder(arch.layers, arch.hidden, arch.heads, arch.intermediate,
                 arch.dropout));
     }
@@ -93,6 +101,10 @@ public final class SequenceEncoder extends Layers.Module {
                 ? tokenIds.eq(KmerVocabulary.PAD).toType(DataType.FLOAT32, false).muli(-1e9f).reshape(b, 1, 1, s)
                 : null;
         NDArray bias = arch.alibi ? alibi((int) s) : null;
+        if (relative != null) {
+            NDArray learned = relativeBias((int) s);
+            bias = bias == null ? learned : learned.add(bias);
+        }
         return encoder.apply(x, mask, bias, training, clsOnly);
     }
 
@@ -105,6 +117,29 @@ public final class SequenceEncoder extends Layers.Module {
             alibiBias = Layers.alibi(tokens.weight.getArray().getManager(), arch.heads, length);
         }
         return alibiBias;
+    }
+
+    /**
+     * The learned relative-position bias [heads, S, S]: entry (h, i, j) is the table's row for the
+     * signed distance j - i (clamped to the window). Unlike ALiBi it can tell left from right, so a
+     * head can learn "the nearest unmasked token on the left", which is what a masked k-mer span needs.
+     */
+    private NDArray relativeBias(int length) {
+        if (relativeIndex == null || relativeIndex.getShape().get(0) != (long) length * length) {
+            if (relativeIndex != null) {
+                relativeIndex.close();
+            }
+            int window = arch.relativeWindow;
+            int[] index = new int[length * length];
+            for (int i = 0; i < length; i++) {
+                for (int j = 0; j < length; j++) {
+                    index[i * length + j] = Math.max(-window, Math.min(window, j - i)) + window;
+                }
+            }
+            relativeIndex = tokens.weight.getArray().getManager().create(index);
+        }
+        NDArray rows = Layers.lookup(relativeIndex, relative.getArray()); // [S*S, heads]
+        return rows.transpose().reshape(arch.heads, length, length);
     }
 
     /** The token embedding table [V, H] (tied to the MLM output layer). */

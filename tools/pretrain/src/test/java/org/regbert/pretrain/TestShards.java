@@ -56,31 +56,49 @@ final class TestShards {
      * k-mers, {@code perShard} windows per shard file.
      */
     static Path randomTokens(Path dir, int windows, int tokens, int k, int perShard, long seed) throws IOException {
-        int windowBases = tokens + k - 1;
-        List<SequenceRecord> dictionary = List.of(new SequenceRecord("chrT", (long) windows * windowBases, null));
+        return tokenShards(dir, randomBases(windows, tokens + k - 1, seed), k, perShard);
+    }
+
+    /** Random base codes (0..3, the vocabulary's A, T, C, G) of {@code windows} windows, seeded. */
+    static byte[][] randomBases(int windows, int windowBases, long seed) {
+        Random random = new Random(seed);
+        byte[][] bases = new byte[windows][windowBases];
+        for (byte[] window : bases) {
+            for (int i = 0; i < windowBases; i++) {
+                window[i] = (byte) random.nextInt(4);
+            }
+        }
+        return bases;
+    }
+
+    /**
+     * Token shards of the given windows' bases (codes 0..3, all windows the same length), as
+     * overlapping k-mers, {@code perShard} windows per shard file.
+     */
+    static Path tokenShards(Path dir, byte[][] windowBases, int k, int perShard) throws IOException {
+        int windows = windowBases.length;
+        int basesPerWindow = windowBases[0].length;
+        int tokens = basesPerWindow - k + 1;
+        List<SequenceRecord> dictionary = List.of(new SequenceRecord("chrT", (long) windows * basesPerWindow, null));
         ShardManifest template = new ShardManifest(ShardManifest.FORMAT, ShardManifest.FORMAT_VERSION, "none",
-                dictionary, new ShardManifest.TokenizerSpec(k, true, tokens, tokens, windowBases, windowBases, "genome",
-                        1.0, false, false),
+                dictionary, new ShardManifest.TokenizerSpec(k, true, tokens, tokens, basesPerWindow, basesPerWindow,
+                        "genome", 1.0, false, false),
                 KmerVocabulary.specialTokenIds(), new KmerVocabulary(k).tokens(), null, null,
                 new ShardManifest.Provenance("test", "0", List.of("test"), List.of(), "1970-01-01T00:00:00Z"), null);
-        Random random = new Random(seed);
         short[] ids = new short[tokens];
-        byte[] bases = new byte[windowBases];
         int mask = (1 << (2 * k)) - 1;
         try (StagedOutput output = StagedOutput.open(dir)) {
             TokenShardWriter writer = new TokenShardWriter(output, template, perShard, List.of("chrT"));
             for (int w = 0; w < windows; w++) {
-                for (int i = 0; i < windowBases; i++) {
-                    bases[i] = (byte) random.nextInt(4);
-                }
+                byte[] bases = windowBases[w];
                 int code = 0;
-                for (int i = 0; i < windowBases; i++) {
+                for (int i = 0; i < basesPerWindow; i++) {
                     code = ((code << 2) | bases[i]) & mask;
                     if (i >= k - 1) {
                         ids[i - k + 1] = (short) (KmerVocabulary.FIRST_KMER + code);
                     }
                 }
-                writer.add(0, (long) w * windowBases, (long) (w + 1) * windowBases, 1, -1, ids, null);
+                writer.add(0, (long) w * basesPerWindow, (long) (w + 1) * basesPerWindow, 1, -1, ids, null);
             }
             writer.finish();
             output.commit();
@@ -182,11 +200,16 @@ final class TestShards {
     /** GeneBERT-ready random shards: tokens, motifs [N, 6, 4] and motif names. */
     static Path geneBertShards(Path dir, int windows, int tokens) throws IOException {
         Path raw = randomTokens(dir.resolve("raw"), windows, tokens, 6, Math.max(1, windows / 2), 8);
+        return withMotifs(raw, dir.resolve("annotated"));
+    }
+
+    /** Token shards made GeneBERT-ready: seeded random motifs [N, 6, 4] (the same for the same shards) and names. */
+    static Path withMotifs(Path raw, Path target) throws IOException {
         List<String> names = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             names.add("MA000" + i + ".1 TF" + i);
         }
-        return withArrays(raw, dir.resolve("annotated"), List.of(randomMotifs(6, 4, 5), strings("motif_names", names)),
+        return withArrays(raw, target, List.of(randomMotifs(6, 4, 5), strings("motif_names", names)),
                 Map.of("motifs", Map.of("regions", 4)));
     }
 
