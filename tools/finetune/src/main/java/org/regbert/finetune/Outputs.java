@@ -107,7 +107,7 @@ final class Outputs {
         }
         List<Predictions> out = new ArrayList<>();
         // FASTA-record windows have no genomic position: evaluate resamples records instead of genomic blocks.
-        var tokenizer = inputs.shards() == 0 ? null : inputs.shard(0).manifest().tokenizer();
+        var tokenizer = shards.isEmpty() ? null : shards.get(0).manifest().tokenizer();
         Predictions.Coordinates coordinates = Predictions.Coordinates.of(tokenizer == null ? null : tokenizer.source());
         for (Map.Entry<String, List<int[]>> entry : byCell.entrySet()) {
             String cell = entry.getKey();
