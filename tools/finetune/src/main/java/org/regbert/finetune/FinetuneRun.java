@@ -279,8 +279,8 @@ public final class FinetuneRun {
         long fitted = StepBudget.fit(available, Integer.MAX_VALUE, cost);
         if (fitted < 1) {
             throw new BadInputException(String.format(java.util.Locale.ROOT, "--max-minutes %s: start-up and timing"
-                    + " took %.1f s of the %.1f s budget, and one step with its validation and checkpoint takes %.1f s"
-                    + " more: nothing fits; raise --max-minutes", settings.maxMinutes(), now, budgetSeconds,
+                    + " took %.1f s of the %.2f s budget, and one step with its validation and checkpoint takes %.1f s"
+                    + " more: nothing fits; raise --max-minutes", StepBudget.minutes(settings.maxMinutes()), now, budgetSeconds,
                     cost.applyAsDouble(1) + finishSeconds));
         }
         long steps = Math.min(fitted, limit);

@@ -187,6 +187,8 @@ final class PretrainRun {
                     evalRecord.put("unigramCrossEntropy", round(unigramCe));
                     evalRecord.put("dataFraction", round(dataSecondsSum / stepSecondsSum));
                     evalRecord.put("rssMegabytes", rssMegabytes());
+                    // Seconds since this invocation started (start-up and --max-minutes timing included).
+                    evalRecord.put("wallSeconds", round((System.nanoTime() - settings.startNanos()) / 1e9));
                     metrics.write(evalRecord);
                     progress.note(String.format(Locale.ROOT, "pretrain: step %d held-out %s", step, describe(lastEval)));
                 }
@@ -284,9 +286,9 @@ final class PretrainRun {
         long fitted = StepBudget.fit(available, Integer.MAX_VALUE, cost);
         if (fitted < 1) {
             throw new BadInputException(String.format(Locale.ROOT, "--max-minutes %s: start-up and timing took %.1f s of"
-                    + " the %.1f s budget, and one step with its evaluation and checkpoint takes %.1f s more: nothing"
-                    + " fits; raise --max-minutes", config.training.maxMinutes, now, budgetSeconds, cost.applyAsDouble(1)
-                    + finishSeconds));
+                    + " the %.2f s budget, and one step with its evaluation and checkpoint takes %.1f s more: nothing"
+                    + " fits; raise --max-minutes", StepBudget.minutes(config.training.maxMinutes), now, budgetSeconds,
+                    cost.applyAsDouble(1) + finishSeconds));
         }
         boolean stepsGiven = hasStepCount(settings.fileTree()) || hasStepCount(settings.overrides());
         long steps = stepsGiven ? Math.min(fitted, config.training.steps) : fitted;

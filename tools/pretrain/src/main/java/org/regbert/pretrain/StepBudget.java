@@ -75,6 +75,11 @@ public final class StepBudget {
         return lo;
     }
 
+    /** Minutes as given: 10, 0.5, 0.0001 (no exponent, no trailing zeros). */
+    public static String minutes(double value) {
+        return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+    }
+
     /**
      * How many times a run of {@code steps} steps does something every {@code every} steps and at its
      * last step ({@code every} 0: only at the last): evaluations and checkpoints.
@@ -121,14 +126,10 @@ public final class StepBudget {
         public String describe() {
             return String.format(Locale.ROOT, "--max-minutes %s: %,d steps fit (%.4f s a step over %d timed steps"
                     + " after %d untimed; evaluation %.2f s, checkpoint %.2f s; start-up %.1f s, timing %.1f s)%s;"
-                    + " planned end %.0f s after the start of %.0f s; to repeat: %s", trim(maxMinutes), fittedSteps,
+                    + " planned end %.0f s after the start of %.0f s; to repeat: %s", minutes(maxMinutes), fittedSteps,
                     timing.stepSeconds(), timing.timedSteps(), timing.warmupSteps(), evalSeconds, checkpointSeconds,
                     startupSeconds, timingSeconds, steps < fittedSteps ? "; the given step count " + steps
                             + " is smaller and is used" : "", plannedSeconds, maxMinutes * 60, String.join(" ", reproduce));
-        }
-
-        private static String trim(double v) {
-            return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
         }
 
         private static double round(double v) {
