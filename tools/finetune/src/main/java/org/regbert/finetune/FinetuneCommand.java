@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.regbert.pretrain.EngineSettings;
+import org.regbert.pretrain.LearningRateSchedule;
 import org.regbert.common.BadInputException;
 import org.regbert.common.ExitCodes;
 import org.regbert.common.ToolVersion;
@@ -125,6 +126,16 @@ public class FinetuneCommand implements Callable<Integer> {
             description = "Stop after N optimiser steps (default: epochs decide).")
     int maxSteps;
 
+    @Option(names = "--max-minutes", paramLabel = "M",
+            description = "Wall-clock budget in minutes (decimals allowed), counted from the command's start: a few"
+                    + " steps are timed after an untimed warm-up, and the step count that fits (with the validations,"
+                    + " checkpoints and final predictions) becomes the run's step count, over which warm-up and decay"
+                    + " are scheduled; --max-steps and a given --epochs cap it. Recorded in finetune-summary.json and"
+                    + " the checkpoints' trainer-state.json; --max-steps N --epochs E as recorded repeat the run"
+                    + " without timing; --resume keeps it. Early stopping may still end the run sooner (default: no"
+                    + " budget).")
+    Double maxMinutes;
+
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32", description = "Windows per step"
             + " (default: ${DEFAULT-VALUE}).")
     int batchSize;
@@ -140,6 +151,11 @@ public class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--warmup", paramLabel = "F", defaultValue = "0.1", description = "Warm-up fraction of the steps"
             + " (default: ${DEFAULT-VALUE}).")
     double warmup;
+
+    @Option(names = "--schedule", paramLabel = "DECAY", defaultValue = "linear",
+            description = "Learning-rate decay after the warm-up, to 0 at the last step: linear or cosine (default:"
+                    + " ${DEFAULT-VALUE}).")
+    String schedule;
 
     @Option(names = "--eval-every", paramLabel = "STEPS", defaultValue = "0",
             description = "Validation interval (default: once per epoch).")
@@ -190,6 +206,7 @@ public class FinetuneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        long started = System.nanoTime(); // --max-minutes counts from here
         if (fromScratch == (checkpoint != null)) {
             throw new BadInputException("give exactly one of --checkpoint DIR and --from-scratch");
         }
@@ -202,6 +219,14 @@ public class FinetuneCommand implements Callable<Integer> {
         if (epochs < 1 || batchSize < 1 || learningRate <= 0 || warmup < 0 || warmup >= 1) {
             throw new BadInputException("--epochs and --batch-size must be at least 1, --lr above 0, --warmup in [0, 1)");
         }
+        if (maxMinutes != null && !(maxMinutes > 0 && Double.isFinite(maxMinutes))) {
+            throw new BadInputException("--max-minutes " + maxMinutes + ": expected a positive number of minutes");
+        }
+        String decay = schedule.toLowerCase(Locale.ROOT);
+        if (!LearningRateSchedule.DECAYS.contains(decay)) {
+            throw new BadInputException("--schedule " + schedule + ": expected one of " + LearningRateSchedule.DECAYS);
+        }
+        boolean epochsGiven = spec != null && spec.commandLine().getParseResult().hasMatchedOption("--epochs");
         EngineSettings.apply(threads);
         List<String> command = new ArrayList<>(List.of("regbert", "finetune"));
         if (spec != null) {
@@ -209,9 +234,9 @@ public class FinetuneCommand implements Callable<Integer> {
         }
         FinetuneSettings settings = new FinetuneSettings(checkpoint, fromScratch, model.toLowerCase(Locale.ROOT),
                 preset.toLowerCase(Locale.ROOT), shards, motifs, tasks, head == null ? null : HeadKind.parse(head),
-                Pooling.parse(pooling), features, ignoreStates, trainCellTypes, testCellTypes, balance, epochs, maxSteps, batchSize,
-                learningRate, weightDecay, warmup, evalEvery, patience, headHidden, seed, device.toLowerCase(Locale.ROOT),
-                output, resume, overwrite, quiet, stopAfter, command, allowPretrainingOverlap);
+                Pooling.parse(pooling), features, ignoreStates, trainCellTypes, testCellTypes, balance, epochs, epochsGiven,
+                maxSteps, maxMinutes, batchSize, learningRate, weightDecay, warmup, decay, evalEvery, patience, headHidden,
+                seed, device.toLowerCase(Locale.ROOT), output, resume, overwrite, quiet, stopAfter, command, started, allowPretrainingOverlap);
         Map<String, Object> summary = new FinetuneRun(settings).execute();
         if (!quiet && summary.containsKey("test")) {
             System.err.println("finetune: " + summary.get("task") + " (" + summary.get("head") + "), best step "

@@ -18,6 +18,8 @@ import java.util.SplittableRandom;
 import org.regbert.common.BadInputException;
 import org.regbert.pretrain.AdamW;
 import org.regbert.pretrain.GeneBertModel;
+import org.regbert.pretrain.LearningRateSchedule;
+import org.regbert.pretrain.StepBudget;
 import org.regbert.pretrain.MetricsLog;
 import org.regbert.pretrain.PretrainedModel;
 import org.regbert.pretrain.TrainingProgress;
@@ -106,11 +108,23 @@ public final class FinetuneRun {
         if (settings.maxSteps() > 0) {
             totalSteps = Math.min(totalSteps, settings.maxSteps());
         }
-        long warmup = Math.round(totalSteps * settings.warmupFraction());
         int evalEvery = settings.evalEvery() > 0 ? settings.evalEvery() : batchesPerEpoch;
         NDManager manager = model.encoder().model().getNDManager();
+        StepBudget.Report budget = null;
+        if (resumeFrom == null && settings.maxMinutes() != null) {
+            budget = fitToBudget(engine, model, inputs, plan, batchesPerEpoch, evalEvery);
+            state.totalSteps = budget.steps();
+            state.budget = budget.toMap();
+        }
+        if (state.budget != null) {
+            totalSteps = state.totalSteps; // a resumed budgeted run keeps its step count: it is never timed again
+        }
+        long warmup = Math.round(totalSteps * settings.warmupFraction());
         TrainingProgress progress = TrainingProgress.onStderr(settings.quiet(), state.step, totalSteps)
                 .labelled("finetune");
+        if (budget != null) {
+            progress.note("finetune: " + budget.describe());
+        }
         try (AdamW optimizer = new AdamW(manager, model.parameters(), settings.weightDecay());
                 MetricsLog metrics = new MetricsLog(output, state.step)) {
             if (resumeFrom != null) {
@@ -205,7 +219,83 @@ public final class FinetuneRun {
         if (step < warmup) {
             return peak * (step + 1) / warmup;
         }
-        return peak * Math.max(0.0, (double) (total - step) / Math.max(1, total - warmup));
+        return peak * LearningRateSchedule.decayFactor(settings.schedule(),
+                Math.max(0.0, (double) (total - step) / Math.max(1, total - warmup)));
+    }
+
+    /**
+     * --max-minutes: times training steps 0, 1, ... of the run (their real batches, learning rate 0 on
+     * a throwaway optimiser: the parameters stay as they are, and batch order and dropout are pure
+     * functions of the seed, epoch and step), one validation and one save of the model and optimiser,
+     * then fits the step count. Each validation may also save the best model and always writes a
+     * checkpoint; the end loads the best model and predicts the validation and test windows.
+     */
+    private StepBudget.Report fitToBudget(Engine engine, FinetunedModel model, ShardInputs inputs, TaskPlan plan,
+            int batchesPerEpoch, int evalEvery) throws IOException {
+        double budgetSeconds = settings.maxMinutes() * 60;
+        long timingStart = System.nanoTime();
+        double startup = (timingStart - settings.startNanos()) / 1e9;
+        int batch = settings.batchSize();
+        NDManager manager = model.encoder().model().getNDManager();
+        StepBudget.Timing timing;
+        try (AdamW throwaway = new AdamW(manager, model.parameters(), settings.weightDecay())) {
+            int[][] order = new int[1][];
+            int[] orderEpoch = {-1};
+            timing = StepBudget.time(budgetSeconds, n -> {
+                long step = n - 1;
+                int epoch = (int) (step / batchesPerEpoch);
+                if (orderEpoch[0] != epoch) {
+                    order[0] = plan.epochOrder(settings.seed(), epoch);
+                    orderEpoch[0] = epoch;
+                }
+                int from = (int) (step % batchesPerEpoch) * batch;
+                step(engine, model, inputs, plan, throwaway, order[0], from, Math.min(batch, order[0].length - from),
+                        0.0, step);
+            });
+        }
+        long t0 = System.nanoTime();
+        Validation.score(model, inputs, plan, plan.validation(), Math.max(batch, 64));
+        double validationSeconds = (System.nanoTime() - t0) / 1e9;
+        double saveSeconds;
+        double optimizerSeconds;
+        Path scratch = Files.createTempDirectory(output, ".budget-timing-");
+        try (AdamW sized = new AdamW(manager, model.parameters(), settings.weightDecay())) {
+            long t1 = System.nanoTime();
+            model.save(scratch.resolve("model"));
+            long t2 = System.nanoTime();
+            RunFiles.checkpoint(scratch, new RunFiles.TrainerState(), model, sized);
+            long t3 = System.nanoTime();
+            saveSeconds = (t2 - t1) / 1e9;
+            optimizerSeconds = Math.max(0, (t3 - t2) / 1e9 - saveSeconds);
+        } finally {
+            RunFiles.deleteTree(scratch);
+        }
+        // Per validation: scoring, saving the best model (assumed better every time) and a checkpoint.
+        double evalSeconds = validationSeconds + saveSeconds;
+        double checkpointSeconds = saveSeconds + optimizerSeconds;
+        double testShare = plan.validation().length == 0 ? 0 : (double) plan.test().length / plan.validation().length;
+        double finishSeconds = saveSeconds + validationSeconds * (1 + testShare);
+        double now = (System.nanoTime() - settings.startNanos()) / 1e9;
+        double available = budgetSeconds * (1 - StepBudget.MARGIN) - now - finishSeconds;
+        double stepSeconds = timing.stepSeconds();
+        java.util.function.LongToDoubleFunction cost = n -> n * stepSeconds
+                + StepBudget.atIntervalsAndEnd(n, evalEvery) * (evalSeconds + checkpointSeconds);
+        long limit = settings.maxSteps() > 0 ? settings.maxSteps() : Integer.MAX_VALUE;
+        long fitted = StepBudget.fit(available, Integer.MAX_VALUE, cost);
+        if (fitted < 1) {
+            throw new BadInputException(String.format(java.util.Locale.ROOT, "--max-minutes %s: start-up and timing"
+                    + " took %.1f s of the %.2f s budget, and one step with its validation and checkpoint takes %.1f s"
+                    + " more: nothing fits; raise --max-minutes", StepBudget.minutes(settings.maxMinutes()), now, budgetSeconds,
+                    cost.applyAsDouble(1) + finishSeconds));
+        }
+        long steps = Math.min(fitted, limit);
+        if (settings.epochsGiven()) {
+            steps = Math.min(steps, (long) settings.epochs() * batchesPerEpoch);
+        }
+        long epochs = (steps + batchesPerEpoch - 1) / batchesPerEpoch;
+        return new StepBudget.Report(settings.maxMinutes(), startup, (t0 - timingStart) / 1e9, timing, evalSeconds,
+                checkpointSeconds, finishSeconds, fitted, steps, now + cost.applyAsDouble(steps) + finishSeconds,
+                List.of("--max-steps", Long.toString(steps), "--epochs", Long.toString(epochs)));
     }
 
     static double round(double value) {

@@ -13,9 +13,13 @@ import java.util.List;
  * @param ignoreStates EBERT: feed "no annotation" for every token instead of the shards' states
  * @param head the head's kind, null to infer it from the labels
  * @param balance none, weight (positive / class weights in the loss) or sample (class-balanced batches)
+ * @param epochsGiven whether --epochs was given (with maxMinutes, epochs then cap the steps; else the budget decides)
  * @param maxSteps stop after this many optimiser steps (0: epochs decide)
+ * @param maxMinutes wall-clock budget: the step count is fixed by timing a few steps (null: epochs and maxSteps decide)
+ * @param schedule learning-rate decay after the warm-up: linear or cosine
  * @param patience evaluations without a better validation score before stopping early (0: never)
  * @param stopAfter tests: stop after this step without finishing, as if killed (null: run to the end)
+ * @param startNanos {@link System#nanoTime()} when the command started: where maxMinutes counts from
  * @param allowPretrainingOverlap go on when test windows lie in the encoder's pre-training windows (else exit 2)
  */
 public record FinetuneSettings(
@@ -34,11 +38,14 @@ public record FinetuneSettings(
         List<String> testCellTypes,
         String balance,
         int epochs,
+        boolean epochsGiven,
         int maxSteps,
+        Double maxMinutes,
         int batchSize,
         double learningRate,
         double weightDecay,
         double warmupFraction,
+        String schedule,
         int evalEvery,
         int patience,
         int headHidden,
@@ -50,5 +57,5 @@ public record FinetuneSettings(
         boolean quiet,
         Long stopAfter,
         List<String> command,
-        boolean allowPretrainingOverlap) {
+        long startNanos, boolean allowPretrainingOverlap) {
 }

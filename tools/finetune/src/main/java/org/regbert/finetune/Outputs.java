@@ -41,6 +41,12 @@ final class Outputs {
         summary.put("pooling", plan.spec.pooling().id());
         summary.put("features", plan.spec.featureNames());
         summary.put("steps", state.step);
+        if (state.budget != null) {
+            summary.put("maxMinutes", state.budget.get("maxMinutes"));
+            summary.put("budget", state.budget);
+        }
+        summary.put("schedule", "linear warm-up (" + settings.warmupFraction() + " of the steps), then "
+                + settings.schedule() + " decay to 0");
         summary.put("bestStep", state.bestStep);
         summary.put("stoppedEarly", state.stoppedEarly);
         summary.put("seconds", FinetuneRun.round(state.seconds));

@@ -46,6 +46,10 @@ final class RunFiles {
         public int badEvaluations;
         public boolean stoppedEarly;
         public double seconds;
+        /** With --max-minutes: the step count the budget fixed (0: epochs and --max-steps decide). */
+        public long totalSteps;
+        /** With --max-minutes: the timings behind {@code totalSteps} ({@code StepBudget.Report#toMap}). */
+        public Map<String, Object> budget;
     }
 
     /**

@@ -35,7 +35,8 @@ public final class ConfigLoader {
 
     /** Keys a resumed run may change; every other key must match the checkpoint's config. */
     static final Set<String> RESUMABLE_CHANGES = Set.of("data.shards", "training.steps", "training.device",
-            "training.threads", "training.checkpointEvery", "training.evalEvery", "training.keepCheckpoints");
+            "training.threads", "training.checkpointEvery", "training.evalEvery", "training.evals",
+            "training.keepCheckpoints");
 
     private ConfigLoader() {
     }
@@ -209,6 +210,24 @@ public final class ConfigLoader {
         }
         if (t.warmupSteps != null && t.warmupSteps < 0) {
             throw new BadInputException("training.warmupSteps must be non-negative");
+        }
+        if (t.warmupFraction != null) {
+            fraction("training.warmupFraction", t.warmupFraction, true);
+            if (t.warmupSteps != null) {
+                throw new BadInputException("training.warmupSteps (--warmup) and training.warmupFraction"
+                        + " (--warmup-fraction) both set the warm-up; give one");
+            }
+        }
+        if (!LearningRateSchedule.DECAYS.contains(t.schedule)) {
+            throw new BadInputException("training.schedule must be one of " + LearningRateSchedule.DECAYS + ", was '"
+                    + t.schedule + "'");
+        }
+        if (t.maxMinutes != null && !(t.maxMinutes > 0 && Double.isFinite(t.maxMinutes))) {
+            throw new BadInputException("training.maxMinutes (--max-minutes) must be a positive number of minutes, was "
+                    + t.maxMinutes);
+        }
+        if (t.evals != null) {
+            positive("training.evals", t.evals);
         }
         positive("training.checkpointEvery", t.checkpointEvery);
         positive("training.keepCheckpoints", t.keepCheckpoints);

@@ -78,12 +78,18 @@ final class ModelCard {
         card.put("data", data);
         Map<String, Object> training = new LinkedHashMap<>();
         training.put("steps", state.step);
+        if (config.training.maxMinutes != null) {
+            training.put("maxMinutes", config.training.maxMinutes);
+        }
+        if (state.budget != null) {
+            training.put("budget", state.budget);
+        }
         training.put("batchSize", config.training.batchSize);
         training.put("accumulation", config.training.accumulation);
         training.put("optimizer", "AdamW");
         training.put("learningRate", config.training.learningRate);
         training.put("warmupSteps", config.warmupSteps());
-        training.put("schedule", "linear warm-up, then linear decay to 0");
+        training.put("schedule", "linear warm-up, then " + config.training.schedule + " decay to 0");
         training.put("weightDecay", config.training.weightDecay);
         training.put("clipNorm", config.training.clipNorm);
         training.put("seed", config.training.seed);

@@ -40,6 +40,7 @@ import picocli.CommandLine.Spec;
             "  regbert pretrain --shards motifs/ --model genebert --preset small --steps 20000 --device auto \\",
             "                   --config genebert.yaml --output runs/genebert",
             "  regbert pretrain --output runs/genebert --resume        (after a crash; same result as no crash)",
+            "  regbert pretrain --shards dhs/ --max-minutes 10 --evals 20 --output runs/ebert-10min",
             "",
             "Presets: tiny (2 x 64, 128 tokens: minutes on 2 cores), small (4 x 256, 512), base (BERT-base, GPUs).",
             "Exit codes: 0 success, 2 bad usage or bad input (message on stderr), 1 internal error.",
@@ -56,8 +57,17 @@ public class PretrainCommand implements Callable<Integer> {
     @Option(names = "--preset", paramLabel = "NAME", description = "tiny, small or base (default: tiny).")
     String preset;
 
-    @Option(names = "--steps", paramLabel = "N", description = "Optimiser steps (default: 1000).")
+    @Option(names = "--steps", paramLabel = "N", description = "Optimiser steps (default: 1000; with --max-minutes,"
+            + " a cap: the smaller of N and what fits the budget).")
     Integer steps;
+
+    @Option(names = "--max-minutes", paramLabel = "M",
+            description = "Wall-clock budget in minutes (decimals allowed), counted from the command's start: a few"
+                    + " steps are timed after an untimed warm-up, and the step count that fits (with evaluations,"
+                    + " checkpoints and the final outputs) becomes the run's step count, over which the learning rate"
+                    + " is scheduled. Recorded in the model card and trainer-state.json with the timings; --steps"
+                    + " with that count repeats the run without timing; --resume keeps it (default: no budget).")
+    Double maxMinutes;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR",
             description = "Run directory: checkpoints, metrics, loss curve, model card.")
@@ -88,8 +98,19 @@ public class PretrainCommand implements Callable<Integer> {
     @Option(names = "--lr", paramLabel = "LR", description = "Peak learning rate (preset default).")
     Double learningRate;
 
-    @Option(names = "--warmup", paramLabel = "STEPS", description = "Linear warm-up steps (default: 10%% of --steps).")
+    @Option(names = "--warmup", paramLabel = "STEPS", description = "Linear warm-up steps (default: 10%% of the"
+            + " steps).")
     Integer warmup;
+
+    @Option(names = "--warmup-fraction", paramLabel = "F",
+            description = "Warm-up as a fraction of the steps, rounded (instead of --warmup; default: 0.1, at least"
+                    + " one step).")
+    Double warmupFraction;
+
+    @Option(names = "--schedule", paramLabel = "DECAY",
+            description = "Learning-rate decay after the warm-up, to 0 at the last step: linear or cosine (default:"
+                    + " linear).")
+    String schedule;
 
     @Option(names = "--max-length", paramLabel = "TOKENS",
             description = "Tokens per sequence with [CLS]/[SEP]; longer windows are cropped (preset default).")
@@ -115,6 +136,11 @@ public class PretrainCommand implements Callable<Integer> {
     @Option(names = "--eval-every", paramLabel = "STEPS", description = "Held-out evaluation interval (preset default).")
     Integer evalEvery;
 
+    @Option(names = "--evals", paramLabel = "N",
+            description = "Held-out evaluations over the run, evenly spaced (every steps/N steps, and at the end):"
+                    + " a loss curve whatever step count --max-minutes fixes (default: --eval-every decides).")
+    Integer evals;
+
     @Option(names = "--threads", paramLabel = "N",
             description = "Engine threads (default: the engine's; also -Dai.djl.pytorch.num_threads).")
     Integer threads;
@@ -131,6 +157,7 @@ public class PretrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        long started = System.nanoTime(); // --max-minutes counts from here
         ObjectNode overrides = ConfigLoader.JSON.createObjectNode();
         if (model != null) {
             overrides.put("model", model.toLowerCase(java.util.Locale.ROOT));
@@ -162,6 +189,16 @@ public class PretrainCommand implements Callable<Integer> {
         putIfSet(training, "warmupSteps", warmup);
         putIfSet(training, "checkpointEvery", checkpointEvery);
         putIfSet(training, "evalEvery", evalEvery);
+        putIfSet(training, "evals", evals);
+        if (maxMinutes != null) {
+            training.put("maxMinutes", maxMinutes);
+        }
+        if (warmupFraction != null) {
+            training.put("warmupFraction", warmupFraction);
+        }
+        if (schedule != null) {
+            training.put("schedule", schedule.toLowerCase(java.util.Locale.ROOT));
+        }
         putIfSet(training, "threads", threads);
         if (learningRate != null) {
             training.put("learningRate", learningRate);
@@ -199,7 +236,7 @@ public class PretrainCommand implements Callable<Integer> {
             command.addAll(spec.commandLine().getParseResult().originalArgs());
         }
         new PretrainRun(new PretrainRun.Settings(fileTree, config, overrides, output, resume, overwrite, quiet,
-                stopAfter, command)).execute();
+                stopAfter, command, started)).execute();
         return ExitCodes.OK;
     }
 

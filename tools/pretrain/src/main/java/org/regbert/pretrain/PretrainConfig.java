@@ -83,22 +83,38 @@ public final class PretrainConfig {
     }
 
     /** Optimisation and bookkeeping. */
-    @JsonPropertyOrder({"steps", "batchSize", "accumulation", "learningRate", "weightDecay", "warmupSteps",
-        "clipNorm", "seed", "checkpointEvery", "evalEvery", "keepCheckpoints", "device", "threads"})
+    @JsonPropertyOrder({"steps", "maxMinutes", "batchSize", "accumulation", "learningRate", "schedule", "weightDecay",
+        "warmupSteps", "warmupFraction", "clipNorm", "seed", "checkpointEvery", "evalEvery", "evals", "keepCheckpoints",
+        "device", "threads"})
     public static final class Training {
+        /** Optimiser steps; with maxMinutes, the step count the budget fixed (the smaller when both were given). */
         public int steps = 1000;
+        /**
+         * Wall-clock budget in minutes: the run times a few steps and fixes {@code steps} to what fits
+         * (see {@link StepBudget}); null: {@code steps} decides.
+         */
+        public Double maxMinutes;
         /** Sequences per micro-batch; one optimiser step sees batchSize x accumulation sequences. */
         public int batchSize;
         public int accumulation = 1;
         public double learningRate;
+        /** Decay after the warm-up: {@code linear} or {@code cosine}, both to 0 at the last step. */
+        public String schedule = "linear";
         public double weightDecay = 0.01;
-        /** Linear warm-up steps; null means 10% of the steps. */
+        /** Linear warm-up steps; null: {@code warmupFraction} of the steps, else 10% of them. */
         public Integer warmupSteps;
+        /** Warm-up as a fraction of the steps (rounded), for runs whose step count a budget fixes. */
+        public Double warmupFraction;
         public double clipNorm = 1.0;
         public long seed = 1;
         public int checkpointEvery = 500;
         /** Held-out evaluation every N steps (and at the end); 0 only at the end. */
         public int evalEvery = 250;
+        /**
+         * Evaluations over the run, evenly spaced: {@code evalEvery} becomes steps / evals once the
+         * step count is known (a curve of held-out loss for a budgeted run); null: {@code evalEvery}.
+         */
+        public Integer evals;
         public int keepCheckpoints = 2;
         /** {@code cpu}, {@code gpu} or {@code auto}. */
         public String device = "auto";
@@ -141,6 +157,22 @@ public final class PretrainConfig {
 
     /** Warm-up steps in effect. */
     public int warmupSteps() {
-        return training.warmupSteps != null ? training.warmupSteps : Math.max(1, training.steps / 10);
+        if (training.warmupSteps != null) {
+            return training.warmupSteps;
+        }
+        if (training.warmupFraction != null) {
+            return (int) Math.round(training.warmupFraction * training.steps);
+        }
+        return Math.max(1, training.steps / 10);
+    }
+
+    /** Evaluation interval in effect for a run of {@code steps} steps (0: only at the end). */
+    public int evalEvery(long steps) {
+        return training.evals != null ? (int) Math.max(1, steps / training.evals) : training.evalEvery;
+    }
+
+    /** The learning-rate schedule over {@code training.steps}. */
+    public LearningRateSchedule schedule() {
+        return new LearningRateSchedule(training.schedule, training.learningRate, warmupSteps(), training.steps);
     }
 }

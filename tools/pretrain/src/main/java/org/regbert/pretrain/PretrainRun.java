@@ -32,7 +32,7 @@ import org.regbert.common.ToolVersion;
 final class PretrainRun {
     /** What the command line asked for. */
     record Settings(ObjectNode fileTree, Path configFile, ObjectNode overrides, Path output, boolean resume,
-            boolean overwrite, boolean quiet, Long stopAfter, List<String> command) {
+            boolean overwrite, boolean quiet, Long stopAfter, List<String> command, long startNanos) {
     }
 
     /** What a finished (or stopped) run reports. */
@@ -117,13 +117,14 @@ final class PretrainRun {
         long samples;
         long tokens;
         double seconds;
+        /** With --max-minutes: the timings and the step count they fixed ({@link StepBudget.Report#toMap}). */
+        JsonNode budget;
     }
 
     private Result train(Engine engine, NDManager manager, ShardCorpus corpus, Vocabularies vocab, Sampler sampler,
             PretrainingModel model, PairList<String, Parameter> parameters, AdamW optimizer, TrainerState state,
             PretrainingWindows trained) {
         Path output = settings.output();
-        long total = config.training.steps;
         long start = state.step;
         List<Batch> evalBatches = sampler.evalBatches();
         long[] unigram = sampler.unigramCounts(4000);
@@ -131,7 +132,20 @@ final class PretrainRun {
         double entropy = entropy(unigramP);
         double unigramCe = unigramCrossEntropy(unigramP, evalBatches);
         long parameterCount = parameters.values().stream().mapToLong(p -> p.getArray().size()).sum();
+        StepBudget.Report budget = null;
+        if (start == 0 && config.training.maxMinutes != null) {
+            // A resumed run keeps the step count its checkpoint's config holds: it is never timed again.
+            budget = fitToBudget(engine, manager, model, parameters, sampler, evalBatches, vocab, state);
+            config.training.steps = (int) budget.steps();
+            state.budget = ConfigLoader.JSON.valueToTree(budget.toMap());
+        }
+        long total = config.training.steps;
+        int evalEvery = config.evalEvery(total);
+        LearningRateSchedule schedule = config.schedule();
         TrainingProgress progress = TrainingProgress.onStderr(settings.quiet(), start, total);
+        if (budget != null) {
+            progress.note("pretrain: " + budget.describe());
+        }
         progress.note(String.format(Locale.ROOT, "pretrain: %s (%s, %,d parameters) on %s; %,d training windows, %,d"
                 + " held out (%s); %d x %d tokens per step; unigram k-mer entropy %.3f nats, held-out cross-entropy"
                 + " %.3f%s", config.model, config.preset, parameterCount, manager.getDevice(), corpus.trainWindows(),
@@ -161,7 +175,7 @@ final class PretrainRun {
                 Map<String, Object> record = new LinkedHashMap<>();
                 record.put("type", "train");
                 record.put("step", step);
-                double lr = learningRate(step);
+                double lr = schedule.rate(step);
                 Training.StepResult result = Training.step(engine, manager, model, optimizer, config, step, lr,
                         prepared.batches());
                 long stepTokens = result.tokens();
@@ -188,7 +202,7 @@ final class PretrainRun {
                 metrics.write(record);
                 progress.update(step, (Double) record.get("loss"), stepTokens);
                 boolean last = step == total;
-                if (last || (config.training.evalEvery > 0 && step % config.training.evalEvery == 0)) {
+                if (last || (evalEvery > 0 && step % evalEvery == 0)) {
                     lastEval = Training.evaluate(model, manager, evalBatches, config.isGeneBert());
                     Map<String, Object> evalRecord = new LinkedHashMap<>();
                     evalRecord.put("type", "eval");
@@ -197,6 +211,8 @@ final class PretrainRun {
                     evalRecord.put("unigramCrossEntropy", round(unigramCe));
                     evalRecord.put("dataFraction", round(dataSecondsSum / stepSecondsSum));
                     evalRecord.put("rssMegabytes", rssMegabytes());
+                    // Seconds since this invocation started (start-up and --max-minutes timing included).
+                    evalRecord.put("wallSeconds", round((System.nanoTime() - settings.startNanos()) / 1e9));
                     metrics.write(evalRecord);
                     progress.note(String.format(Locale.ROOT, "pretrain: step %d held-out %s", step, describe(lastEval)));
                 }
@@ -231,6 +247,10 @@ final class PretrainRun {
                 + " %.2f%% of step time; held-out %s vs unigram cross-entropy %.3f; checkpoint %s", state.step, seconds,
                 TrainingProgress.human(result.tokensPerSecond()), 100 * result.dataFraction(), describe(lastEval),
                 unigramCe, lastCheckpoint));
+        if (budget != null) {
+            progress.note(String.format(Locale.ROOT, "pretrain: %.1f s since the command started, budget %.1f s",
+                    (System.nanoTime() - settings.startNanos()) / 1e9, budget.maxMinutes() * 60));
+        }
         return result;
     }
 
@@ -244,64 +264,126 @@ final class PretrainRun {
         return String.join(", ", parts);
     }
 
-    private double learningRate(long step) {
-        long warmup = config.warmupSteps();
-        long total = config.training.steps;
-        double peak = config.training.learningRate;
-        if (warmup > 0 && step <= warmup) {
-            return peak * step / warmup;
+    /**
+     * --max-minutes: times training steps 1, 2, ... (their real batches, with learning rate 0 on a
+     * throwaway optimiser, so the parameters stay as initialised and nothing else carries state: the
+     * sampler and the dropout generator are pure functions of the seed and step), one held-out
+     * evaluation and one checkpoint's files, then fits the step count into what the budget has left.
+     */
+    private StepBudget.Report fitToBudget(Engine engine, NDManager manager, PretrainingModel model,
+            PairList<String, Parameter> parameters, Sampler sampler, List<Batch> evalBatches, Vocabularies vocab,
+            TrainerState state) {
+        double budgetSeconds = config.training.maxMinutes * 60;
+        long timingStart = System.nanoTime();
+        double startup = (timingStart - settings.startNanos()) / 1e9;
+        StepBudget.Timing measured;
+        try (AdamW throwaway = new AdamW(manager, parameters, config.training.weightDecay);
+                Prefetcher prefetcher = new Prefetcher(sampler, 1, Long.MAX_VALUE)) {
+            measured = StepBudget.time(budgetSeconds, step -> Training.step(engine, manager, model, throwaway, config, step,
+                    0.0, prefetcher.take().batches()));
         }
-        return peak * Math.max(0.0, (double) (total - step + 1) / (total - warmup + 1));
+        long t0 = System.nanoTime();
+        Training.evaluate(model, manager, evalBatches, config.isGeneBert());
+        double evalSeconds = (System.nanoTime() - t0) / 1e9;
+        double checkpointMeasured;
+        try (AdamW sized = new AdamW(manager, parameters, config.training.weightDecay)) {
+            Path scratch = Files.createTempDirectory(settings.output(), ".budget-timing-");
+            long t1 = System.nanoTime();
+            try {
+                writeCheckpointFiles(scratch, 0, parameters, sized, vocab, state, null, null);
+            } finally {
+                Checkpoints.deleteTree(scratch); // a checkpoint also prunes an older one
+            }
+            checkpointMeasured = (System.nanoTime() - t1) / 1e9;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot time a checkpoint in " + settings.output(), e);
+        }
+        StepBudget.Timing timing = measured;
+        double checkpointSeconds = checkpointMeasured;
+        // The last step also writes the loss plot and model card: about one more checkpoint's files.
+        double finishSeconds = checkpointSeconds;
+        double now = (System.nanoTime() - settings.startNanos()) / 1e9;
+        double available = budgetSeconds * (1 - StepBudget.MARGIN) - now - finishSeconds;
+        java.util.function.LongToDoubleFunction cost = n -> n * timing.stepSeconds()
+                + StepBudget.atIntervalsAndEnd(n, config.evalEvery(n)) * evalSeconds
+                + StepBudget.atIntervalsAndEnd(n, config.training.checkpointEvery) * checkpointSeconds;
+        long fitted = StepBudget.fit(available, Integer.MAX_VALUE, cost);
+        if (fitted < 1) {
+            throw new BadInputException(String.format(Locale.ROOT, "--max-minutes %s: start-up and timing took %.1f s of"
+                    + " the %.2f s budget, and one step with its evaluation and checkpoint takes %.1f s more: nothing"
+                    + " fits; raise --max-minutes", StepBudget.minutes(config.training.maxMinutes), now, budgetSeconds,
+                    cost.applyAsDouble(1) + finishSeconds));
+        }
+        boolean stepsGiven = hasStepCount(settings.fileTree()) || hasStepCount(settings.overrides());
+        long steps = stepsGiven ? Math.min(fitted, config.training.steps) : fitted;
+        List<String> reproduce = new ArrayList<>(List.of("--steps", Long.toString(steps)));
+        if (config.training.evals != null) {
+            reproduce.addAll(List.of("--evals", Integer.toString(config.training.evals)));
+        }
+        return new StepBudget.Report(config.training.maxMinutes, startup, (t0 - timingStart) / 1e9, timing,
+                evalSeconds, checkpointSeconds, finishSeconds, fitted, steps, now + cost.applyAsDouble(steps)
+                + finishSeconds, reproduce);
+    }
+
+    private static boolean hasStepCount(ObjectNode tree) {
+        return tree != null && tree.path("training").has("steps");
     }
 
     private Path checkpoint(long step, PairList<String, Parameter> parameters, AdamW optimizer, Vocabularies vocab,
             TrainerState state, Map<String, Object> card, PretrainingWindows trained) {
-        return Checkpoints.write(settings.output(), step, config.training.keepCheckpoints, dir -> {
-            List<String> names = new ArrayList<>();
-            List<NDArray> arrays = new ArrayList<>();
-            for (Pair<String, Parameter> p : parameters) {
-                names.add(p.getKey());
-                arrays.add(p.getValue().getArray());
-            }
-            TensorFiles.write(dir.resolve(Checkpoints.PARAMETERS), names, arrays);
-            List<String> moments = new ArrayList<>();
-            List<NDArray> values = new ArrayList<>();
-            for (int i = 0; i < optimizer.names().size(); i++) {
-                moments.add("m." + optimizer.names().get(i));
-                values.add(optimizer.firstMoments().get(i));
-            }
-            for (int i = 0; i < optimizer.names().size(); i++) {
-                moments.add("v." + optimizer.names().get(i));
-                values.add(optimizer.secondMoments().get(i));
-            }
-            TensorFiles.write(dir.resolve(Checkpoints.OPTIMIZER), moments, values);
-            Map<String, Object> trainer = new LinkedHashMap<>();
-            trainer.put("step", step);
-            trainer.put("optimizerSteps", optimizer.steps());
-            trainer.put("samples", state.samples);
-            trainer.put("tokens", state.tokens);
-            trainer.put("trainingSeconds", state.seconds);
-            Map<String, Object> rng = new LinkedHashMap<>();
-            rng.put("seed", config.training.seed);
-            rng.put("scheme", "stateless: sample g draws from SplittableRandom(seed * 0x9E3779B97F4A7C15 + g) and"
-                    + " epoch e is shuffled by SplittableRandom(seed * 31 + e * 0xBF58476D1CE4E5B9 + 7); the engine"
-                    + " generator (dropout) is reseeded with seed * 1000003 + step before every step");
-            rng.put("nextStep", step + 1);
-            rng.put("nextSample", state.samples);
-            trainer.put("rng", rng);
-            trainer.put("optimizer", Map.of("name", "AdamW", "beta1", AdamW.BETA1, "beta2", AdamW.BETA2, "eps",
-                    AdamW.EPS, "weightDecay", config.training.weightDecay));
-            trainer.put("regbertVersion", ToolVersion.get());
-            Files.write(dir.resolve(Checkpoints.STATE), ConfigLoader.JSON.writeValueAsBytes(trainer));
-            Files.write(dir.resolve(Checkpoints.CONFIG), ConfigLoader.toJson(config));
-            Files.write(dir.resolve(Checkpoints.VOCABULARIES), ConfigLoader.JSON.writeValueAsBytes(vocab));
-            if (trained != null) {
-                trained.write(dir);
-            }
-            if (card != null) {
-                ModelCard.write(dir, card);
-            }
-        });
+        return Checkpoints.write(settings.output(), step, config.training.keepCheckpoints,
+                dir -> writeCheckpointFiles(dir, step, parameters, optimizer, vocab, state, card, trained));
+    }
+
+    private void writeCheckpointFiles(Path dir, long step, PairList<String, Parameter> parameters, AdamW optimizer,
+            Vocabularies vocab, TrainerState state, Map<String, Object> card, PretrainingWindows trained) throws IOException {
+        List<String> names = new ArrayList<>();
+        List<NDArray> arrays = new ArrayList<>();
+        for (Pair<String, Parameter> p : parameters) {
+            names.add(p.getKey());
+            arrays.add(p.getValue().getArray());
+        }
+        TensorFiles.write(dir.resolve(Checkpoints.PARAMETERS), names, arrays);
+        List<String> moments = new ArrayList<>();
+        List<NDArray> values = new ArrayList<>();
+        for (int i = 0; i < optimizer.names().size(); i++) {
+            moments.add("m." + optimizer.names().get(i));
+            values.add(optimizer.firstMoments().get(i));
+        }
+        for (int i = 0; i < optimizer.names().size(); i++) {
+            moments.add("v." + optimizer.names().get(i));
+            values.add(optimizer.secondMoments().get(i));
+        }
+        TensorFiles.write(dir.resolve(Checkpoints.OPTIMIZER), moments, values);
+        Map<String, Object> trainer = new LinkedHashMap<>();
+        trainer.put("step", step);
+        trainer.put("optimizerSteps", optimizer.steps());
+        trainer.put("samples", state.samples);
+        trainer.put("tokens", state.tokens);
+        trainer.put("trainingSeconds", state.seconds);
+        Map<String, Object> rng = new LinkedHashMap<>();
+        rng.put("seed", config.training.seed);
+        rng.put("scheme", "stateless: sample g draws from SplittableRandom(seed * 0x9E3779B97F4A7C15 + g) and"
+                + " epoch e is shuffled by SplittableRandom(seed * 31 + e * 0xBF58476D1CE4E5B9 + 7); the engine"
+                + " generator (dropout) is reseeded with seed * 1000003 + step before every step");
+        rng.put("nextStep", step + 1);
+        rng.put("nextSample", state.samples);
+        trainer.put("rng", rng);
+        trainer.put("optimizer", Map.of("name", "AdamW", "beta1", AdamW.BETA1, "beta2", AdamW.BETA2, "eps",
+                AdamW.EPS, "weightDecay", config.training.weightDecay));
+        if (state.budget != null) {
+            trainer.put("budget", state.budget);
+        }
+        trainer.put("regbertVersion", ToolVersion.get());
+        Files.write(dir.resolve(Checkpoints.STATE), ConfigLoader.JSON.writeValueAsBytes(trainer));
+        Files.write(dir.resolve(Checkpoints.CONFIG), ConfigLoader.toJson(config));
+        Files.write(dir.resolve(Checkpoints.VOCABULARIES), ConfigLoader.JSON.writeValueAsBytes(vocab));
+        if (trained != null) {
+            trained.write(dir);
+        }
+        if (card != null) {
+            ModelCard.write(dir, card);
+        }
     }
 
     private TrainerState restore(Path checkpoint, PairList<String, Parameter> parameters, AdamW optimizer) {
@@ -327,6 +409,7 @@ final class PretrainRun {
             state.samples = trainer.path("samples").asLong();
             state.tokens = trainer.path("tokens").asLong();
             state.seconds = trainer.path("trainingSeconds").asDouble();
+            state.budget = trainer.get("budget");
             return state;
         } catch (IOException e) {
             throw new BadInputException(checkpoint.resolve(Checkpoints.STATE), -1, "unreadable: " + e.getMessage(), e);

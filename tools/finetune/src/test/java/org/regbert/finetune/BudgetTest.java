@@ -1,0 +1,143 @@
+package org.regbert.finetune;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.regbert.finetune.Stages.args;
+import static org.regbert.finetune.Stages.ok;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.regbert.pretrain.TensorFiles;
+
+/**
+ * finetune --max-minutes on the kit's janggu Oct4 vs Mafk records: the budget fixes the step count
+ * (recorded in finetune-summary.json and the trainer state), warm-up and cosine decay run over it,
+ * and the options it records repeat the run without timing. One libtorch thread (see the pom), so
+ * two runs with the same steps are bit-identical and a difference is the timing steps leaking.
+ */
+class BudgetTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void budgetFixesTheStepsAndScheduleOverThem() throws Exception {
+        Path shards = KitShards.janggu();
+        Path dir = Stages.tempDir("regbert-ft-budget-");
+        List<Object> common = List.of("--from-scratch", "--shards", shards, "--task", "oct4", "--eval-every", 5,
+                "--batch-size", 16, "--patience", 0, "--ignore-states", "--schedule", "cosine", "--quiet");
+        Path budgeted = dir.resolve("budgeted");
+        ok(Stages.finetune(args(with(common, "--max-minutes", 0.15, "--output", budgeted))));
+        JsonNode summary = JSON.readTree(budgeted.resolve(Outputs.SUMMARY).toFile());
+        JsonNode budget = summary.path("budget");
+        long steps = summary.path("steps").asLong();
+        System.err.println("finetune budget 9 s: " + budget);
+        assertTrue(steps >= 1);
+        assertEquals(steps, budget.path("steps").asLong(), "--patience 0: the run ends at the budgeted step");
+        assertEquals(0.15, summary.path("maxMinutes").asDouble());
+        assertTrue(budget.path("secondsPerStep").asDouble() > 0);
+        assertTrue(budget.path("plannedSeconds").asDouble() <= 9, budget.toString());
+        JsonNode state = JSON.readTree(RunFiles.latest(budgeted).resolve(RunFiles.STATE).toFile());
+        assertEquals(steps, state.path("totalSteps").asLong(), "the trainer state keeps the step count for --resume");
+
+        // Warm-up round(0.1 x N) steps (0-based step i: 2e-4 (i + 1) / warm-up), then cosine:
+        // 2e-4 (1 - cos(pi r)) / 2 with r = (N - i) / (N - warm-up) of the decay left.
+        long warmup = Math.round(steps * 0.1);
+        List<JsonNode> train = train(budgeted);
+        assertEquals(steps, train.size());
+        for (int i = 0; i < steps; i++) {
+            double expected = i < warmup ? 2e-4 * (i + 1) / warmup
+                    : 2e-4 * (1 - Math.cos(Math.PI * (steps - i) / Math.max(1, steps - warmup))) / 2;
+            assertEquals(expected, train.get(i).path("lr").asDouble(), 1e-15, "lr at step " + i);
+        }
+    }
+
+    /**
+     * The timing steps leave no trace: a budgeted run capped at 20 steps (so that libtorch's rare
+     * last-bit spread cannot grow for long) equals the run its recorded options give, bit for bit.
+     */
+    @Test
+    void recordedOptionsRepeatABudgetedRun() throws Exception {
+        Path shards = KitShards.janggu();
+        Path dir = Stages.tempDir("regbert-ft-budget-repeat-");
+        List<Object> common = List.of("--from-scratch", "--shards", shards, "--task", "oct4", "--eval-every", 5,
+                "--batch-size", 16, "--patience", 0, "--ignore-states", "--quiet");
+        // libtorch's first training run in a fresh JVM may differ in the last bits (pretrain's ResumeTest): warm up.
+        ok(Stages.finetune(args(with(common, "--max-steps", 3, "--output", dir.resolve("warm-up")))));
+        Object[] budgetArgs = with(common, "--max-minutes", 0.5, "--max-steps", 20);
+        Path budgeted = dir.resolve("budgeted");
+        ok(Stages.finetune(args(with(List.of(budgetArgs), "--output", budgeted))));
+        JsonNode budget = JSON.readTree(budgeted.resolve(Outputs.SUMMARY).toFile()).path("budget");
+        assertEquals(20, budget.path("steps").asLong(), "30 s fit 20 steps: " + budget);
+        List<Object> repeat = new ArrayList<>(common);
+        budget.path("reproduce").forEach(node -> repeat.add(node.asText()));
+        assertEquals("--max-steps", repeat.get(common.size()));
+        assertEquals("20", repeat.get(common.size() + 1));
+        Path repeated = dir.resolve("repeated");
+        ok(Stages.finetune(args(with(repeat, "--output", repeated))));
+        double difference = maxDifference(budgeted, repeated);
+        if (difference > 0) {
+            // As pretrain's ResumeTest: a leak of the timing steps reproduces, libtorch's rare spread does not.
+            budgeted = dir.resolve("budgeted-again");
+            ok(Stages.finetune(args(with(List.of(budgetArgs), "--output", budgeted))));
+            difference = maxDifference(budgeted, repeated);
+        }
+        if (difference > 0) {
+            Path again = dir.resolve("repeated-again");
+            ok(Stages.finetune(args(with(repeat, "--output", again))));
+            double spread = maxDifference(repeated, again);
+            assertTrue(spread > 0, "two runs with the recorded options are bit-identical, the budgeted one differs by "
+                    + difference + ": the timing steps leak into the run");
+            assertTrue(difference <= 2 * spread, difference + " vs libtorch's spread " + spread);
+            return;
+        }
+        List<JsonNode> a = train(budgeted);
+        List<JsonNode> b = train(repeated);
+        assertEquals(20, b.size());
+        for (int i = 0; i < 20; i++) {
+            assertEquals(a.get(i).path("loss").asDouble(), b.get(i).path("loss").asDouble(), 0.0, "loss " + i);
+            assertEquals(a.get(i).path("lr").asDouble(), b.get(i).path("lr").asDouble(), 0.0, "lr " + i);
+        }
+    }
+
+    private static double maxDifference(Path a, Path b) {
+        double max = 0;
+        for (String file : new String[] {"model/head.npz", "model/encoder/parameters.npz"}) {
+            Map<String, TensorFiles.Tensor> x = TensorFiles.read(a.resolve(file));
+            Map<String, TensorFiles.Tensor> y = TensorFiles.read(b.resolve(file));
+            assertEquals(x.keySet(), y.keySet());
+            for (String name : x.keySet()) {
+                float[] u = x.get(name).values();
+                float[] v = y.get(name).values();
+                for (int i = 0; i < u.length; i++) {
+                    if (Float.floatToRawIntBits(u[i]) != Float.floatToRawIntBits(v[i])) {
+                        max = Math.max(max, Math.abs(u[i] - v[i]));
+                    }
+                }
+            }
+        }
+        return max;
+    }
+
+    private static List<JsonNode> train(Path run) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
+            JsonNode r = JSON.readTree(line);
+            if (r.path("type").asText().equals("train")) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    private static Object[] with(List<Object> common, Object... more) {
+        List<Object> all = new ArrayList<>(common);
+        all.addAll(Arrays.asList(more));
+        return all.toArray();
+    }
+}
