@@ -404,8 +404,11 @@ public class Pipeline {
                 waiting(run, "pretrain", "waits for DNase/ATAC peaks or chromatin states aligned onto reference " + ref.id);
             } else {
                 Path out = settings.outputs().resolve(run.id).resolve("pretrain");
-                List<String> args = new ArrayList<>(List.of("--shards", ref.accessibility, "--steps",
-                        Integer.toString(settings.pretrainSteps()), "--output", out.toString(), "--quiet"));
+                List<String> args = new ArrayList<>(List.of("--shards", ref.accessibility, "--max-minutes",
+                        Double.toString(settings.pretrainMinutes()), "--output", out.toString(), "--quiet"));
+                if (settings.pretrainSteps() > 0) {
+                    args.addAll(List.of("--steps", Integer.toString(settings.pretrainSteps())));
+                }
                 args.addAll(settings.pretrainArgs());
                 if (!stage(run, "pretrain", out, args, () -> new PretrainCommand())) {
                     return "pretrain: " + last(run).message;
@@ -429,8 +432,11 @@ public class Pipeline {
                 }
                 Path out = settings.outputs().resolve(run.id).resolve("finetune-" + task);
                 List<String> args = new ArrayList<>(List.of("--checkpoint", ref.pretrained, "--shards", e.getValue(),
-                        "--task", task, "--max-steps", Integer.toString(settings.finetuneMaxSteps()), "--output",
+                        "--task", task, "--max-minutes", Double.toString(settings.finetuneMinutes()), "--output",
                         out.toString(), "--quiet"));
+                if (settings.finetuneMaxSteps() > 0) {
+                    args.addAll(List.of("--max-steps", Integer.toString(settings.finetuneMaxSteps())));
+                }
                 args.addAll(settings.finetuneArgs());
                 if (ref.sequenceOnly.contains(task)) {
                     args.add("--ignore-states");  // aligned before any epigenome: no state array to read
@@ -821,8 +827,10 @@ public class Pipeline {
             conf.put("tokenizeArgs", settings.tokenizeArgs());
             conf.put("alignArgs", settings.alignArgs());
             conf.put("pretrainArgs", settings.pretrainArgs());
+            conf.put("pretrainMinutes", settings.pretrainMinutes());
             conf.put("pretrainSteps", settings.pretrainSteps());
             conf.put("finetuneArgs", settings.finetuneArgs());
+            conf.put("finetuneMinutes", settings.finetuneMinutes());
             conf.put("finetuneMaxSteps", settings.finetuneMaxSteps());
             conf.put("evaluateBootstrap", settings.evaluateBootstrap());
             conf.put("negativesPerPositive", settings.negativesPerPositive());

@@ -10,7 +10,16 @@ import org.regbert.common.BadInputException;
  * {@code -Dregbert.serve.root}) and starts Quarkus with the mode alone ({@link ServeMain} reads it).
  */
 public final class ServeLauncher {
+    /** The demo's short training budgets (minutes), unless set with -D or the environment. */
+    static final java.util.Map<String, String> DEMO_BUDGETS = java.util.Map.of(
+            "regbert.serve.pretrain-minutes", "1", "regbert.serve.finetune-minutes", "0.5");
+
     private ServeLauncher() {
+    }
+
+    /** MicroProfile Config's environment name of a property (regbert.serve.x-y -> REGBERT_SERVE_X_Y). */
+    static String envName(String key) {
+        return key.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(java.util.Locale.ROOT);
     }
 
     public static void main(String... args) {
@@ -28,6 +37,14 @@ public final class ServeLauncher {
             System.exit(0);
         }
         line.properties().forEach(System::setProperty);
+        if ("demo".equals(line.mode())) {
+            // The demo shows the chain in minutes; a model that learns needs the service's defaults.
+            DEMO_BUDGETS.forEach((key, minutes) -> {
+                if (System.getProperty(key) == null && System.getenv(envName(key)) == null) {
+                    System.setProperty(key, minutes);
+                }
+            });
+        }
         line.root().ifPresent(root -> System.setProperty("regbert.serve.root", root));
         Quarkus.run(line.mode());
     }

@@ -31,7 +31,9 @@ class JournalRestartTest {
             public long pollMs() { return 0; }
             public long readLockTimeoutMs() { return 0; }
             public List<String> pretrainArgs() { return List.of(); }
+            public double pretrainMinutes() { return 1; }
             public int pretrainSteps() { return 1; }
+            public double finetuneMinutes() { return 1; }
             public int finetuneMaxSteps() { return 1; }
             public List<String> finetuneArgs() { return List.of(); }
             public int evaluateBootstrap() { return 0; }
