@@ -12,9 +12,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Tiny GeneBERT on real data: the chr20 windows of {@link RealData} with a 65-motif x 4-region
- * JASPAR 2022 matrix per window (regbert align --motifs). The masked tasks must beat their trivial baselines on held-out
- * windows: masked sequence modelling the unigram k-mer model, masked region modelling predicting
- * the training mean, sequence-region matching a coin (ln 2).
+ * JASPAR 2022 matrix per window (regbert align --motifs). On held-out windows masked sequence
+ * modelling must beat the unigram k-mer model, masked region modelling the training mean, and
+ * sequence-region matching must be no worse than a coin (ln 2).
  *
  * <p>Since a masked region's bases are hidden from the sequence (and negatives include shuffled and
  * GC-matched ones), the tasks are harder and this test runs 1000 steps instead of 500. Masked region
