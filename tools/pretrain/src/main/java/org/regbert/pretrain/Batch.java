@@ -32,7 +32,7 @@ final class Batch {
     /** GeneBERT: masked regions (flat sequence * regions + region) and their true scores [masked, motifs]. */
     final int[] maskedRegions;
     final float[] regionTargets;
-    /** GeneBERT: 1 for a window's own motif matrix, 0 for another window's. */
+    /** GeneBERT: 1 for a window's own motif matrix, 0 for a negative ({@link MatchNegatives}). */
     final float[] matchLabels;
 
     /** Whether any sequence is shorter than {@link #length} (then attention masks the [PAD] tail). */
