@@ -120,32 +120,9 @@ final class Ranking {
      * threshold: a tie group is one point.
      */
     double davisGoadrich(int[] weights) {
-        long p = 0;
-        long n = 0;
-        double sum = 0; // in units of one positive of recall: divided by P at the end
-        int i = 0;
-        for (int g = 0; g < groupEnd.length; g++) {
-            long tp = p;
-            long fp = n;
-            for (; i < groupEnd[g]; i++) {
-                int weight = weights == null ? 1 : weights[order[i]];
-                if (sortedPositive[i]) {
-                    tp += weight;
-                } else {
-                    fp += weight;
-                }
-            }
-            if (tp > p) {
-                if (p == 0 && n == 0) {
-                    sum += (double) tp * tp / (tp + fp);
-                } else {
-                    sum += interpolatedSegment(p, n, tp, fp);
-                }
-            }
-            p = tp;
-            n = fp;
-        }
-        return p == 0 || n == 0 ? Double.NaN : sum / p;
+        return areaOverThresholds(weights, (p, n, tp, fp) -> p == 0 && n == 0
+                ? (double) tp * tp / (tp + fp)
+                : interpolatedSegment(p, n, tp, fp));
     }
 
     /** Trapezoids over the interpolated points from (tpA, fpA) to (tpB, fpB), tpB > tpA, tpA + fpA > 0. */
@@ -170,9 +147,23 @@ final class Ranking {
 
     /** Average precision: sum over thresholds of (recall gained) × (precision there). */
     double averagePrecision(int[] weights) {
+        return areaOverThresholds(weights, (p, n, tp, fp) -> (double) (tp - p) * tp / (tp + fp));
+    }
+
+    /** The area a PR measure adds between two thresholds that gain positives (counts of positives). */
+    @FunctionalInterface
+    private interface SegmentArea {
+        double between(long tpBefore, long fpBefore, long tp, long fp);
+    }
+
+    /**
+     * Walks the tie groups from the highest score down (resample weights, or 1 each) and sums the
+     * segment areas where positives were gained, divided by the positives: NaN when a class is absent.
+     */
+    private double areaOverThresholds(int[] weights, SegmentArea segment) {
         long p = 0;
         long n = 0;
-        double sum = 0;
+        double sum = 0; // in units of one positive of recall: divided by P at the end
         int i = 0;
         for (int g = 0; g < groupEnd.length; g++) {
             long tp = p;
@@ -186,7 +177,7 @@ final class Ranking {
                 }
             }
             if (tp > p) {
-                sum += (double) (tp - p) * tp / (tp + fp);
+                sum += segment.between(p, n, tp, fp);
             }
             p = tp;
             n = fp;

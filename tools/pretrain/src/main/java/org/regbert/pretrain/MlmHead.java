@@ -61,7 +61,9 @@ final class MlmHead extends Layers.Module {
             return Linear.linear(h, tokenTable, outputBias.getArray()).singletonOrThrow();
         }
         NDArray logp = baseLogProbabilities(h).reshape(-1, 4L * k);
-        return logp.matMul(composition(h.getManager()).transpose());
+        long[] shape = hidden.getShape().getShape();
+        shape[shape.length - 1] = vocabulary;
+        return logp.matMul(composition(h.getManager()).transpose()).reshape(new Shape(shape));
     }
 
     /**

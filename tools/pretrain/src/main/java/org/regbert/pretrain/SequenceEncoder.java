@@ -20,7 +20,7 @@ public final class SequenceEncoder extends Layers.Module {
     private NDArray alibiBias;
     /** Learned attention bias per head for each signed distance within +-relativeWindow ([2R+1, heads]), or null. */
     private final ai.djl.nn.Parameter relative;
-    private NDArray relativeIndex;
+    private int[] relativeIndex;
 
     /**
      * @param k k-mer length (for the composed k-mer initialisation)
@@ -102,7 +102,7 @@ public final class SequenceEncoder extends Layers.Module {
                 : null;
         NDArray bias = arch.alibi ? alibi((int) s) : null;
         if (relative != null) {
-            NDArray learned = relativeBias((int) s);
+            NDArray learned = relativeBias(tokenIds.getManager(), (int) s);
             bias = bias == null ? learned : learned.add(bias);
         }
         return encoder.apply(x, mask, bias, training, clsOnly);
@@ -124,11 +124,8 @@ public final class SequenceEncoder extends Layers.Module {
      * signed distance j - i (clamped to the window). Unlike ALiBi it can tell left from right, so a
      * head can learn "the nearest unmasked token on the left", which is what a masked k-mer span needs.
      */
-    private NDArray relativeBias(int length) {
-        if (relativeIndex == null || relativeIndex.getShape().get(0) != (long) length * length) {
-            if (relativeIndex != null) {
-                relativeIndex.close();
-            }
+    private NDArray relativeBias(ai.djl.ndarray.NDManager manager, int length) {
+        if (relativeIndex == null || relativeIndex.length != length * length) {
             int window = arch.relativeWindow;
             int[] index = new int[length * length];
             for (int i = 0; i < length; i++) {
@@ -136,9 +133,12 @@ public final class SequenceEncoder extends Layers.Module {
                     index[i * length + j] = Math.max(-window, Math.min(window, j - i)) + window;
                 }
             }
-            relativeIndex = tokens.weight.getArray().getManager().create(index);
+            relativeIndex = index;
         }
-        NDArray rows = Layers.lookup(relativeIndex, relative.getArray()); // [S*S, heads]
+        // The index array is made in the caller's (per-step) manager so the bias and its gradient
+        // are freed with the step, not kept on the model's manager.
+        NDArray index = manager.create(relativeIndex);
+        NDArray rows = Layers.lookup(index, relative.getArray()); // [S*S, heads]
         return rows.transpose().reshape(arch.heads, length, length);
     }
 
