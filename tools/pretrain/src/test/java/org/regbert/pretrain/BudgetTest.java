@@ -138,14 +138,14 @@ class BudgetTest {
         JsonNode budget = TestShards.json(run.resolve(ModelCard.JSON_FILE)).path("training").path("budget");
         assertEquals(4, budget.path("steps").asLong(), "the smaller of --steps and what fits");
         assertTrue(budget.path("fittedSteps").asLong() >= 4, budget.toString());
-        // Warm-up round(0.2 x 4) = 1 step at tiny's peak 5e-3, then 0.005 x (1 - cos(pi r)) / 2 with
+        // Warm-up round(0.2 x 4) = 1 step at tiny's peak 1e-2, then 0.01 x (1 - cos(pi r)) / 2 with
         // r = (4 - s + 1) / (4 - 1 + 1) left: s = 2: r = 3/4, cos(135 deg) = -0.7071068 -> 0.8535534;
         // s = 3: r = 1/2 -> 0.5; s = 4: r = 1/4, cos(45 deg) = 0.7071068 -> 0.1464466.
         List<JsonNode> train = train(run);
         assertEquals(4, train.size());
         double[] factor = {1.0, 0.8535534, 0.5, 0.1464466};
         for (int i = 0; i < 4; i++) {
-            assertEquals(0.005 * factor[i], train.get(i).path("lr").asDouble(), 1e-9, "lr at step " + (i + 1));
+            assertEquals(0.01 * factor[i], train.get(i).path("lr").asDouble(), 1e-9, "lr at step " + (i + 1));
         }
     }
 
@@ -171,14 +171,14 @@ class BudgetTest {
         }
     }
 
-    /** lr of every step of a run of {@code steps} steps: tiny's peak 5e-3, warm-up max(1, steps / 10), linear decay. */
+    /** lr of every step of a run of {@code steps} steps: tiny's peak 1e-2, warm-up max(1, steps / 10), linear decay. */
     private static void assertSchedule(Path run, long steps) throws Exception {
         long warmup = Math.max(1, steps / 10);
         List<JsonNode> train = train(run);
         assertEquals(steps, train.size(), "metrics.jsonl reads as one run");
         for (int i = 0; i < steps; i++) {
             long s = i + 1;
-            double expected = s <= warmup ? 0.005 * s / warmup : 0.005 * (steps - s + 1) / (steps - warmup + 1);
+            double expected = s <= warmup ? 0.01 * s / warmup : 0.01 * (steps - s + 1) / (steps - warmup + 1);
             assertEquals(expected, train.get(i).path("lr").asDouble(), 1e-12, "lr at step " + s);
         }
     }
