@@ -12,7 +12,7 @@ import org.regbert.common.BadInputException;
 public final class ServeLauncher {
     /** The demo's short training budgets (minutes), unless set with -D or the environment. */
     static final java.util.Map<String, String> DEMO_BUDGETS = java.util.Map.of(
-            "regbert.serve.pretrain-minutes", "1", "regbert.serve.finetune-minutes", "0.5");
+            "regbert.serve.pretrain-minutes", "1", "regbert.serve.finetune-minutes", "1");
 
     private ServeLauncher() {
     }

@@ -29,7 +29,7 @@ final class ServeUsage {
             new Setting("regbert.serve.pretrain-minutes", null,
                     "budget of the model pre-trained for a new reference (demo: 1; a model that learns: 10+)"),
             new Setting("regbert.serve.pretrain-steps", null, "a cap on its steps (0: the budget decides)"),
-            new Setting("regbert.serve.finetune-minutes", null, "budget of each fine-tuning run (demo: 0.5)"),
+            new Setting("regbert.serve.finetune-minutes", null, "budget of each fine-tuning run (demo: 1)"),
             new Setting("regbert.serve.finetune-max-steps", null, "a cap on its steps (0: the budget decides)"),
             new Setting("regbert.serve.evaluate-bootstrap", null, "bootstrap replicates of each evaluate report"),
             new Setting("regbert.serve.retries", null, "retries of a failed stage before dead-letter/"),
