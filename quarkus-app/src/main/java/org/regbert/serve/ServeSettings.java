@@ -59,7 +59,7 @@ public interface ServeSettings {
     @WithDefault("0")
     int pretrainSteps();
 
-    /** Wall-clock budget of each fine-tuning run (finetune --max-minutes; the demo: 0.5). */
+    /** Wall-clock budget of each fine-tuning run (finetune --max-minutes; the demo: 1). */
     @WithDefault("2")
     double finetuneMinutes();
 
