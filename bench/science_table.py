@@ -76,6 +76,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("out")
     parser.add_argument("--pretrain-minutes")
+    parser.add_argument("--ebert-minutes")
     parser.add_argument("--finetune-minutes")
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
@@ -84,7 +85,10 @@ def main():
     if not reports:
         print(f"no reports under {out}/reports", file=sys.stderr)
         return 1
-    print(f"### Evidence table ({'--quick, ' if args.quick else ''}pre-training {args.pretrain_minutes} min per model, "
+    pretraining = (f"EBERT {args.ebert_minutes} min, GeneBERT {args.pretrain_minutes} min"
+                   if args.ebert_minutes and args.ebert_minutes != args.pretrain_minutes
+                   else f"{args.pretrain_minutes} min per model")
+    print(f"### Evidence table ({'--quick, ' if args.quick else ''}pre-training {pretraining}, "
           f"fine-tuning {args.finetune_minutes} min per task and model; 2 cores)\n")
     first = next(iter(reports.values()))
     print(f"Intervals: {first['settings'].get('confidenceLevel', 0.95):.0%} bootstrap, "
@@ -141,6 +145,16 @@ def main():
             total[1] += float(cpu)
             print(f"| {step} | {float(wall):.1f} | {float(cpu):.1f} |")
         print(f"| total | {total[0]:.1f} | {total[1]:.1f} |")
+    commands = out / "commands.tsv"
+    if commands.exists():
+        last = {}
+        for line in commands.read_text().splitlines():
+            step, _, command = line.partition("\t")
+            last[step] = command
+        print("\n<details><summary>Commands (as bench/science ran them)</summary>\n\n```bash")
+        for step, command in last.items():
+            print(f"# {step}\n{command}")
+        print("```\n</details>")
     print(f"\nReports: {out}/reports/<task>/report.html")
     return 0
 

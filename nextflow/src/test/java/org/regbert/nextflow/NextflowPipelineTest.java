@@ -376,9 +376,9 @@ class NextflowPipelineTest {
         assertEquals(50, jsonNumber(json, "bootstrapIterations"));
         assertEquals("\"dhs\"", jsonValue(json, "task"));
         assertEquals(10, jsonNumber(json, "windows"), "the 10 test windows");
-        // the scratch model is the baseline of the paired comparisons (auROC and auPRC)
+        // the scratch model is the baseline of the paired comparisons (auROC, auPRC and average precision)
         String compact = json.replaceAll("\\s+", "");
-        assertEquals(2, compact.split("\"baseline\":\"slices.scratch\",\"model\":\"slices\"", -1).length - 1, json);
+        assertEquals(3, compact.split("\"baseline\":\"slices.scratch\",\"model\":\"slices\"", -1).length - 1, json);
         assertTrue(Files.readString(report.resolve("report.html")).contains("<svg"), "charts inline in the HTML report");
         for (String figure : List.of("dhs_DHS_roc.svg", "dhs_DHS_pr.svg")) {
             assertTrue(Files.readString(report.resolve("figures").resolve(figure)).contains("<svg xmlns=\"http://www.w3.org/2000/svg\""), figure);
