@@ -101,6 +101,25 @@ def tokens(macros_path):
     return {t.get('name'): (t.text or '') for t in tree.findall('token')}
 
 
+def xml_macros(macros_path):
+    tree = ET.parse(macros_path).getroot()
+    return {m.get('name'): m for m in tree.findall('xml')}
+
+
+def expand_macros(element, macros):
+    """Replaces every <expand macro="X"/> under element by the children of macros.xml's <xml name="X">,
+    in place and recursively, as Galaxy does before it reads a tool (no <yield/>s are used here)."""
+    for index, child in reversed(list(enumerate(list(element)))):
+        if child.tag == 'expand':
+            element.remove(child)
+            for offset, body in enumerate(macros[child.get('macro')]):
+                copy = ET.fromstring(ET.tostring(body))
+                expand_macros(copy, macros)
+                element.insert(index + offset, copy)
+        else:
+            expand_macros(child, macros)
+
+
 def expand_tokens(text, toks):
     for _ in range(5):
         for name, value in toks.items():
@@ -300,6 +319,7 @@ def archive_members(data):
 def run_tool(tool_path):
     toks = tokens(os.path.join(os.path.dirname(tool_path), 'macros.xml'))
     root = ET.parse(tool_path).getroot()
+    expand_macros(root, xml_macros(os.path.join(os.path.dirname(tool_path), 'macros.xml')))
     tool_id = root.get('id')
     command = expand_tokens(root.find('command').text, toks)
     inputs = root.find('inputs')
