@@ -136,6 +136,8 @@ final class AlignInputs {
                     .peakLevels(PeakLevels.fromOption(settings.peakLevels()))
                     .skipUnknownContigs(settings.skipMissingContigs())
                     .threads(settings.threads())
+                    // --peaks says what its files are: format guessing only picks among peak formats.
+                    .expectKind(name.equals("peaks") ? TrackFormat.Kind.PEAKS : null)
                     .build()
                     .load(inputs);
         }

@@ -18,6 +18,7 @@ import java.util.TreeMap;
 import org.regbert.common.BadInputException;
 import org.regbert.common.Checksums;
 import org.regbert.common.Progress;
+import org.regbert.common.ProvenanceCommand;
 import org.regbert.common.StagedOutput;
 import org.regbert.common.Timestamps;
 import org.regbert.common.ToolVersion;
@@ -107,6 +108,9 @@ final class AlignRun {
             summary.put("testSampled", settings.sampleTest());
             summary.putAll(inputs.summary());
             summary.put("contigAliasesUsed", contigs.aliasUse());
+            // Paths belong here, not in the shards (which must not depend on where they were written).
+            summary.put("output", settings.output().toAbsolutePath().normalize().toString());
+            summary.put("command", settings.command());
             Map<String, Object> skipped = new LinkedHashMap<>();
             skipped.put("labels", contigs.skipped());
             skipped.putAll(inputs.skippedLines());
@@ -264,7 +268,7 @@ final class AlignRun {
         Map<String, Object> align = new LinkedHashMap<>();
         align.put("tool", "regbert align");
         align.put("version", ToolVersion.get());
-        align.put("command", settings.command());
+        align.put("command", ProvenanceCommand.withoutOutput(settings.command()));
         align.put("sourceShard", Map.of("file", sourceShard.getFileName().toString(),
                 "sha256", Checksums.sha256(sourceShard)));
         align.put("created", Timestamps.created());

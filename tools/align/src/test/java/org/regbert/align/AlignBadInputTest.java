@@ -82,6 +82,32 @@ class AlignBadInputTest {
     }
 
     @Test
+    void aShardWithFlippedBytesIsRefusedNotRewrittenWithAFreshCrc() throws IOException {
+        Path shard = shards.resolve("shard-00000.npz");
+        byte[] bytes = Files.readAllBytes(shard);
+        // The ZIP local header of tokens.npy (signature PK 3 4, name at offset 30): its data starts after the
+        // name and the extra field, and its last 4 bytes are token ids; flip them.
+        byte[] name = "tokens.npy".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        java.nio.ByteBuffer zip = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int header = -1;
+        for (int i = 0; i + 30 + name.length <= bytes.length && header < 0; i++) {
+            if (zip.getInt(i) == 0x04034b50 && java.util.Arrays.equals(bytes, i + 30, i + 30 + name.length, name, 0,
+                    name.length)) {
+                header = i;
+            }
+        }
+        assertTrue(header >= 0, "tokens.npy's local header");
+        int size = zip.getInt(header + 18);
+        int data = header + 30 + Short.toUnsignedInt(zip.getShort(header + 26)) + Short.toUnsignedInt(zip.getShort(header + 28));
+        for (int i = data + size - 4; i < data + size; i++) {
+            bytes[i] ^= (byte) 0xFF;
+        }
+        Files.write(shard, bytes);
+        Path bed = Files.writeString(dir.resolve("p.bed"), "20\t1\t2\n");
+        assertRefused(shard + ": member 'tokens.npy' fails its CRC-32 check", "--labels", "p=" + bed);
+    }
+
+    @Test
     void shardsThatAreNotShards() throws IOException {
         Path notShards = Files.createDirectory(dir.resolve("empty"));
         TestShards.Run run = TestShards.align("--shards", notShards.toString(), "--labels", "p=x.bed", "--output",

@@ -32,6 +32,7 @@ public final class EpigenomeLoader {
     private final TokenRule rule;
     private final boolean skipUnknownContigs;
     private final int threads;
+    private final TrackFormat.Kind expectedKind;
 
     private EpigenomeLoader(Builder builder) {
         this.reference = builder.reference;
@@ -42,6 +43,7 @@ public final class EpigenomeLoader {
         this.rule = builder.rule;
         this.skipUnknownContigs = builder.skipUnknownContigs;
         this.threads = builder.threads;
+        this.expectedKind = builder.expectedKind;
     }
 
     public static Builder builder(ReferenceContigs reference) {
@@ -58,6 +60,7 @@ public final class EpigenomeLoader {
         private TokenRule rule = TokenRule.MAJORITY;
         private boolean skipUnknownContigs;
         private int threads = 1;
+        private TrackFormat.Kind expectedKind;
 
         private Builder(ReferenceContigs reference) {
             this.reference = reference;
@@ -111,6 +114,15 @@ public final class EpigenomeLoader {
          */
         public Builder skipUnknownContigs(boolean skip) {
             this.skipUnknownContigs = skip;
+            return this;
+        }
+
+        /**
+         * What the option that named the files says they are ({@code --peaks}: PEAKS); null (the
+         * default) lets each file's name and content decide.
+         */
+        public Builder expectKind(TrackFormat.Kind kind) {
+            this.expectedKind = kind;
             return this;
         }
 
@@ -203,7 +215,7 @@ public final class EpigenomeLoader {
                     + ") gives File assembly " + entry.assembly() + " for " + entry.accession() + ", but the reference is "
                     + reference.assembly() + "; use the " + reference.assembly() + " file or lift this one over");
         }
-        TrackFormat format = FormatDetector.detect(file, entry);
+        TrackFormat format = FormatDetector.detect(file, entry, expectedKind);
         String cell = spec.cellType() != null ? spec.cellType()
                 : entry != null ? entry.biosample()
                 : format == TrackFormat.CHROMHMM_BINARY ? null

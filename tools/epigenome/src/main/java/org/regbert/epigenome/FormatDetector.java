@@ -12,7 +12,9 @@ import org.regbert.common.BadInputException;
 /**
  * Chooses the reader for an epigenome file: first by the names ChromHMM, Roadmap and ENCODE give
  * their files ({@code *_segments.bed}, {@code *_dense.bed}, {@code *.narrowPeak}, ...), then by
- * the ENCODE {@code File format} column, then by the first lines' columns.
+ * the ENCODE {@code File format} column, then by the first lines' columns. When the option the
+ * file came with already says what it is ({@code --peaks}), content only chooses among the formats
+ * of that kind: a BED4 of peaks with a name column is not a ChromHMM segmentation.
  */
 public final class FormatDetector {
     private static final Pattern RGB = Pattern.compile("\\d{1,3},\\d{1,3},\\d{1,3}");
@@ -33,17 +35,34 @@ public final class FormatDetector {
      * accession ({@code ENCFF123ABC.bed.gz}).
      */
     public static TrackFormat detect(Path file, EncodeMetadata.Entry metadata) {
+        return detect(file, metadata, null);
+    }
+
+    /**
+     * The format of {@code file} given as {@code expected} (null: any kind). A name or metadata row
+     * of another kind is refused; content only picks among the formats of {@code expected}.
+     */
+    public static TrackFormat detect(Path file, EncodeMetadata.Entry metadata, TrackFormat.Kind expected) {
         TrackFormat byName = byName(file.getFileName().toString());
         if (byName != null) {
-            return byName;
+            return checkKind(file, byName, expected, "its name");
         }
         if (metadata != null && metadata.fileFormat() != null) {
             TrackFormat byMetadata = byEncodeFormat(metadata.fileFormat());
             if (byMetadata != null) {
-                return byMetadata;
+                return checkKind(file, byMetadata, expected, "its ENCODE File format");
             }
         }
-        return byContent(file);
+        return byContent(file, expected);
+    }
+
+    private static TrackFormat checkKind(Path file, TrackFormat format, TrackFormat.Kind expected, String judgedBy) {
+        if (expected != null && format.kind() != expected) {
+            throw new BadInputException(file, "given as " + expected.name().toLowerCase(Locale.ROOT) + " but "
+                    + judgedBy + " says " + format.description() + "; pass it with the option for that kind"
+                    + " (--states for segmentations and binarized marks, --peaks for peaks)");
+        }
+        return format;
     }
 
     static TrackFormat byName(String fileName) {
@@ -90,6 +109,10 @@ public final class FormatDetector {
     }
 
     static TrackFormat byContent(Path file) {
+        return byContent(file, null);
+    }
+
+    static TrackFormat byContent(Path file, TrackFormat.Kind expected) {
         if (!Files.isReadable(file)) {
             throw new BadInputException(file, Files.exists(file) ? "cannot read epigenome file" : "no such epigenome file");
         }
@@ -97,7 +120,7 @@ public final class FormatDetector {
             String first = reader.readLine();
             String second = first == null ? null : reader.readLine();
             String third = second == null ? null : reader.readLine();
-            if (third != null && first.split("\t").length == 2 && !first.startsWith("track")
+            if (expected != TrackFormat.Kind.PEAKS && third != null && first.split("\t").length == 2 && !first.startsWith("track")
                     && BINARY_ROW.matcher(third.strip()).matches() && !second.isBlank()
                     && second.split("\t").length == third.strip().split("\t").length) {
                 return TrackFormat.CHROMHMM_BINARY;
@@ -107,6 +130,9 @@ public final class FormatDetector {
                 throw new BadInputException(file, "no records (empty file, or only track lines and comments)");
             }
             String[] f = data.split("\t", -1);
+            if (expected == TrackFormat.Kind.PEAKS) {
+                return peaksByContent(file, f, data);
+            }
             if (f.length == 12 && RGB.matcher(f[8]).matches() && INTEGER.matcher(f[9]).matches()) {
                 return TrackFormat.ROADMAP_EXPANDED;
             }
@@ -131,6 +157,21 @@ public final class FormatDetector {
         } catch (IOException | htsjdk.samtools.util.RuntimeIOException e) {
             throw new BadInputException(file, -1, "cannot read epigenome file: " + e.getMessage(), e);
         }
+    }
+
+    /** Peaks by their columns: narrowPeak, broadPeak, else any BED3+ (names, scores, DHS MCV columns...). */
+    private static TrackFormat peaksByContent(Path file, String[] f, String data) {
+        if (f.length == 10 && numbers(f, 6, 10)) {
+            return TrackFormat.NARROW_PEAK;
+        }
+        if (f.length == 9 && numbers(f, 6, 9)) {
+            return TrackFormat.BROAD_PEAK;
+        }
+        if (f.length >= 3) {
+            return TrackFormat.BED_PEAKS;
+        }
+        throw new BadInputException(file, "not a BED of peaks: the first record has " + f.length
+                + " column(s) ('" + TabFields.abbreviate(data) + "'); peaks need at least chrom, start and end");
     }
 
     private static String firstDataLine(String first, String second, String third, BufferedReader reader)

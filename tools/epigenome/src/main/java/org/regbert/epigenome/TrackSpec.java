@@ -1,6 +1,8 @@
 package org.regbert.epigenome;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import org.regbert.common.BadInputException;
 
 /**
  * One epigenome file to load and, optionally, the cell type name to give it ({@code --states
@@ -32,6 +34,12 @@ public record TrackSpec(Path file, String cellType) {
             String name = option.substring(colon + 1);
             if (name.indexOf('/') < 0 && name.indexOf('\\') < 0) {
                 return new TrackSpec(Path.of(option.substring(0, colon)), name);
+            }
+            Path file = Path.of(option.substring(0, colon));
+            if (!Files.exists(Path.of(option)) && Files.isRegularFile(file)) {
+                // Say which part is wrong: the file is there, the name after ':' is not a name.
+                throw new BadInputException(file, "the file exists, but the track name '" + name + "' after ':' in '"
+                        + option + "' is not valid: a name (a cell type, e.g. GM12878) may not hold '/' or '\\'");
             }
         }
         return new TrackSpec(Path.of(option.endsWith(":") ? option.substring(0, option.length() - 1) : option), null);

@@ -45,7 +45,8 @@ public final class FinetuneRun {
 
     /** Runs to the end (or to --stop-after) and returns the summary written to finetune-summary.json. */
     public Map<String, Object> execute() throws IOException {
-        Path resumeFrom = RunFiles.prepare(output, settings.resume(), settings.overwrite());
+        // Nothing is created or deleted until every input has been checked: a refused run leaves no folder.
+        Path resumeFrom = RunFiles.check(output, settings.resume(), settings.overwrite());
         Device device = PretrainedModel.device(settings.device());
         Engine engine = Engine.getEngine("PyTorch");
         engine.setRandomSeed(PretrainedModel.engineSeed(settings.seed()));
@@ -78,6 +79,7 @@ public final class FinetuneRun {
             overlap = LeakageGuard.forFinetune(model.spec(), model.encoder(), plan, inputs);
             LeakageGuard.apply(overlap, settings.allowPretrainingOverlap(), "finetune", settings.quiet(), System.err);
             if (resumeFrom == null) {
+                RunFiles.create(output, settings.overwrite());
                 Files.write(output.resolve(RunFiles.TASK_PLAN), FinetunedModel.JSON.writeValueAsBytes(plan.describe()));
             }
             return train(engine, m, inputs, plan, state, resumeFrom);

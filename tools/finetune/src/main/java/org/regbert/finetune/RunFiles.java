@@ -53,9 +53,10 @@ final class RunFiles {
     }
 
     /**
-     * Creates or checks the output directory; returns the checkpoint to resume from (null for a new run).
+     * Checks the output directory, changing nothing; returns the checkpoint to resume from (null
+     * for a new run, whose folder {@link #create} makes once every input has been checked).
      */
-    static Path prepare(Path output, boolean resume, boolean overwrite) throws IOException {
+    static Path check(Path output, boolean resume, boolean overwrite) throws IOException {
         Path latest = latest(output);
         if (resume) {
             if (latest == null) {
@@ -63,15 +64,19 @@ final class RunFiles {
             }
             return latest;
         }
-        if (Files.isDirectory(output) && hasEntries(output)) {
-            if (!overwrite) {
-                throw new BadInputException(output, "is not empty" + (latest != null ? " (it holds a fine-tuning run;"
-                        + " pass --resume to continue it)" : "") + "; pass --overwrite to replace it");
-            }
+        if (Files.isDirectory(output) && hasEntries(output) && !overwrite) {
+            throw new BadInputException(output, "is not empty" + (latest != null ? " (it holds a fine-tuning run;"
+                    + " pass --resume to continue it)" : "") + "; pass --overwrite to replace it");
+        }
+        return null;
+    }
+
+    /** Empties (with --overwrite) and creates the output directory of a new run. */
+    static void create(Path output, boolean overwrite) throws IOException {
+        if (overwrite && Files.isDirectory(output) && hasEntries(output)) {
             deleteTree(output);
         }
         Files.createDirectories(output);
-        return null;
     }
 
     private static boolean hasEntries(Path dir) throws IOException {

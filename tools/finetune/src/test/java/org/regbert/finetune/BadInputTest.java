@@ -29,6 +29,29 @@ class BadInputTest {
         assertEquals(2, run.exitCode());
         assertTrue(run.stderr().contains("no labels for task 'ctcf'") && run.stderr().contains("oct4"), run.stderr());
         assertTrue(run.stderr().contains("shard-00000.npz"), run.stderr());
+        assertFalse(Files.exists(out), "a refused run leaves no output folder behind");
+    }
+
+    @Test
+    void aFineTunedModelFolderGivenAsCheckpointSaysWhatItIs() throws Exception {
+        // The layout a fine-tuning run leaves (RunFiles): model/ with task.json and encoder/, task-plan.json,
+        // and checkpoints/latest naming a step folder, which holds no pre-training parameters.npz.
+        Path ft = Stages.tempDir("regbert-ft-bad-").resolve("ft");
+        Files.createDirectories(ft.resolve("model/encoder"));
+        Files.writeString(ft.resolve("model/task.json"), "{}");
+        Files.writeString(ft.resolve("task-plan.json"), "{}");
+        Files.createDirectories(ft.resolve("checkpoints/step-00000004"));
+        Files.writeString(ft.resolve("checkpoints/step-00000004/task.json"), "{}");
+        Files.writeString(ft.resolve("checkpoints/latest"), "step-00000004\n");
+        Path out = ft.resolveSibling("run");
+        Stages.Run run = Stages.finetune(args("--checkpoint", ft, "--shards", KitShards.janggu(), "--task", "oct4",
+                "--output", out));
+        assertEquals(2, run.exitCode(), run.stderr());
+        assertTrue(run.stderr().contains(ft + ": is a fine-tuned model folder ('regbert finetune' output), not a"
+                + " pre-trained checkpoint: pass a 'regbert pretrain' output directory"), run.stderr());
+        assertTrue(run.stderr().contains("--resume"), run.stderr());
+        assertFalse(run.stderr().contains("not a complete checkpoint"), run.stderr());
+        assertFalse(Files.exists(out), "nothing left behind");
     }
 
     @Test

@@ -293,6 +293,10 @@ public final class ReferenceGenome implements AutoCloseable {
                     + " is not writable to build one: run 'samtools faidx " + fasta.getFileName()
                     + "' where you can write, or copy the FASTA to a writable folder");
         }
+        if (needFai) {
+            // Once, with the index: htsjdk's own messages name neither line nor problem clearly.
+            FastaLayout.check(fasta);
+        }
         try {
             if (needGzi) {
                 GZIIndex.buildIndex(fasta).writeIndex(gzi);

@@ -96,12 +96,32 @@ final class Checkpoints {
         if (!Files.isDirectory(path)) {
             throw new BadInputException(path, "no such checkpoint or pre-training output directory");
         }
+        refuseFinetuneOutput(path);
         Path latest = latest(path);
         if (latest == null) {
             throw new BadInputException(path, "is neither a checkpoint (no " + PARAMETERS
                     + ") nor a pre-training output directory (no " + DIR + "/" + LATEST + ")");
         }
         return latest;
+    }
+
+    /**
+     * A fine-tuning run folder (or its model/ or a checkpoint of it) also has checkpoints/latest, but
+     * no pre-training parameters: say what it is and what to pass, instead of "not a complete
+     * checkpoint". The names are finetune's (task.json, task-plan.json, model/encoder/).
+     */
+    private static void refuseFinetuneOutput(Path path) {
+        Path model = Files.isRegularFile(path.resolve("task.json")) ? path
+                : Files.isRegularFile(path.resolve("model").resolve("task.json")) ? path.resolve("model") : null;
+        if (model == null && !Files.isRegularFile(path.resolve("task-plan.json"))) {
+            return;
+        }
+        Path encoder = (model != null ? model : path.resolve("model")).resolve("encoder");
+        throw new BadInputException(path, "is a fine-tuned model folder ('regbert finetune' output), not a pre-trained"
+                + " checkpoint: pass a 'regbert pretrain' output directory (or its checkpoints/step-N) as the"
+                + " pre-trained model" + (Files.isRegularFile(encoder.resolve(PARAMETERS)) ? ", e.g. this model's"
+                + " encoder " + encoder : "") + "; to continue this fine-tuning run give it to finetune as --output"
+                + " with --resume; to use the model, give it to score or evaluate");
     }
 
     static long step(Path checkpoint) {

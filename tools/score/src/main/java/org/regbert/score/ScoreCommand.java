@@ -127,8 +127,9 @@ public class ScoreCommand implements Callable<Integer> {
     Path motifs;
 
     @Option(names = "--ref-mismatch", defaultValue = "skip", paramLabel = "MODE",
-            description = "Variants whose REF differs from the reference: skip (counted, RB_SKIP=ref_mismatch) or"
-                    + " error (exit 2) (default: ${DEFAULT-VALUE}).")
+            description = "Variants whose REF differs from the reference, or whose POS (or REF) lies past the contig's"
+                    + " end: skip (counted, RB_SKIP=ref_mismatch or position_past_contig_end) or error (exit 2)"
+                    + " (default: ${DEFAULT-VALUE}).")
     String refMismatch;
 
     @Mixin

@@ -1,9 +1,8 @@
 package org.regbert.score;
 
 import htsjdk.samtools.util.IOUtil;
-import htsjdk.tribble.AbstractFeatureReader;
-import htsjdk.tribble.FeatureReader;
-import htsjdk.tribble.TribbleException;
+import htsjdk.tribble.readers.LineIteratorImpl;
+import htsjdk.tribble.readers.SynchronousLineReader;
 import htsjdk.variant.variantcontext.Allele;
 import htsjdk.variant.variantcontext.VariantContext;
 import htsjdk.variant.variantcontext.writer.VariantContextWriter;
@@ -11,6 +10,7 @@ import htsjdk.variant.vcf.VCFCodec;
 import htsjdk.variant.vcf.VCFHeader;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,29 +68,40 @@ final class VariantScorer {
         this.chunk = batchSize * 16;
     }
 
-    /** Opens the VCF (an index is never required) and hands its header to {@code open}, which returns the writer. */
+    /**
+     * Reads the VCF (plain or gzip/bgzip; an index is never required) line by line, decoding each
+     * record itself rather than through htsjdk's reader, which reads one record ahead (its errors
+     * came one record late) and counts lines its own way: errors name the record's line in the file.
+     * Hands the header to {@code open}, which returns the writer.
+     */
     void run(Function<VCFHeader, VariantContextWriter> open, Runnable tick) {
-        long headerLines = headerLines();
-        try (FeatureReader<VariantContext> reader = AbstractFeatureReader.getFeatureReader(vcf.toString(),
-                new VCFCodec(), false)) {
-            VCFHeader header = (VCFHeader) reader.getHeader();
+        if (!Files.isReadable(vcf)) {
+            throw new BadInputException(vcf, Files.exists(vcf) ? "cannot read VCF" : "no such VCF file");
+        }
+        VCFCodec codec = new VCFCodec();
+        try (BufferedReader in = IOUtil.openFileForBufferedReading(vcf)) {
+            List<String> headerLines = new ArrayList<>();
+            String line;
+            while ((line = in.readLine()) != null && line.startsWith("#")) {
+                headerLines.add(line);
+            }
+            VCFHeader header = header(codec, headerLines);
+            long number = headerLines.size() + 1;
             try (VariantContextWriter writer = open.apply(header)) {
                 WindowBuffer buffer = new WindowBuffer(reference.windowTokens(), states.needed(), chunk + 8);
                 List<Job> pending = new ArrayList<>();
-                var iterator = reader.iterator();
-                while (true) {
+                for (; line != null; line = in.readLine(), number++) {
                     VariantContext vc;
                     try {
-                        if (!iterator.hasNext()) {
-                            break;
-                        }
-                        vc = iterator.next();
-                    } catch (TribbleException e) {
-                        throw new BadInputException(vcf, headerLines + records + 1, "malformed VCF record: "
-                                + e.getMessage(), e);
+                        vc = codec.decode(line);
+                    } catch (RuntimeException e) {
+                        throw new BadInputException(vcf, number, "malformed VCF record: " + withoutLineNumber(e), e);
+                    }
+                    if (vc == null) {
+                        continue; // a comment line among the records
                     }
                     records++;
-                    pending.add(plan(vc, headerLines + records, buffer));
+                    pending.add(plan(vc, number, buffer));
                     if (buffer.size() >= chunk) {
                         flush(pending, buffer, writer);
                         tick.run();
@@ -98,31 +109,30 @@ final class VariantScorer {
                 }
                 flush(pending, buffer, writer);
             }
-        } catch (IOException e) {
+        } catch (IOException | htsjdk.samtools.util.RuntimeIOException e) {
             throw new BadInputException(vcf, -1, "cannot read VCF: " + e.getMessage(), e);
-        } catch (TribbleException e) {
-            throw new BadInputException(vcf, -1, "not a readable VCF: " + e.getMessage(), e);
         }
     }
 
-    /** Header lines before the first record, so errors can name a record's line. */
-    private long headerLines() {
-        if (!Files.isReadable(vcf)) {
-            throw new BadInputException(vcf, Files.exists(vcf) ? "cannot read VCF" : "no such VCF file");
-        }
-        long n = 0;
-        try (BufferedReader in = IOUtil.openFileForBufferedReading(vcf)) {
-            String line;
-            while ((line = in.readLine()) != null && line.startsWith("#")) {
-                n++;
-            }
-        } catch (IOException | RuntimeException e) {
-            throw new BadInputException(vcf, -1, "cannot read VCF: " + e.getMessage(), e);
-        }
-        if (n == 0) {
+    private VCFHeader header(VCFCodec codec, List<String> lines) {
+        if (lines.isEmpty()) {
             throw new BadInputException(vcf, 1, "not a VCF: no '##fileformat' / '#CHROM' header");
         }
-        return n;
+        try {
+            Object header = codec.readActualHeader(new LineIteratorImpl(new SynchronousLineReader(
+                    new StringReader(String.join("\n", lines)))));
+            return (VCFHeader) header;
+        } catch (RuntimeException e) {
+            throw new BadInputException(vcf, -1, "not a readable VCF header (lines 1-" + lines.size() + "): "
+                    + withoutLineNumber(e), e);
+        }
+    }
+
+    /** htsjdk's message without its own line count, which need not match the file's lines. */
+    private static String withoutLineNumber(RuntimeException e) {
+        String message = String.valueOf(e.getMessage());
+        return message.replaceAll("(?i)^\\s*line \\d+:\\s*", "")
+                .replaceAll("(?i)\\s*at approximately line number \\d+", "");
     }
 
     private Job plan(VariantContext vc, long line, WindowBuffer buffer) {
@@ -137,11 +147,20 @@ final class VariantScorer {
         long pos = vc.getStart() - 1L;
         long end = pos + ref.length();
         long length = reference.contigLength(contig);
-        String found = end <= length ? new String(reference.bases(contig, pos, end), StandardCharsets.US_ASCII) : "";
+        if (end > length) {
+            // Not a REF mismatch: there is no reference base to compare with (wrong assembly or contig?).
+            if (mismatchIsError) {
+                throw new BadInputException(vcf, line, "POS " + vc.getStart() + (ref.length() > 1 ? " (REF of "
+                        + ref.length() + " bases)" : "") + " is past the end of " + vc.getContig() + " (" + length
+                        + " bases in the reference); wrong assembly? (pass --ref-mismatch skip to skip such records)");
+            }
+            return skip(vc, alts, skips, "position_past_contig_end");
+        }
+        String found = new String(reference.bases(contig, pos, end), StandardCharsets.US_ASCII);
         if (!found.equalsIgnoreCase(ref)) {
             mismatches++;
             String example = vc.getContig() + ":" + vc.getStart() + " REF " + ref + ", reference "
-                    + (found.isEmpty() ? "(past the contig end)" : found.toUpperCase(Locale.ROOT)) + " (line " + line + ")";
+                    + found.toUpperCase(Locale.ROOT) + " (line " + line + ")";
             if (mismatchExamples.size() < MAX_EXAMPLES) {
                 mismatchExamples.add(example);
             }

@@ -8,6 +8,7 @@ import org.regbert.epigenome.EpigenomeLoader;
 import org.regbert.epigenome.EpigenomeTracks;
 import org.regbert.epigenome.PeakLevels;
 import org.regbert.epigenome.ReferenceContigs;
+import org.regbert.epigenome.TrackFormat;
 import org.regbert.epigenome.TrackSpec;
 import org.regbert.finetune.TaskSpec;
 import org.regbert.genome.ContigResolver;
@@ -70,7 +71,7 @@ final class WindowStates {
         EpigenomeLoader.Builder loader = EpigenomeLoader.builder(new ReferenceContigs(contigLengths, resolver, null))
                 .skipUnknownContigs(true);
         if (array.equals("peaks")) {
-            loader.peakLevels(peakLevels(vocab.states(), track));
+            loader.peakLevels(peakLevels(vocab.states(), track)).expectKind(TrackFormat.Kind.PEAKS);
         }
         EpigenomeTracks tracks = loader.build().load(List.of(track));
         checkNames(tracks.vocabulary().names(), vocab.states(), track);

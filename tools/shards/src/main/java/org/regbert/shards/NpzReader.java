@@ -9,22 +9,29 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.CRC32;
 import org.regbert.common.BadInputException;
 
 /**
  * Opens an uncompressed {@code .npz} and memory-maps its members in place: no copy, no heap use
  * proportional to the shard. Compressed members ({@code np.savez_compressed}) are refused with a
- * clear message because they cannot be mapped.
+ * clear message because they cannot be mapped. Every member's CRC-32 is checked the first time it
+ * is read, so a shard with flipped bytes is refused instead of being trained on (or copied into an
+ * annotated shard under a fresh, valid CRC).
  */
 public final class NpzReader implements AutoCloseable {
-    private record Entry(long dataOffset, long size) {
+    private record Entry(long dataOffset, long size, int crc) {
     }
 
     private final Path file;
     private final FileChannel channel;
     private final Map<String, Entry> entries = new LinkedHashMap<>();
+    /** Members whose CRC-32 matched: checked once per reader, however often they are mapped. */
+    private final Set<String> verified = ConcurrentHashMap.newKeySet();
 
     private NpzReader(Path file, FileChannel channel) {
         this.file = file;
@@ -102,11 +109,27 @@ public final class NpzReader implements AutoCloseable {
         if (entry == null) {
             throw new BadInputException(file, "shard has no member '" + member + "' (has " + entries.keySet() + ")");
         }
+        MappedByteBuffer mapped;
         try {
-            MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, entry.dataOffset, entry.size);
-            return mapped.order(ByteOrder.LITTLE_ENDIAN);
+            mapped = channel.map(FileChannel.MapMode.READ_ONLY, entry.dataOffset, entry.size);
         } catch (IOException e) {
             throw new BadInputException(file, -1, "cannot map '" + member + "': " + e.getMessage(), e);
+        }
+        if (!verified.contains(member)) {
+            verify(member, entry, mapped);
+            verified.add(member);
+        }
+        return mapped.order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    private void verify(String member, Entry entry, ByteBuffer data) {
+        CRC32 crc = new CRC32();
+        crc.update(data.duplicate());
+        int actual = (int) crc.getValue();
+        if (actual != entry.crc) {
+            throw new BadInputException(file, String.format(Locale.ROOT,
+                    "member '%s' fails its CRC-32 check (stored %08x, computed %08x): the shard is corrupt;"
+                            + " re-create it (or copy it again) from its source", member, entry.crc, actual));
         }
     }
 
@@ -134,6 +157,7 @@ public final class NpzReader implements AutoCloseable {
                 throw new BadInputException(file, "corrupt ZIP central directory");
             }
             int method = Short.toUnsignedInt(central.getShort(p + 10));
+            int crc = central.getInt(p + 16);
             long compressed = Integer.toUnsignedLong(central.getInt(p + 20));
             int nameLength = Short.toUnsignedInt(central.getShort(p + 28));
             int extraLength = Short.toUnsignedInt(central.getShort(p + 30));
@@ -155,7 +179,7 @@ public final class NpzReader implements AutoCloseable {
             if (dataOffset + compressed > size) {
                 throw new BadInputException(file, "member '" + memberName + "' runs past the end of the file");
             }
-            entries.put(memberName, new Entry(dataOffset, compressed));
+            entries.put(memberName, new Entry(dataOffset, compressed, crc));
             p += 46 + nameLength + extraLength + commentLength;
         }
     }

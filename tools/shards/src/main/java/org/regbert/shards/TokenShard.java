@@ -4,10 +4,15 @@ import java.io.IOException;
 import java.nio.file.Path;
 import org.regbert.common.BadInputException;
 
-/** A token shard opened for reading: its manifest and memory-mapped arrays. */
+/**
+ * A token shard opened for reading: its manifest and memory-mapped arrays. Token ids are checked
+ * against the manifest's vocabulary once, on first use: an id past it (a corrupt or foreign shard)
+ * would otherwise index past the model's embedding or train on a token that does not exist.
+ */
 public final class TokenShard implements AutoCloseable {
     private final NpzReader npz;
     private final ShardManifest manifest;
+    private volatile boolean tokensChecked;
 
     private TokenShard(NpzReader npz, ShardManifest manifest) {
         this.npz = npz;
@@ -48,7 +53,12 @@ public final class TokenShard implements AutoCloseable {
     }
 
     public NpyArray tokens() {
-        return npz.array("tokens");
+        NpyArray tokens = npz.array("tokens");
+        if (!tokensChecked) {
+            TokenRange.check(file(), tokens, manifest.vocabulary());
+            tokensChecked = true;
+        }
+        return tokens;
     }
 
     public NpyArray array(String name) {

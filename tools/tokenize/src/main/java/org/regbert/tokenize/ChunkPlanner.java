@@ -31,7 +31,11 @@ final class ChunkPlanner {
             int count = (int) Math.min(perChunk, windows - first);
             long worth = first + count == windows ? remaining : Math.min(remaining, (long) count * stride);
             remaining -= worth;
-            tasks.add(new ChunkTask(contig, contigIndex, from + first * stride, count, strand, region, worth));
+            // Bases up to the next chunk's start (with a stride past the window, those the chunk reads).
+            long length = (long) (count - 1) * stride + geometry.windowBases();
+            long own = first + count == windows ? length : Math.min(length, (long) count * stride);
+            tasks.add(new ChunkTask(contig, contigIndex, from + first * stride, count, strand, region, worth,
+                    (int) own));
         }
     }
 

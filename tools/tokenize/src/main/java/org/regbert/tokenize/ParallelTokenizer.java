@@ -27,6 +27,7 @@ final class ParallelTokenizer implements AutoCloseable {
     private final WindowSink sink;
     private final boolean keepMask;
     private final int threads;
+    private final boolean strictBases;
     private final ExecutorService pool;
     private final List<IndexedBases> readers = Collections.synchronizedList(new ArrayList<>());
     private final ThreadLocal<Worker> workers;
@@ -37,8 +38,9 @@ final class ParallelTokenizer implements AutoCloseable {
     }
 
     ParallelTokenizer(Path fasta, WindowGeometry geometry, WindowSink sink, boolean keepMask, boolean reverse,
-            int threads) {
+            int threads, boolean strictBases) {
         this.fasta = fasta;
+        this.strictBases = strictBases;
         this.geometry = geometry;
         this.sink = sink;
         this.keepMask = keepMask;
@@ -60,6 +62,11 @@ final class ParallelTokenizer implements AutoCloseable {
                 inFlight.add(pool.submit(() -> execute(task)));
             }
             WindowBatch batch = DaemonPools.await(inFlight.poll(), "tokenizing");
+            if (batch.firstNonNucleotide >= 0) {
+                // In task order, so the refusal names the same (first) character whatever the thread count.
+                throw NonNucleotides.refusal(fasta, batch.contigName, batch.chunkStart + batch.firstNonNucleotide,
+                        batch.firstNonNucleotideCharacter);
+            }
             batch.drainTo(writer);
             stats.add(batch);
             progress.advance(batch.basesCovered);
@@ -85,6 +92,13 @@ final class ParallelTokenizer implements AutoCloseable {
             batch = new WindowBatch(geometry.tokens(), keepMask, task.windows() * sink.copies());
         }
         batch.reset();
+        batch.contigName = task.contig();
+        batch.chunkStart = task.chunkStart();
+        batch.nonNucleotides = NonNucleotides.count(bases, task.ownBases());
+        if (strictBases && batch.nonNucleotides > 0) {
+            batch.firstNonNucleotide = NonNucleotides.first(bases, task.ownBases());
+            batch.firstNonNucleotideCharacter = bases[batch.firstNonNucleotide];
+        }
         for (int w = 0; w < task.windows(); w++) {
             int offset = w * stride;
             sink.emit(worker.scanner(), offset, windowBases, task.contigIndex(), task.chunkStart() + offset,

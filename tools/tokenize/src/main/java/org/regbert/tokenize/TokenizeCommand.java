@@ -87,6 +87,12 @@ public class TokenizeCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}); k-mers with such bases in kept windows become [UNK]. 1 keeps all.")
     double maxNFraction;
 
+    @Option(names = "--strict-bases",
+            description = "Refuse a FASTA holding characters that are no nucleotide (not A, C, G, T/U or an IUPAC code"
+                    + " such as N, R, Y): digits, '*', 'X', '-'. Default: they become [UNK] and are counted per contig"
+                    + " (nonNucleotideCharacters in tokenize-summary.json, and a warning).")
+    boolean strictBases;
+
     @Option(names = "--softmask-array",
             description = "Keep a 'softmask' array marking k-mers with soft-masked (lower-case, repeat) bases."
                     + " Tokens are always upper-case k-mers.")
@@ -160,7 +166,7 @@ public class TokenizeCommand implements Callable<Integer> {
         }
         return new TokenizeSettings(reference, source.regions, source.fastaRecords, geometry, reverseComplement,
                 maxNFraction, softmaskArray, List.copyOf(contigs), contigOptions.aliases(), contigOptions.skipMissing(), ignoreStrand, assembly,
-                windowsPerShard, threads, output, runOptions.overwrite(), runOptions.quiet(), command);
+                windowsPerShard, threads, output, runOptions.overwrite(), runOptions.quiet(), command, strictBases);
     }
 
     /** Version for {@code --version}. */

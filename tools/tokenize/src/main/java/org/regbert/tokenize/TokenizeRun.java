@@ -15,6 +15,7 @@ import java.util.Map;
 import org.regbert.common.BadInputException;
 import org.regbert.common.Checksums;
 import org.regbert.common.Progress;
+import org.regbert.common.ProvenanceCommand;
 import org.regbert.common.StagedOutput;
 import org.regbert.common.Timestamps;
 import org.regbert.common.ToolVersion;
@@ -80,7 +81,7 @@ final class TokenizeRun {
             WindowSink sink = new WindowSink(geometry, settings.maxNFraction(), settings.reverseComplement());
             boolean reverse = settings.reverseComplement() || planner.tasks().stream().anyMatch(t -> t.strand() < 0);
             try (ParallelTokenizer tokenizer = new ParallelTokenizer(settings.reference(), geometry, sink,
-                    settings.softmaskArray(), reverse, settings.threads())) {
+                    settings.softmaskArray(), reverse, settings.threads(), settings.strictBases())) {
                 tokenizer.run(planner.tasks(), writer, stats, progress);
             }
             progress.finish();
@@ -165,6 +166,12 @@ final class TokenizeRun {
         byte[] bases = sequence.getBases();
         long windows = Math.max(1, geometry.windowsIn(bases.length));
         WindowBatch batch = new WindowBatch(geometry.tokens(), settings.softmaskArray(), (int) windows * sink.copies());
+        batch.contigName = sequence.getName();
+        batch.nonNucleotides = NonNucleotides.count(bases, bases.length);
+        if (settings.strictBases() && batch.nonNucleotides > 0) {
+            int first = NonNucleotides.first(bases, bases.length);
+            throw NonNucleotides.refusal(settings.reference(), sequence.getName(), first, bases[first]);
+        }
         if (bases.length == 0) {
             batch.skip(SKIP_EMPTY_RECORD);
             return batch;
@@ -258,7 +265,7 @@ final class TokenizeRun {
                 geometry.tokens(), geometry.strideTokens(), geometry.windowBases(), geometry.strideBases(),
                 settings.source(), settings.maxNFraction(), settings.reverseComplement(), settings.softmaskArray());
         ShardManifest.Provenance provenance = new ShardManifest.Provenance("regbert tokenize", ToolVersion.get(),
-                settings.command(), inputs, Timestamps.created());
+                ProvenanceCommand.withoutOutput(settings.command()), inputs, Timestamps.created());
         return new ShardManifest(ShardManifest.FORMAT, ShardManifest.FORMAT_VERSION, assembly, dictionary, tokenizer,
                 KmerVocabulary.specialTokenIds(), vocabulary.tokens(), null, null, provenance, null);
     }
@@ -283,6 +290,9 @@ final class TokenizeRun {
         }
         Map<String, Object> summary = new LinkedHashMap<>(stats.toMap());
         summary.put("shardFiles", shards);
+        // Paths belong here, not in the shards (which must not depend on where they were written).
+        summary.put("output", settings.output().toAbsolutePath().normalize().toString());
+        summary.put("command", settings.command());
         try {
             Files.write(output.stage(SUMMARY), new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                     .writeValueAsBytes(summary));
@@ -302,12 +312,27 @@ final class TokenizeRun {
             if (!stats.skipped.isEmpty()) {
                 System.err.println("  skipped " + describeSkips());
             }
+            if (!stats.nonNucleotides.isEmpty()) {
+                System.err.println("regbert tokenize: warning: " + describeNonNucleotides());
+            }
             stats.aliasesUsed.forEach((alias, n) -> System.err.printf(Locale.ROOT,
                     "  contig alias %s used for %,d intervals%n", alias, n));
             System.err.printf(Locale.ROOT, "  tokenized %,d bases in %.2f s (%.1f Mb/s); reference checksums %.2f s%n",
                     stats.basesScanned, stats.secondsTokenizing,
                     stats.basesScanned / Math.max(stats.secondsTokenizing, 1e-9) / 1e6, stats.secondsChecksums);
         }
+    }
+
+    /** The non-nucleotide characters per contig (the first five contigs), for the warning. */
+    private String describeNonNucleotides() {
+        List<String> parts = new ArrayList<>();
+        stats.nonNucleotides.entrySet().stream().limit(5).forEach(e -> parts.add(String.format(Locale.ROOT, "%s %,d",
+                e.getKey(), e.getValue())));
+        int more = stats.nonNucleotides.size() - parts.size();
+        return String.format(Locale.ROOT, "%,d characters that are neither A, C, G, T/U nor an IUPAC code (digits,"
+                + " '*', 'X', ...) became [UNK]: %s%s (nonNucleotideCharacters in %s; --strict-bases refuses them)",
+                stats.nonNucleotideTotal(), String.join(", ", parts), more > 0 ? " and " + more + " more contigs" : "",
+                SUMMARY);
     }
 
     private String describeSkips() {

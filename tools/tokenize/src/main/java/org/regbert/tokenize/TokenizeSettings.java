@@ -22,7 +22,8 @@ record TokenizeSettings(
         Path output,
         boolean overwrite,
         boolean quiet,
-        List<String> command) {
+        List<String> command,
+        boolean strictBases) {
 
     String source() {
         return regions != null ? "regions" : fastaRecords ? "fasta-records" : "genome";

@@ -13,6 +13,8 @@ final class TokenizeStats {
     final Map<String, Long> skipped = new TreeMap<>();
     Map<String, Long> aliasesUsed = Map.of();
     Map<String, Long> skippedContigs = Map.of();
+    /** Characters that are no nucleotide (nor IUPAC code) per contig, in reference order; only contigs with some. */
+    final Map<String, Long> nonNucleotides = new LinkedHashMap<>();
     double secondsChecksums;
     double secondsTokenizing;
     int shards;
@@ -27,6 +29,13 @@ final class TokenizeStats {
         tokensWritten += (long) batch.windows() * batch.windowTokens();
         basesScanned += batch.basesScanned;
         batch.skipped.forEach((reason, n) -> skipped.merge(reason, n, Long::sum));
+        if (batch.nonNucleotides > 0) {
+            nonNucleotides.merge(batch.contigName, batch.nonNucleotides, Long::sum);
+        }
+    }
+
+    long nonNucleotideTotal() {
+        return nonNucleotides.values().stream().mapToLong(Long::longValue).sum();
     }
 
     long skippedTotal() {
@@ -40,6 +49,7 @@ final class TokenizeStats {
         map.put("shards", shards);
         map.put("basesScanned", basesScanned);
         map.put("skippedWindows", skipped);
+        map.put("nonNucleotideCharacters", nonNucleotides);
         map.put("contigAliasesUsed", aliasesUsed);
         map.put("intervalsSkippedOnMissingContigs", skippedContigs);
         map.put("secondsReferenceChecksums", round(secondsChecksums));

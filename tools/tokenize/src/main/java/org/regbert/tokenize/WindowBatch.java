@@ -24,6 +24,13 @@ final class WindowBatch {
     final Map<String, Long> skipped = new TreeMap<>();
     long basesScanned;
     long basesCovered;
+    /** The contig (or FASTA record) the batch's bases come from, and its non-nucleotide characters. */
+    String contigName;
+    long nonNucleotides;
+    /** With --strict-bases: chunk position of the first non-nucleotide character (or -1), and the character. */
+    int firstNonNucleotide = -1;
+    byte firstNonNucleotideCharacter;
+    long chunkStart;
 
     WindowBatch(int windowTokens, boolean keepMask, int expectedWindows) {
         this.windowTokens = windowTokens;
@@ -44,6 +51,10 @@ final class WindowBatch {
         skipped.clear();
         basesScanned = 0;
         basesCovered = 0;
+        contigName = null;
+        nonNucleotides = 0;
+        firstNonNucleotide = -1;
+        chunkStart = 0;
     }
 
     /** Reserves the next window and returns the offset of its tokens in {@link #tokens()}. */

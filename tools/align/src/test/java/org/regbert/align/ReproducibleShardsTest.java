@@ -1,0 +1,89 @@
+package org.regbert.align;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The same inputs, options and SOURCE_DATE_EPOCH give byte-identical shards wherever they are
+ * written: the output folder's path lives in the summary json only. Each run is a JVM of its own,
+ * as SOURCE_DATE_EPOCH is an environment variable.
+ */
+class ReproducibleShardsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void tokenizeAndAlignShardsAreByteIdenticalInAnyFolder() throws Exception {
+        Random random = new Random(11);
+        StringBuilder fasta = new StringBuilder(">20\n");
+        for (int line = 0; line < 100; line++) {
+            for (int i = 0; i < 60; i++) {
+                fasta.append("ACGT".charAt(random.nextInt(4)));
+            }
+            fasta.append('\n');
+        }
+        Path reference = Files.writeString(dir.resolve("ref.fa"), fasta.toString());
+        Path peaks = Files.writeString(dir.resolve("peaks.bed"), "20\t100\t300\n20\t2000\t2600\n");
+        Path labels = Files.writeString(dir.resolve("tss.bed"), "20\t500\t501\n");
+        List<Path> tokenized = List.of(dir.resolve("a/tok"), dir.resolve("elsewhere/deeper/tok2"));
+        for (Path out : tokenized) {
+            stage("tokenize", "--reference", reference.toString(), "--kmer", "3", "--window", "98",
+                    "--windows-per-shard", "20", "--output", out.toString(), "--threads", "2");
+        }
+        assertSameShards(tokenized.get(0), tokenized.get(1));
+        List<Path> aligned = List.of(dir.resolve("b/al"), dir.resolve("other/al2"));
+        for (Path out : aligned) {
+            stage("align", "--shards", tokenized.get(0).toString(), "--peaks", peaks + ":DHS", "--labels",
+                    "promoter=" + labels, "-o", out.toString());
+        }
+        assertSameShards(aligned.get(0), aligned.get(1));
+        // Where each run wrote is in its summary.
+        ObjectMapper json = new ObjectMapper();
+        assertNotEquals(json.readTree(tokenized.get(0).resolve("tokenize-summary.json").toFile()).get("output"),
+                json.readTree(tokenized.get(1).resolve("tokenize-summary.json").toFile()).get("output"));
+        assertEquals(aligned.get(1).toAbsolutePath().toString(),
+                json.readTree(aligned.get(1).resolve("align-summary.json").toFile()).get("output").asText());
+    }
+
+    private static void assertSameShards(Path left, Path right) throws IOException {
+        List<String> names = shardNames(left);
+        assertTrue(names.size() >= 2, "several shards: " + names);
+        assertEquals(names, shardNames(right));
+        for (String name : names) {
+            assertArrayEquals(Files.readAllBytes(left.resolve(name)), Files.readAllBytes(right.resolve(name)),
+                    name + " of " + left + " and " + right);
+        }
+    }
+
+    private static List<String> shardNames(Path dir) throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".npz")).sorted().toList();
+        }
+    }
+
+    private void stage(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), StageMain.class.getName()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        builder.environment().put("SOURCE_DATE_EPOCH", "1700000000");
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(3, TimeUnit.MINUTES), output);
+        assertEquals(0, process.exitValue(), output);
+    }
+}
