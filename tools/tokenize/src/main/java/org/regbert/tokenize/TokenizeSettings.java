@@ -22,7 +22,9 @@ record TokenizeSettings(
         Path output,
         boolean overwrite,
         boolean quiet,
-        List<String> command) {
+        List<String> command,
+        boolean allContigs,
+        Path exclude) {
 
     String source() {
         return regions != null ? "regions" : fastaRecords ? "fasta-records" : "genome";

@@ -1,6 +1,8 @@
 package org.regbert.tokenize;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.regbert.genome.Inflaters;
@@ -13,6 +15,10 @@ final class TokenizeStats {
     final Map<String, Long> skipped = new TreeMap<>();
     Map<String, Long> aliasesUsed = Map.of();
     Map<String, Long> skippedContigs = Map.of();
+    /** Contigs genome-wide tiling left out by {@link ContigConventions} (no --all-contigs). */
+    final List<String> conventionSkipped = new ArrayList<>();
+    /** The --exclude regions read, or null. */
+    Map<String, Object> exclude;
     double secondsChecksums;
     double secondsTokenizing;
     int shards;
@@ -42,6 +48,10 @@ final class TokenizeStats {
         map.put("skippedWindows", skipped);
         map.put("contigAliasesUsed", aliasesUsed);
         map.put("intervalsSkippedOnMissingContigs", skippedContigs);
+        map.put("skippedContigs", conventionSkipped);
+        if (exclude != null) {
+            map.put("exclude", exclude);
+        }
         map.put("secondsReferenceChecksums", round(secondsChecksums));
         map.put("secondsTokenizing", round(secondsTokenizing));
         map.put("basesPerSecond", secondsTokenizing > 0 ? Math.round(basesScanned / secondsTokenizing) : 0);
