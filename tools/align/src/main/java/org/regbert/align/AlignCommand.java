@@ -42,8 +42,12 @@ import picocli.CommandLine.Spec;
             "                --contig-alias chr20=20 --output chr20-ctcf/",
             "  regbert align --shards chr20/ --peaks uw-dhs-master.hg19.bed.gz:DHS --contig-alias chr20=20 --output dhs/",
             "",
+            "  regbert align --shards hg19/ --labels CTCF=CTCF.train.labels.tsv.gz --exclude blacklist.bed.gz \\",
+            "                --test chr21 --output ctcf-dream/",
+            "",
             "Label values (int8 label_<task>): 1 positive/bound (splice: 1 donor, 2 acceptor), 0 negative,",
-            "-1 ambiguous (relaxed peak only), -2 negative not drawn by sampling; negatives are left out.",
+            "-1 ambiguous (relaxed peak only, DREAM 'A'), -2 negative not drawn by sampling, -3 no DREAM bin",
+            "covers the window, -4 window overlaps --exclude; negative values are left out.",
             "Sampling thins the training split only (validation with --sample-validation, test with --sample-test):",
             "the test split is every window of the held-out regions, scored at the genome's class ratio.",
             "Exit codes: 0 success, 2 bad usage or bad input (message on stderr), 1 internal error.",
@@ -99,8 +103,11 @@ public class AlignCommand implements Callable<Integer> {
 
     @Option(names = "--labels", paramLabel = "TASK=FILE",
             description = "Positives for a task: BED/narrowPeak intervals (promoters: TSS; accessibility: DHSs,"
-                    + " MCV-n names become levels; TF binding: conservative peaks) or a .bedpe of introns"
-                    + " (splice donor/acceptor, strand-aware). Repeatable.")
+                    + " MCV-n names become levels; TF binding: conservative peaks), a .bedpe of introns"
+                    + " (splice donor/acceptor, strand-aware), or an ENCODE-DREAM label table (.tsv or .tsv.gz, header"
+                    + " 'chr start stop CELL...', B/U/A per bin): one array label_TASK.CELL per cell type, a window"
+                    + " labelled by its own bin on DREAM's grid, else by the bin nearest its centre (-3 where no bin"
+                    + " covers it). Repeatable.")
     Map<String, Path> labels = new LinkedHashMap<>();
 
     @Option(names = "--ambiguous", paramLabel = "TASK=FILE",
@@ -109,7 +116,7 @@ public class AlignCommand implements Callable<Integer> {
 
     @Option(names = "--label-bin", defaultValue = "200", paramLabel = "BASES",
             description = "Bases at the centre of each window that its label describes (default: ${DEFAULT-VALUE},"
-                    + " ENCODE-DREAM's bins).")
+                    + " ENCODE-DREAM's bins). DREAM label tables bring their own bins.")
     int labelBin;
 
     @Option(names = "--negatives-per-positive", paramLabel = "R",
@@ -144,6 +151,12 @@ public class AlignCommand implements Callable<Integer> {
     @Option(names = "--test", split = ",", paramLabel = "CONTIG[:START-END]",
             description = "Test holdout: contigs or regions. Windows touching a holdout belong to it.")
     List<String> test = new ArrayList<>();
+
+    @Option(names = "--exclude", paramLabel = "BED",
+            description = "Regions to leave out (e.g. the ENCODE blacklist): windows sharing a base with them are marked"
+                    + " in an 'excluded' array (uint8, 1 = excluded), their labels become -4, and finetune and evaluate"
+                    + " skip them. Lines on contigs the reference lacks are skipped. Default: none.")
+    Path exclude;
 
     @Mixin
     ContigOptions contigOptions = new ContigOptions();
@@ -203,8 +216,8 @@ public class AlignCommand implements Callable<Integer> {
                 throw new BadInputException("--labels " + task + ": task names are letters, digits, '_', '.', '-'");
             }
         }
-        if (states.isEmpty() && peaks.isEmpty() && motifs == null && labels.isEmpty()) {
-            throw new BadInputException("nothing to align: give --states, --peaks, --motifs or --labels");
+        if (states.isEmpty() && peaks.isEmpty() && motifs == null && labels.isEmpty() && exclude == null) {
+            throw new BadInputException("nothing to align: give --states, --peaks, --motifs, --labels or --exclude");
         }
         List<String> command = new ArrayList<>(List.of("regbert", "align"));
         if (spec != null) {
@@ -215,7 +228,8 @@ public class AlignCommand implements Callable<Integer> {
                 labels, ambiguous, labelBin, negativesPerPositive, matchedNegatives,
                 sampleValidation, sampleTest, seed, valid, test, contigOptions.aliases(),
                 contigOptions.skipMissing(),
-                liftover, liftoverMinMatch, threads, runOptions.overwrite(), runOptions.quiet(), command)).execute();
+                liftover, liftoverMinMatch, threads, runOptions.overwrite(), runOptions.quiet(), command,
+                exclude)).execute();
         return ExitCodes.OK;
     }
 

@@ -15,6 +15,7 @@ import org.regbert.epigenome.ReferenceContigs;
 import org.regbert.epigenome.TrackFormat;
 import org.regbert.epigenome.TrackSpec;
 import org.regbert.genome.ContigResolver;
+import org.regbert.genome.ExcludedRegions;
 import org.regbert.genome.Liftover;
 import org.regbert.motifs.Background;
 import org.regbert.motifs.Motif;
@@ -37,6 +38,7 @@ final class AlignInputs {
     private final Liftover liftover;
     private final Map<String, Object> summary = new LinkedHashMap<>();
     private final Map<String, Map<String, Long>> skippedLines = new LinkedHashMap<>();
+    private ExclusionMask exclusion;
 
     AlignInputs(AlignSettings settings, ShardManifest manifest, ContigResolver contigs, Map<String, Long> lengths,
             Liftover liftover) {
@@ -51,7 +53,9 @@ final class AlignInputs {
         LabelInputs inputs = new LabelInputs(contigs, lengths, liftover);
         List<LabelTask> tasks = new ArrayList<>();
         settings.labels().forEach((name, file) -> {
-            if (LabelInputs.isBedpe(file)) {
+            if (DreamLabelTable.isDreamTable(file)) {
+                tasks.addAll(dreamTasks(name, file));
+            } else if (LabelInputs.isBedpe(file)) {
                 if (settings.ambiguous().containsKey(name)) {
                     throw new BadInputException("--ambiguous " + name + ": splice tasks have no relaxed peaks");
                 }
@@ -64,7 +68,47 @@ final class AlignInputs {
                 tasks.add(new OverlapLabelTask(name, file, positives, relaxedFile, relaxed, levels[0]));
             }
         });
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (LabelTask task : tasks) {
+            if (!names.add(task.name())) {
+                throw new BadInputException("--labels: two tasks are called '" + task.name() + "' (a DREAM table names"
+                        + " its tasks FACTOR.CELL_TYPE)");
+            }
+        }
         return tasks;
+    }
+
+    /** One task per cell type of an ENCODE-DREAM label table: {@code NAME.CELL}. */
+    private List<LabelTask> dreamTasks(String name, Path file) {
+        if (settings.ambiguous().containsKey(name)) {
+            throw new BadInputException("--ambiguous " + name + ": a DREAM label table carries its own A (ambiguous)"
+                    + " labels");
+        }
+        if (liftover != null) {
+            throw new BadInputException("--labels " + name + "=" + file + ": --liftover does not lift DREAM label"
+                    + " tables; tokenize the table's assembly (hg19 for ENCODE-DREAM) instead");
+        }
+        // A resolver of its own: the table is resolved once per chromosome and counts its skipped lines itself.
+        ContigResolver resolver = new ContigResolver(List.copyOf(lengths.keySet()),
+                ContigResolver.parseAliases(settings.contigAliases()), settings.skipMissingContigs());
+        DreamLabelTable table = DreamLabelTable.read(file, resolver, lengths);
+        if (!table.skippedLines().isEmpty()) {
+            skippedLines.put("labels " + name, table.skippedLines());
+        }
+        List<LabelTask> tasks = new ArrayList<>();
+        for (int c = 0; c < table.cellTypes().size(); c++) {
+            tasks.add(new DreamLabelTask(name, table, c));
+        }
+        return tasks;
+    }
+
+    /** The --exclude mask, or a mask that only carries the shards' own (null regions) without --exclude. */
+    ExclusionMask exclusion() {
+        if (exclusion == null) {
+            exclusion = new ExclusionMask(settings.exclude() == null ? null
+                    : ExcludedRegions.read(settings.exclude(), lengths, settings.contigAliases()));
+        }
+        return exclusion;
     }
 
     List<ShardAnnotator> annotators() {
@@ -81,6 +125,9 @@ final class AlignInputs {
         addStates(annotators, "peaks", peaks);
         if (settings.motifs() != null) {
             annotators.add(motifAnnotator());
+        }
+        if (settings.exclude() != null) {
+            annotators.add(exclusion());
         }
         return annotators;
     }
@@ -157,6 +204,9 @@ final class AlignInputs {
 
     /** Entries for align-summary.json. */
     Map<String, Object> summary() {
+        if (settings.exclude() != null) {
+            summary.put("exclude", exclusion().summary());
+        }
         return summary;
     }
 

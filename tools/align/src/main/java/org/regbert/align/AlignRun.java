@@ -63,7 +63,8 @@ final class AlignRun {
         Holdouts holdouts = Holdouts.parse(settings.valid(), settings.test(), contigs, lengths);
 
         List<byte[]> splits = new ArrayList<>();
-        Map<String, List<byte[]>> labels = computeLabels(shardFiles, tasks, first, holdouts, splits);
+        Map<String, List<byte[]>> labels = computeLabels(shardFiles, tasks, first, holdouts, splits,
+                inputs.exclusion());
         try (StagedOutput output = StagedOutput.open(settings.output())) {
             List<String> existing = output.existing("shard-*.npz");
             if (!existing.isEmpty() && !settings.overwrite()) {
@@ -154,7 +155,7 @@ final class AlignRun {
      * negatives of the splits to thin are sampled, which needs the totals over all shards.
      */
     private Map<String, List<byte[]>> computeLabels(List<Path> shardFiles, List<LabelTask> tasks, ShardManifest first,
-            Holdouts holdouts, List<byte[]> splits) {
+            Holdouts holdouts, List<byte[]> splits, ExclusionMask exclusion) {
         Map<String, List<byte[]>> labels = new LinkedHashMap<>();
         tasks.forEach(t -> labels.put(t.name(), new ArrayList<>()));
         List<byte[]> gc = settings.matchedNegatives() ? new ArrayList<>() : null;
@@ -166,10 +167,13 @@ final class AlignRun {
                     split[w] = holdouts.split(windows.contigOf(w), windows.start()[w], windows.end()[w]);
                 }
                 splits.add(split);
+                byte[] excluded = tasks.isEmpty() ? null : exclusion.of(shard, windows);
                 for (LabelTask task : tasks) {
                     byte[] values = new byte[windows.size()];
                     for (int w = 0; w < values.length; w++) {
-                        values[w] = task.label(windows, w, settings.labelBin());
+                        // Excluded windows get no label, so sampling neither counts nor draws them.
+                        values[w] = excluded != null && excluded[w] != 0 ? LabelCodes.EXCLUDED
+                                : task.label(windows, w, settings.labelBin());
                     }
                     labels.get(task.name()).add(values);
                 }

@@ -11,19 +11,25 @@ import java.util.Map;
 final class LabelCounts {
     static final String[] SPLIT_NAMES = {"train", "validation", "test"};
 
-    /** task -> split -> [positives, negatives, ambiguous, not sampled]. */
+    /** task -> split -> [positives, negatives, ambiguous, not sampled, unlabelled, excluded]. */
     private final Map<String, long[][]> counts = new LinkedHashMap<>();
 
     void add(String task, byte[] labels, byte[] split) {
-        long[][] perSplit = counts.computeIfAbsent(task, t -> new long[SPLIT_NAMES.length][4]);
+        long[][] perSplit = counts.computeIfAbsent(task, t -> new long[SPLIT_NAMES.length][6]);
         for (int w = 0; w < labels.length; w++) {
             byte label = labels[w];
-            int column = label > 0 ? 0 : label == LabelCodes.NEGATIVE ? 1 : label == LabelCodes.AMBIGUOUS ? 2 : 3;
+            int column = label > 0 ? 0 : switch (label) {
+                case LabelCodes.NEGATIVE -> 1;
+                case LabelCodes.AMBIGUOUS -> 2;
+                case LabelCodes.UNLABELLED -> 4;
+                case LabelCodes.EXCLUDED -> 5;
+                default -> 3;
+            };
             perSplit[split[w]][column]++;
         }
     }
 
-    /** {task: {train|validation|test: {positives, negatives, ambiguous, notSampled}}}. */
+    /** {task: {train|validation|test: {positives, negatives, ambiguous, notSampled, unlabelled, excluded}}}. */
     Map<String, Map<String, Map<String, Long>>> describe() {
         Map<String, Map<String, Map<String, Long>>> description = new LinkedHashMap<>();
         counts.forEach((task, perSplit) -> {
@@ -34,6 +40,8 @@ final class LabelCounts {
                 classes.put("negatives", perSplit[s][1]);
                 classes.put("ambiguous", perSplit[s][2]);
                 classes.put("notSampled", perSplit[s][3]);
+                classes.put("unlabelled", perSplit[s][4]);
+                classes.put("excluded", perSplit[s][5]);
                 splits.put(SPLIT_NAMES[s], classes);
             }
             description.put(task, splits);

@@ -10,7 +10,8 @@ import org.regbert.shards.TokenShard;
 
 /**
  * The labelled examples of a task in a set of shards: (window, cell type) pairs whose label is
- * known (align's negative values — DREAM "ambiguous", negatives not drawn — are left out), with
+ * known (align's negative values — DREAM "ambiguous", negatives not drawn, no DREAM bin, excluded
+ * — are left out, and so are windows align's {@code excluded} array marks), with
  * their split (align's {@code split}: 0 train, 1 validation, 2 test) and position.
  *
  * <p>Labels are per cell type when the shards hold {@code label_<task>.<cell type>} arrays (TF
@@ -79,6 +80,8 @@ public final class TaskExamples {
             TokenShard shard = shards.get(s);
             int n = (int) shard.windows();
             NpyArray splitArray = shard.hasArray("split") ? shard.array("split") : null;
+            // align --exclude (e.g. the ENCODE blacklist): such windows are never trained on nor scored.
+            NpyArray excluded = shard.hasArray("excluded") ? shard.array("excluded") : null;
             for (String cell : cellTypes) {
                 NpyArray[] label = new NpyArray[t];
                 for (int k = 0; k < t; k++) {
@@ -99,6 +102,9 @@ public final class TaskExamples {
                     level = shard.array(name);
                 }
                 for (int r = 0; r < n; r++) {
+                    if (excluded != null && excluded.getByte(r) != 0) {
+                        continue;
+                    }
                     boolean known = false;
                     for (int k = 0; k < t; k++) {
                         known |= label[k].getByte(r) >= 0;

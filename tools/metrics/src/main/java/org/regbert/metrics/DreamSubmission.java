@@ -1,20 +1,15 @@
 package org.regbert.metrics;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.zip.GZIPInputStream;
 import org.regbert.common.BadInputException;
+import org.regbert.common.DreamTables;
 
 /**
  * Predictions in the ENCODE-DREAM submission format: one line per bin, {@code chr start stop
@@ -125,44 +120,24 @@ public final class DreamSubmission {
             throw new BadInputException(file, number, FORMAT + ", found " + fields.length + " tab-separated field"
                     + (fields.length == 1 ? "" : "s") + ": '" + abbreviate(text) + "'");
         }
-        String contig = fields[0].strip();
-        long start;
-        long end;
+        DreamTables.Bin bin = DreamTables.bin(file, number, fields, FORMAT + ", no header", text);
         double probability;
-        try {
-            start = Long.parseLong(fields[1].strip());
-            end = Long.parseLong(fields[2].strip());
-        } catch (NumberFormatException e) {
-            throw new BadInputException(file, number, "start and stop must be whole numbers (" + FORMAT + ", no header):"
-                    + " '" + abbreviate(text) + "'");
-        }
         try {
             probability = Double.parseDouble(fields[3].strip());
         } catch (NumberFormatException e) {
             throw new BadInputException(file, number, "probability '" + abbreviate(fields[3]) + "' is not a number");
         }
-        if (contig.isEmpty()) {
-            throw new BadInputException(file, number, "empty chromosome name");
-        }
-        if (start < 0 || end <= start) {
-            throw new BadInputException(file, number, "bin " + start + "-" + end + " needs 0 ≤ start < stop");
-        }
         if (!Double.isFinite(probability)) {
             throw new BadInputException(file, number, "probability '" + fields[3].strip() + "' is not finite");
         }
-        return new Line(number, contig, start, end, probability);
+        return new Line(number, bin.contig(), bin.start(), bin.end(), probability);
     }
 
     private static BufferedReader reader(Path file) throws IOException {
-        InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-        raw.mark(2);
-        boolean gzip = raw.read() == 0x1f && raw.read() == 0x8b;
-        raw.reset();
-        InputStream in = gzip ? new GZIPInputStream(raw, 1 << 16) : raw;
-        return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+        return DreamTables.open(file);
     }
 
     private static String abbreviate(String text) {
-        return text.length() <= 60 ? text : text.substring(0, 57) + "...";
+        return DreamTables.abbreviate(text);
     }
 }

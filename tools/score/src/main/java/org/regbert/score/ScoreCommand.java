@@ -132,6 +132,12 @@ public class ScoreCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     String refMismatch;
 
+    @Option(names = "--exclude", paramLabel = "BED",
+            description = "Regions to leave out (e.g. the ENCODE blacklist): region windows sharing a base with them"
+                    + " and variants whose REF does are not scored (variants: RB_SKIP=excluded), and are counted in"
+                    + " the score summary. Lines on contigs the reference lacks are skipped. Default: none.")
+    Path exclude;
+
     @Mixin
     ContigOptions contigs = new ContigOptions();
 

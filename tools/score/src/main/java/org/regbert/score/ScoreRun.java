@@ -18,6 +18,7 @@ import org.regbert.common.StagedOutput;
 import org.regbert.finetune.FinetunedModel;
 import org.regbert.finetune.TaskSpec;
 import org.regbert.genome.ContigResolver;
+import org.regbert.genome.ExcludedRegions;
 import org.regbert.genome.ReferenceGenome;
 import org.regbert.pretrain.Vocabularies;
 
@@ -31,6 +32,7 @@ final class ScoreRun {
     private final String stateOption;
     private final PrintStream err = System.err;
     private Map<String, Long> lengths;
+    private ExcludedRegions excluded;
 
     ScoreRun(ScoreCommand options, String stateArray, String stateOption) {
         this.o = options;
@@ -57,6 +59,7 @@ final class ScoreRun {
             lengths = new LinkedHashMap<>(genome.contigLengths());
             Map<String, String> aliases = ContigResolver.parseAliases(o.contigs.aliases());
             ContigResolver contigs = new ContigResolver(List.copyOf(lengths.keySet()), aliases, o.contigs.skipMissing());
+            excluded = o.exclude == null ? null : ExcludedRegions.read(o.exclude, lengths, o.contigs.aliases());
             WindowStates states = WindowStates.open(spec, vocab, model.encoder().config().architecture.cellTypeEmbedding,
                     stateArray, stateOption, lengths, aliases, o.run.quiet(), err);
             ReferenceWindows windows = new ReferenceWindows(genome, vocab.k(), vocab.overlapping(), spec.windowTokens(),
@@ -67,6 +70,9 @@ final class ScoreRun {
                     .put("motifs", motifs == null ? "none (the model reads no motif matrices)"
                             : motifs.description())
                     .put("batchSize", o.batchSize);
+            if (excluded != null) {
+                summary.put("exclude", excluded.describe());
+            }
             List<String> names = new ArrayList<>();
             String summaryName = ScoreSummary.stem(outputName) + ".score-summary.json";
             try (StagedOutput staged = StagedOutput.open(outputDir);
@@ -138,6 +144,18 @@ final class ScoreRun {
             plan.addTile(tile, contigs);
         }
         List<RegionWindows.Window> list = plan.windows();
+        int planned = list.size();
+        long excludedWindows = 0;
+        if (excluded != null) {
+            List<RegionWindows.Window> kept = new ArrayList<>(list.size());
+            for (RegionWindows.Window w : list) {
+                if (!excluded.overlaps(w.contig(), w.start(), w.end())) {
+                    kept.add(w);
+                }
+            }
+            excludedWindows = list.size() - kept.size();
+            list = kept;
+        }
         boolean bgzip = o.bgzip || outputName.endsWith(".gz");
         for (int c = 0; c < spec.outputs(); c++) {
             String name = columnFile(outputName, spec, c);
@@ -171,11 +189,16 @@ final class ScoreRun {
                     model.embeddingSize());
         }
         long scored = list.size() - scorer.skippedN();
-        summary.put("mode", "regions").put("intervals", plan.intervals()).put("windows", list.size())
+        Map<String, Long> skipped = new LinkedHashMap<>(Map.of("too_many_n", scorer.skippedN(),
+                "contig_shorter_than_window", plan.tooShortContig(), "contig_not_in_reference",
+                contigs.skipped().values().stream().mapToLong(Long::longValue).sum()));
+        skipped.put("excluded", excludedWindows);
+        summary.put("mode", "regions").put("intervals", plan.intervals()).put("windows", planned)
                 .put("windowsScored", scored).put("strideTokens", strideTokens)
-                .put("skipped", Map.of("too_many_n", scorer.skippedN(), "contig_shorter_than_window",
-                        plan.tooShortContig(), "contig_not_in_reference", contigs.skipped().values().stream()
-                                .mapToLong(Long::longValue).sum()));
+                .put("skipped", skipped);
+        if (!o.run.quiet() && excludedWindows > 0) {
+            err.println("score: left out " + excludedWindows + " windows overlapping --exclude " + o.exclude);
+        }
         if (!o.run.quiet() && (scorer.skippedN() > 0 || plan.tooShortContig() > 0)) {
             err.println("score: skipped " + scorer.skippedN() + " windows with more than " + o.maxNFraction
                     + " N bases and " + plan.tooShortContig() + " intervals on contigs shorter than a window");
@@ -206,7 +229,7 @@ final class ScoreRun {
         }
         VcfAnnotator annotator = new VcfAnnotator(spec);
         VariantScorer scorer = new VariantScorer(o.vcf, contigs, windows, states, runner, annotator,
-                o.refMismatch.equals("error"), o.batchSize);
+                o.refMismatch.equals("error"), o.batchSize).excluding(excluded);
         String modelLine = "<Task=\"" + spec.name() + "\",Head=" + spec.head() + ",Outputs=\""
                 + String.join(",", spec.classNames()) + "\",WindowTokens=" + spec.windowTokens() + ",WindowBases="
                 + windows.windowBases() + ",States=\"" + states.description().replace("\"", "'")

@@ -23,6 +23,7 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import org.regbert.common.BadInputException;
 import org.regbert.genome.ContigResolver;
+import org.regbert.genome.ExcludedRegions;
 
 /**
  * Scores the variants of a VCF (plain or bgzipped; no index needed): for each record a window of
@@ -51,6 +52,7 @@ final class VariantScorer {
     private long scoredAlleles;
     private long indels;
     private long mismatches;
+    private ExcludedRegions excluded;
 
     /** A record waiting for its windows' scores: window indexes in the buffer (-1: none). */
     private record Job(VariantContext vc, int refWindow, int[] altWindows, List<String> skips) {
@@ -66,6 +68,12 @@ final class VariantScorer {
         this.annotator = annotator;
         this.mismatchIsError = mismatchIsError;
         this.chunk = batchSize * 16;
+    }
+
+    /** Leaves out (RB_SKIP=excluded) records whose REF shares a base with these regions (score --exclude). */
+    VariantScorer excluding(ExcludedRegions regions) {
+        this.excluded = regions;
+        return this;
     }
 
     /**
@@ -146,6 +154,9 @@ final class VariantScorer {
         String ref = vc.getReference().getBaseString();
         long pos = vc.getStart() - 1L;
         long end = pos + ref.length();
+        if (excluded != null && excluded.overlaps(contig, pos, end)) {
+            return skip(vc, alts, skips, "excluded");
+        }
         long length = reference.contigLength(contig);
         if (end > length) {
             // Not a REF mismatch: there is no reference base to compare with (wrong assembly or contig?).

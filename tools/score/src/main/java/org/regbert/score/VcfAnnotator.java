@@ -60,7 +60,7 @@ final class VcfAnnotator {
         }
         header.addMetaDataLine(new VCFInfoHeaderLine(SKIP, VCFHeaderLineCount.UNBOUNDED, VCFHeaderLineType.String,
                 "Why regbert score did not score the record or an ALT: ref_mismatch, contig_not_in_reference,"
-                        + " position_past_contig_end, window_past_contig_end, too_many_n, allele_longer_than_window, symbolic_allele"));
+                        + " position_past_contig_end, window_past_contig_end, too_many_n, allele_longer_than_window, symbolic_allele, excluded"));
         header.addMetaDataLine(new VCFHeaderLine("regbert_score", modelLine));
         return header;
     }

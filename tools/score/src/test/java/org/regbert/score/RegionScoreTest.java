@@ -182,6 +182,31 @@ class RegionScoreTest {
     }
 
     @Test
+    void excludedWindowsAreLeftOutAndCounted() throws Exception {
+        Path all = tmp.resolve("all/tile.bedGraph");
+        assertEquals(0, StageRuns.score(base(all, "--tile", "20:30000000-30003000", "--quiet")).exitCode());
+        Map<Long, Float> every = values(all);
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        long windowBases = json.readTree(tmp.resolve("all/tile.score-summary.json").toFile()).path("windowBases")
+                .asLong();
+        // A one-base blacklist region: every window holding base 30,001,000 goes; chr9 is not in the reference.
+        Path blacklist = Files.writeString(tmp.resolve("blacklist.bed"), "chr20\t30001000\t30001001\nchr9\t0\t10\n");
+        Path out = tmp.resolve("excluded/tile.bedGraph");
+        StageRuns.Run run = StageRuns.score(base(out, "--tile", "20:30000000-30003000", "--exclude",
+                blacklist.toString(), "--quiet"));
+        assertEquals(0, run.exitCode(), run.stderr());
+        Map<Long, Float> expected = new HashMap<>(every);
+        expected.keySet().removeIf(start -> start <= 30_001_000L && 30_001_000L < start + windowBases);
+        assertTrue(expected.size() < every.size(), "the region lies in a window");
+        assertEquals(expected, values(out), "the other windows keep their scores");
+        com.fasterxml.jackson.databind.JsonNode summary = json.readTree(
+                tmp.resolve("excluded/tile.score-summary.json").toFile());
+        assertEquals(every.size() - expected.size(), summary.path("skipped").path("excluded").asLong(),
+                summary.toString());
+        assertEquals(1, summary.path("exclude").path("linesSkippedOnMissingContigs").path("chr9").asLong());
+    }
+
+    @Test
     void withoutStatesEveryTokenGetsStateZeroAndAWarning() throws Exception {
         Path out = tmp.resolve("nostates.bedGraph");
         StageRuns.Run run = StageRuns.score("--model", RealModel.model().toString(), "--reference",

@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import org.regbert.common.DaemonPools;
 import org.regbert.common.Progress;
+import org.regbert.genome.ExcludedRegions;
 import org.regbert.genome.IndexedBases;
 import org.regbert.shards.TokenShardWriter;
 
@@ -22,12 +23,15 @@ import org.regbert.shards.TokenShardWriter;
  * while the writer flushes a shard.
  */
 final class ParallelTokenizer implements AutoCloseable {
+    static final String SKIP_EXCLUDED = "overlaps an --exclude region";
     private final Path fasta;
     private final WindowGeometry geometry;
     private final WindowSink sink;
     private final boolean keepMask;
     private final int threads;
     private final boolean strictBases;
+    /** --exclude regions (null: none); windows sharing a base with them are skipped. */
+    private final ExcludedRegions excluded;
     private final ExecutorService pool;
     private final List<IndexedBases> readers = Collections.synchronizedList(new ArrayList<>());
     private final ThreadLocal<Worker> workers;
@@ -38,7 +42,8 @@ final class ParallelTokenizer implements AutoCloseable {
     }
 
     ParallelTokenizer(Path fasta, WindowGeometry geometry, WindowSink sink, boolean keepMask, boolean reverse,
-            int threads, boolean strictBases) {
+            int threads, boolean strictBases, ExcludedRegions excluded) {
+        this.excluded = excluded;
         this.fasta = fasta;
         this.strictBases = strictBases;
         this.geometry = geometry;
@@ -101,6 +106,11 @@ final class ParallelTokenizer implements AutoCloseable {
         }
         for (int w = 0; w < task.windows(); w++) {
             int offset = w * stride;
+            long start = task.chunkStart() + offset;
+            if (excluded != null && excluded.overlaps(task.contig(), start, start + windowBases)) {
+                batch.skip(SKIP_EXCLUDED);
+                continue;
+            }
             sink.emit(worker.scanner(), offset, windowBases, task.contigIndex(), task.chunkStart() + offset,
                     task.strand(), task.region(), batch);
         }

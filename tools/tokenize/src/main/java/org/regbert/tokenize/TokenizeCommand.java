@@ -37,6 +37,7 @@ import picocli.CommandLine.Spec;
             "  regbert tokenize --reference hg19.fa.gz --regions tss.bed --contig-alias chr20=20 \\",
             "                   --window 195 --output tss/",
             "  regbert tokenize --reference peaks.fa --fasta-records --window 195 --output peaks/",
+            "  regbert tokenize --reference GRCh38.fa.gz --exclude hg38-blacklist.v2.bed.gz --output grch38/",
             "",
             "Exit codes: 0 success, 2 bad usage or bad input (message on stderr), 1 internal error.",
         })
@@ -102,6 +103,17 @@ public class TokenizeCommand implements Callable<Integer> {
             description = "Tile only these contigs (comma-separated; genome-wide mode).")
     List<String> contigs = new ArrayList<>();
 
+    @Option(names = "--all-contigs",
+            description = "Genome-wide tiling: keep every contig. By default contigs named *_alt, *_random, chrUn*,"
+                    + " *_decoy, HLA-* and chrEBV (GRCh38's alternate haplotypes, unplaced and decoy sequences) are"
+                    + " skipped and listed as skippedContigs in tokenize-summary.json. --contigs keeps what it names.")
+    boolean allContigs;
+
+    @Option(names = "--exclude", paramLabel = "BED",
+            description = "Drop windows that share a base with these regions (e.g. the ENCODE blacklist); counted in"
+                    + " tokenize-summary.json. Lines on contigs the reference lacks are skipped. Default: none.")
+    Path exclude;
+
     @Mixin
     ContigOptions contigOptions = new ContigOptions();
 
@@ -159,6 +171,9 @@ public class TokenizeCommand implements Callable<Integer> {
         if (!contigs.isEmpty() && (source.regions != null || source.fastaRecords)) {
             throw new BadInputException("--contigs applies to genome-wide tiling, not with --regions or --fasta-records");
         }
+        if (exclude != null && source.fastaRecords) {
+            throw new BadInputException("--exclude needs genome coordinates: not with --fasta-records");
+        }
         WindowGeometry geometry = new WindowGeometry(kmer, !nonOverlapping, window, strideTokens);
         List<String> command = new ArrayList<>(List.of("regbert", "tokenize"));
         if (spec != null) {
@@ -166,7 +181,7 @@ public class TokenizeCommand implements Callable<Integer> {
         }
         return new TokenizeSettings(reference, source.regions, source.fastaRecords, geometry, reverseComplement,
                 maxNFraction, softmaskArray, List.copyOf(contigs), contigOptions.aliases(), contigOptions.skipMissing(), ignoreStrand, assembly,
-                windowsPerShard, threads, output, runOptions.overwrite(), runOptions.quiet(), command, strictBases);
+                windowsPerShard, threads, output, runOptions.overwrite(), runOptions.quiet(), command, strictBases, allContigs, exclude);
     }
 
     /** Version for {@code --version}. */

@@ -22,6 +22,7 @@ import org.regbert.common.ToolVersion;
 import org.regbert.genome.AssemblyCatalog;
 import org.regbert.genome.BedRegions;
 import org.regbert.genome.ContigResolver;
+import org.regbert.genome.ExcludedRegions;
 import org.regbert.genome.ReferenceGenome;
 import org.regbert.genome.Region;
 import org.regbert.shards.KmerVocabulary;
@@ -65,6 +66,8 @@ final class TokenizeRun {
         List<Region> regions = settings.regions() == null ? null
                 : BedRegions.read(settings.regions(), resolver, lengths);
         List<String> contigs = selectedContigs(reference.contigNames(), resolver);
+        ExcludedRegions excluded = settings.exclude() == null ? null
+                : ExcludedRegions.read(settings.exclude(), lengths, settings.contigAliases());
         try (StagedOutput output = openOutput()) {
             warmManifestJson(reference.contigs());
             long started = System.nanoTime();
@@ -81,12 +84,13 @@ final class TokenizeRun {
             WindowSink sink = new WindowSink(geometry, settings.maxNFraction(), settings.reverseComplement());
             boolean reverse = settings.reverseComplement() || planner.tasks().stream().anyMatch(t -> t.strand() < 0);
             try (ParallelTokenizer tokenizer = new ParallelTokenizer(settings.reference(), geometry, sink,
-                    settings.softmaskArray(), reverse, settings.threads(), settings.strictBases())) {
+                    settings.softmaskArray(), reverse, settings.threads(), settings.strictBases(), excluded)) {
                 tokenizer.run(planner.tasks(), writer, stats, progress);
             }
             progress.finish();
             stats.aliasesUsed = resolver.aliasUse();
             stats.skippedContigs = resolver.skipped();
+            stats.exclude = excluded == null ? null : excluded.describe();
             finish(output, writer, started);
         }
     }
@@ -192,7 +196,22 @@ final class TokenizeRun {
 
     private List<String> selectedContigs(List<String> all, ContigResolver resolver) {
         if (settings.contigs().isEmpty()) {
-            return all;
+            if (settings.allContigs() || settings.regions() != null) {
+                return all;
+            }
+            List<String> kept = new ArrayList<>();
+            for (String contig : all) {
+                if (ContigConventions.skippedByDefault(contig)) {
+                    stats.conventionSkipped.add(contig);
+                } else {
+                    kept.add(contig);
+                }
+            }
+            if (kept.isEmpty()) {
+                throw new BadInputException(settings.reference(), "every contig is one genome-wide tiling skips by"
+                        + " default (*_alt, *_random, chrUn*, *_decoy, HLA-*, chrEBV): pass --all-contigs to tile them");
+            }
+            return kept;
         }
         List<String> selected = new ArrayList<>();
         for (String contig : settings.contigs()) {
@@ -314,6 +333,10 @@ final class TokenizeRun {
             }
             if (!stats.nonNucleotides.isEmpty()) {
                 System.err.println("regbert tokenize: warning: " + describeNonNucleotides());
+            }
+            if (!stats.conventionSkipped.isEmpty()) {
+                System.err.printf(Locale.ROOT, "  %,d contigs not tiled (alt, random, chrUn, decoy, HLA, EBV; see %s,"
+                        + " --all-contigs keeps them)%n", stats.conventionSkipped.size(), SUMMARY);
             }
             stats.aliasesUsed.forEach((alias, n) -> System.err.printf(Locale.ROOT,
                     "  contig alias %s used for %,d intervals%n", alias, n));

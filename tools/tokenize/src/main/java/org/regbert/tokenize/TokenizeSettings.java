@@ -23,7 +23,9 @@ record TokenizeSettings(
         boolean overwrite,
         boolean quiet,
         List<String> command,
-        boolean strictBases) {
+        boolean strictBases,
+        boolean allContigs,
+        Path exclude) {
 
     String source() {
         return regions != null ? "regions" : fastaRecords ? "fasta-records" : "genome";

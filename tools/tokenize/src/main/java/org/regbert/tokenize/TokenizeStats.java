@@ -1,6 +1,8 @@
 package org.regbert.tokenize;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.regbert.genome.Inflaters;
@@ -15,6 +17,10 @@ final class TokenizeStats {
     Map<String, Long> skippedContigs = Map.of();
     /** Characters that are no nucleotide (nor IUPAC code) per contig, in reference order; only contigs with some. */
     final Map<String, Long> nonNucleotides = new LinkedHashMap<>();
+    /** Contigs genome-wide tiling left out by {@link ContigConventions} (no --all-contigs). */
+    final List<String> conventionSkipped = new ArrayList<>();
+    /** The --exclude regions read, or null. */
+    Map<String, Object> exclude;
     double secondsChecksums;
     double secondsTokenizing;
     int shards;
@@ -52,6 +58,10 @@ final class TokenizeStats {
         map.put("nonNucleotideCharacters", nonNucleotides);
         map.put("contigAliasesUsed", aliasesUsed);
         map.put("intervalsSkippedOnMissingContigs", skippedContigs);
+        map.put("skippedContigs", conventionSkipped);
+        if (exclude != null) {
+            map.put("exclude", exclude);
+        }
         map.put("secondsReferenceChecksums", round(secondsChecksums));
         map.put("secondsTokenizing", round(secondsTokenizing));
         map.put("basesPerSecond", secondsTokenizing > 0 ? Math.round(basesScanned / secondsTokenizing) : 0);
