@@ -34,5 +34,6 @@ record AlignSettings(
         int threads,
         boolean overwrite,
         boolean quiet,
-        List<String> command) {
+        List<String> command,
+        List<String> signals) {
 }
