@@ -41,6 +41,8 @@ import picocli.CommandLine.Spec;
             "  regbert align --shards chr20/ --labels ctcf=conservative.narrowPeak --ambiguous ctcf=relaxed.narrowPeak \\",
             "                --contig-alias chr20=20 --output chr20-ctcf/",
             "  regbert align --shards chr20/ --peaks uw-dhs-master.hg19.bed.gz:DHS --contig-alias chr20=20 --output dhs/",
+            "  regbert align --shards chr20/ --signal K562.H3K27ac.fc.bigWig:K562.H3K27ac --signal GM12878.dnase.bw:GM12878 \\",
+            "                --contig-alias chr20=20 --skip-missing-contigs --output signal/",
             "",
             "  regbert align --shards hg19/ --labels CTCF=CTCF.train.labels.tsv.gz --exclude blacklist.bed.gz \\",
             "                --test chr21 --output ctcf-dream/",
@@ -68,9 +70,16 @@ public class AlignCommand implements Callable<Integer> {
     List<String> states = new ArrayList<>();
 
     @Option(names = "--peaks", paramLabel = "FILE[:CELL_TYPE]",
-            description = "ENCODE peaks (narrowPeak, broadPeak, BED3+) for DNase/ATAC/histone marks, as per-token"
-                    + " accessibility states. Repeatable.")
+            description = "ENCODE peaks (narrowPeak, broadPeak, BED3+, or their bigBed: bigNarrowPeak, bigBroadPeak)"
+                    + " for DNase/ATAC/histone marks, as per-token accessibility states. Repeatable.")
     List<String> peaks = new ArrayList<>();
+
+    @Option(names = "--signal", paramLabel = "FILE[:TRACK]",
+            description = "bigWig signal (ENCODE fold change, p-value, read depth) as per-token means: float16 'signal'"
+                    + " [tracks, windows, tokens], the mean over each token's bases with data, NaN where none has."
+                    + " TRACK names the cell type, or CELL.MARK when a cell type has several files (default: the"
+                    + " --metadata biosample, else the file name). Read window by window, never whole. Repeatable.")
+    List<String> signals = new ArrayList<>();
 
     @Option(names = "--peak-levels", defaultValue = "1", paramLabel = "Q",
             description = "1: open/closed (default); Q > 1: peaks binned into Q signal-value quantiles.")
@@ -216,8 +225,14 @@ public class AlignCommand implements Callable<Integer> {
                 throw new BadInputException("--labels " + task + ": task names are letters, digits, '_', '.', '-'");
             }
         }
-        if (states.isEmpty() && peaks.isEmpty() && motifs == null && labels.isEmpty() && exclude == null) {
-            throw new BadInputException("nothing to align: give --states, --peaks, --motifs, --labels or --exclude");
+        if (states.isEmpty() && peaks.isEmpty() && signals.isEmpty() && motifs == null && labels.isEmpty()
+                && exclude == null) {
+            throw new BadInputException("nothing to align: give --states, --peaks, --signal, --motifs, --labels or --exclude");
+        }
+        if (liftover != null && !signals.isEmpty()) {
+            throw new BadInputException("--liftover does not lift bigWig signal (" + signals.get(0) + "): lift it with a"
+                    + " dedicated tool first (CrossMap bigwig, or bigWigToBedGraph | liftOver | sort | bedGraphToBigWig),"
+                    + " or download the bigWig of the shards' assembly");
         }
         List<String> command = new ArrayList<>(List.of("regbert", "align"));
         if (spec != null) {
@@ -229,7 +244,7 @@ public class AlignCommand implements Callable<Integer> {
                 sampleValidation, sampleTest, seed, valid, test, contigOptions.aliases(),
                 contigOptions.skipMissing(),
                 liftover, liftoverMinMatch, threads, runOptions.overwrite(), runOptions.quiet(), command,
-                exclude)).execute();
+                exclude, signals)).execute();
         return ExitCodes.OK;
     }
 

@@ -7,11 +7,13 @@ import java.util.List;
 import java.util.Map;
 import org.regbert.common.BadInputException;
 import org.regbert.common.Checksums;
+import org.regbert.epigenome.EncodeMetadata;
 import org.regbert.epigenome.EpigenomeLoader;
 import org.regbert.epigenome.EpigenomeTracks;
 import org.regbert.epigenome.FormatDetector;
 import org.regbert.epigenome.PeakLevels;
 import org.regbert.epigenome.ReferenceContigs;
+import org.regbert.epigenome.SignalTracks;
 import org.regbert.epigenome.TrackFormat;
 import org.regbert.epigenome.TrackSpec;
 import org.regbert.genome.ContigResolver;
@@ -123,6 +125,9 @@ final class AlignInputs {
         addStates(annotators, "states", segmentations);
         addStates(annotators, "marks", binarized);
         addStates(annotators, "peaks", peaks);
+        if (settings.signals() != null && !settings.signals().isEmpty()) {
+            annotators.add(signalAnnotator());
+        }
         if (settings.motifs() != null) {
             annotators.add(motifAnnotator());
         }
@@ -130,6 +135,16 @@ final class AlignInputs {
             annotators.add(exclusion());
         }
         return annotators;
+    }
+
+    private SignalAnnotator signalAnnotator() {
+        ContigResolver resolver = new ContigResolver(List.copyOf(lengths.keySet()),
+                ContigResolver.parseAliases(settings.contigAliases()), settings.skipMissingContigs());
+        ReferenceContigs reference = new ReferenceContigs(lengths, resolver, manifest.assembly());
+        SignalTracks tracks = SignalTracks.open(settings.signals().stream().map(TrackSpec::parse).toList(), reference,
+                settings.metadata() == null ? null : EncodeMetadata.read(settings.metadata()));
+        summary.put("signal", tracks.names());
+        return new SignalAnnotator(tracks, manifest.tokenizer());
     }
 
     private MotifAnnotator motifAnnotator() {

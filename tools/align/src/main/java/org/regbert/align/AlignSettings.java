@@ -35,5 +35,6 @@ record AlignSettings(
         boolean overwrite,
         boolean quiet,
         List<String> command,
-        Path exclude) {
+        Path exclude,
+        List<String> signals) {
 }

@@ -1,6 +1,5 @@
 package org.regbert.align;
 
-import htsjdk.samtools.util.IOUtil;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import org.regbert.common.BadInputException;
 import org.regbert.epigenome.FormatDetector;
+import org.regbert.epigenome.LineSource;
 import org.regbert.epigenome.TrackFormat;
 import org.regbert.epigenome.TrackSpec;
 import org.regbert.genome.Liftover;
@@ -44,11 +44,12 @@ final class LiftedTrackFiles implements AutoCloseable {
             throw new BadInputException(spec.file(), "ChromHMM binarized files are fixed 200-bp bins and cannot be"
                     + " lifted over; binarize the data on the shards' assembly instead");
         }
-        String name = spec.file().getFileName().toString().replaceFirst("\\.gz$", "");
+        // A bigBed is read as its BED text (LineSource) and written lifted as text under its name without .bb.
+        String name = spec.file().getFileName().toString().replaceFirst("(?i)\\.(gz|bb|bigbed)$", "");
         Path target = folder.resolve(Integer.toString(lifted++)).resolve(name);
         List<String> headers = new ArrayList<>();
         List<Object[]> lines = new ArrayList<>();
-        try (BufferedReader reader = IOUtil.openFileForBufferedReading(spec.file())) {
+        try (BufferedReader reader = LineSource.open(spec.file())) {
             String text;
             long lineNumber = 0;
             while ((text = reader.readLine()) != null) {

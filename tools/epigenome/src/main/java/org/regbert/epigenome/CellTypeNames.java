@@ -23,7 +23,7 @@ public final class CellTypeNames {
             "^(.+?)_\\d+(_[A-Za-z0-9]+)*_(segments|dense|expanded|mnemonics|statebyline)$");
     private static final Pattern BINARY = Pattern.compile("^(.+)_[^_]+_binary$");
     private static final String[] EXTENSIONS = {".gz", ".bgz", ".bed", ".txt", ".tsv", ".narrowpeak", ".broadpeak",
-            ".bed3", ".peaks"};
+            ".bed3", ".peaks", ".bb", ".bigbed", ".bw", ".bigwig"};
 
     private CellTypeNames() {
     }

@@ -1,12 +1,13 @@
 package org.regbert.epigenome;
 
-import htsjdk.samtools.util.IOUtil;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import org.regbert.bigfiles.BigBedReader;
+import org.regbert.bigfiles.BigFiles;
 import org.regbert.common.BadInputException;
 
 /**
@@ -43,6 +44,17 @@ public final class FormatDetector {
      * of another kind is refused; content only picks among the formats of {@code expected}.
      */
     public static TrackFormat detect(Path file, EncodeMetadata.Entry metadata, TrackFormat.Kind expected) {
+        BigFiles.Kind big = BigFiles.kindOf(file);
+        if (big == BigFiles.Kind.BIGWIG) {
+            throw new BadInputException(file, "is a bigWig (a signal track), not peaks or states: give it to --signal");
+        }
+        if (big == BigFiles.Kind.BIGBED) {
+            TrackFormat declared = bigBedFormat(file);
+            if (declared != null) {
+                return checkKind(file, declared, expected, "its autoSql");
+            }
+            return byContent(file, expected);
+        }
         TrackFormat byName = byName(file.getFileName().toString());
         if (byName != null) {
             return checkKind(file, byName, expected, "its name");
@@ -93,6 +105,23 @@ public final class FormatDetector {
         return null;
     }
 
+    /**
+     * A bigBed's format from its columns: ENCODE's bigNarrowPeak is bed6+4 (10 fields, 6 defined) and
+     * bigBroadPeak bed6+3; its autoSql names the table too. Null: judge by the entries' text.
+     */
+    static TrackFormat bigBedFormat(Path file) {
+        try (BigBedReader reader = BigBedReader.open(file)) {
+            String sql = reader.autoSql() == null ? "" : reader.autoSql().toLowerCase(Locale.ROOT);
+            if (reader.fieldCount() == 10 && (reader.definedFieldCount() == 6 || sql.contains("narrowpeak"))) {
+                return TrackFormat.NARROW_PEAK;
+            }
+            if (reader.fieldCount() == 9 && (reader.definedFieldCount() == 6 || sql.contains("broadpeak"))) {
+                return TrackFormat.BROAD_PEAK;
+            }
+            return null;
+        }
+    }
+
     /** ENCODE's {@code File format} values: {@code bed narrowPeak}, {@code bed broadPeak}, {@code bed bed3+}. */
     static TrackFormat byEncodeFormat(String fileFormat) {
         String format = fileFormat.toLowerCase(Locale.ROOT).replace(" ", "");
@@ -116,7 +145,7 @@ public final class FormatDetector {
         if (!Files.isReadable(file)) {
             throw new BadInputException(file, Files.exists(file) ? "cannot read epigenome file" : "no such epigenome file");
         }
-        try (BufferedReader reader = IOUtil.openFileForBufferedReading(file)) {
+        try (BufferedReader reader = LineSource.open(file)) {
             String first = reader.readLine();
             String second = first == null ? null : reader.readLine();
             String third = second == null ? null : reader.readLine();

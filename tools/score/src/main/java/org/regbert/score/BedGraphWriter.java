@@ -12,13 +12,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import org.regbert.bigfiles.BigWigWriter;
 
 /**
  * Writes one output column of scored windows as a bedGraph track UCSC and IGV load: a track line,
  * then {@code contig start end value} sorted by contig (reference order) and start. A line spans its
  * window, cut at the next window's start so lines never overlap (bedGraphToBigWig refuses overlaps;
  * tokenize's windows overlap by k - 1 bases). With bgzip the file is block-compressed and a tabix
- * index ({@code .tbi}, the track line skipped as a header line) is written beside it.
+ * index ({@code .tbi}, the track line skipped as a header line) is written beside it. Or, for an
+ * OUTPUT named {@code .bw}, the same intervals as a bigWig ({@link #writeBigWig}).
  */
 final class BedGraphWriter {
     /** BED's tabix preset, plus one header line (the track line) to skip. */
@@ -59,6 +62,29 @@ final class BedGraphWriter {
             Index tbi = index.finalizeIndex(out.getFilePointer());
             tbi.write(file.resolveSibling(file.getFileName() + ".tbi"));
         }
+    }
+
+    /**
+     * The same track as a bigWig (UCSC's layout and zoom levels, {@code BigWigWriter}): the same
+     * intervals as the bedGraph's lines, the float scores themselves rather than their 6-digit text.
+     * The file's chromosomes are the reference's contigs, in its order.
+     */
+    static void writeBigWig(Path file, Map<String, Long> contigLengths, List<RegionWindows.Window> windows,
+            float[][] scores, int column) {
+        try (BigWigWriter writer = BigWigWriter.create(file, contigLengths)) {
+            for (int i = 0; i < windows.size(); i++) {
+                if (scores[i] != null) {
+                    RegionWindows.Window w = windows.get(i);
+                    writer.add(w.contig(), w.start(), end(windows, scores, i), scores[i][column]);
+                }
+            }
+        }
+    }
+
+    /** Whether OUTPUT names a bigWig ({@code .bw}, {@code .bigWig}). */
+    static boolean isBigWig(String outputName) {
+        String lower = outputName.toLowerCase(Locale.ROOT);
+        return lower.endsWith(".bw") || lower.endsWith(".bigwig");
     }
 
     private static String line(List<RegionWindows.Window> windows, float[][] scores, int column, int i) {

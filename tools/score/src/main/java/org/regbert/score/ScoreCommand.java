@@ -31,6 +31,8 @@ import picocli.CommandLine.Option;
             "a line spans its window, cut at the next window's start.",
             "A model with several output columns (multiclass, multilabel) writes one bedGraph per column:",
             "OUTPUT with '.<column>' before its extension. --bgzip compresses and writes a tabix index (.tbi).",
+            "OUTPUT ending in .bw (or .bigWig) writes the same intervals as a bigWig instead, with zoom levels as",
+            "UCSC's bedGraphToBigWig makes them (the float scores, not their 6-digit text).",
             "--embeddings FILE.npz also saves the pooled vector of each window ([CLS] or mean, as fine-tuned).",
             "",
             "Variants (--vcf, plain or bgzipped, no index needed): per record a window centred on REF and, per",
@@ -88,7 +90,8 @@ public class ScoreCommand implements Callable<Integer> {
     Path vcf;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE",
-            description = "bedGraph (regions) or VCF (variants) to write; .gz: bgzipped.")
+            description = "bedGraph (regions) or VCF (variants) to write; .gz: bgzipped; regions to .bw or .bigWig:"
+                    + " a bigWig.")
     Path output;
 
     @Option(names = "--stride", paramLabel = "TOKENS",
@@ -162,6 +165,9 @@ public class ScoreCommand implements Callable<Integer> {
         if (vcf != null && (embeddings != null || bgzip || stride != null)) {
             throw new BadInputException("--embeddings, --bgzip and --stride apply to regions; a VCF output ending in"
                     + " .gz is bgzipped");
+        }
+        if (vcf != null && BedGraphWriter.isBigWig(output.getFileName().toString())) {
+            throw new BadInputException(output, "a bigWig holds region scores: score --vcf writes a VCF");
         }
         if (peaks != null && states != null) {
             throw new BadInputException("give --peaks or --states, as the model was trained (not both)");

@@ -156,7 +156,12 @@ final class ScoreRun {
             excludedWindows = list.size() - kept.size();
             list = kept;
         }
-        boolean bgzip = o.bgzip || outputName.endsWith(".gz");
+        boolean bigWig = BedGraphWriter.isBigWig(outputName);
+        boolean bgzip = !bigWig && (o.bgzip || outputName.endsWith(".gz"));
+        if (bigWig && o.bgzip) {
+            throw new BadInputException(o.output, "--bgzip applies to bedGraph output; a bigWig is compressed and"
+                    + " indexed already");
+        }
         for (int c = 0; c < spec.outputs(); c++) {
             String name = columnFile(outputName, spec, c);
             names.add(name);
@@ -179,6 +184,10 @@ final class ScoreRun {
             Path file = staged.stage(name);
             if (bgzip) {
                 staged.stage(name + ".tbi");
+            }
+            if (bigWig) {
+                BedGraphWriter.writeBigWig(file, lengths, list, scores, c);
+                continue;
             }
             BedGraphWriter.write(file, "regbert " + spec.classNames().get(c), "regbert score: " + spec.name() + " "
                     + spec.head().toString().toLowerCase(java.util.Locale.ROOT) + " " + spec.classNames().get(c), list,

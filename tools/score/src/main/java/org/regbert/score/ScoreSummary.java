@@ -42,7 +42,8 @@ final class ScoreSummary {
     /** The file name without score's extensions: {@code gwas.scored.vcf.gz} to {@code gwas.scored}. */
     static String stem(String name) {
         String s = name;
-        for (String ext : new String[] {".gz", ".bgz", ".bedGraph", ".bedgraph", ".bg", ".bed", ".vcf", ".txt"}) {
+        for (String ext : new String[] {".gz", ".bgz", ".bedGraph", ".bedgraph", ".bg", ".bed", ".vcf", ".txt", ".bw",
+            ".bigWig", ".bigwig"}) {
             if (s.endsWith(ext) && s.length() > ext.length()) {
                 s = s.substring(0, s.length() - ext.length());
             }
