@@ -34,15 +34,7 @@ enum LinearLoss {
                 return softplus(m) - target * m;
             }
             case SOFTMAX -> {
-                double max = Double.NEGATIVE_INFINITY;
-                for (int c = 0; c < outputs; c++) {
-                    max = Math.max(max, margins[c]);
-                }
-                double sum = 0;
-                for (int c = 0; c < outputs; c++) {
-                    sum += Math.exp(margins[c] - max);
-                }
-                double logSum = max + Math.log(sum);
+                double logSum = logSumExp(margins, outputs);
                 int y = (int) target;
                 for (int c = 0; c < outputs; c++) {
                     derivative[c] = Math.exp(margins[c] - logSum) - (c == y ? 1 : 0);
@@ -62,23 +54,28 @@ enum LinearLoss {
         switch (this) {
             case LOGISTIC -> margins[0] = sigmoid(margins[0]);
             case SOFTMAX -> {
-                double max = Double.NEGATIVE_INFINITY;
+                double logSum = logSumExp(margins, outputs);
                 for (int c = 0; c < outputs; c++) {
-                    max = Math.max(max, margins[c]);
-                }
-                double sum = 0;
-                for (int c = 0; c < outputs; c++) {
-                    margins[c] = Math.exp(margins[c] - max);
-                    sum += margins[c];
-                }
-                for (int c = 0; c < outputs; c++) {
-                    margins[c] /= sum;
+                    margins[c] = Math.exp(margins[c] - logSum);
                 }
             }
             default -> {
                 // ridge: the margin is the predicted level
             }
         }
+    }
+
+    /** log sum_c e^{m_c} over {@code margins[0, outputs)}, shifted by the largest margin so no term overflows. */
+    private static double logSumExp(double[] margins, int outputs) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < outputs; c++) {
+            max = Math.max(max, margins[c]);
+        }
+        double sum = 0;
+        for (int c = 0; c < outputs; c++) {
+            sum += Math.exp(margins[c] - max);
+        }
+        return max + Math.log(sum);
     }
 
     static double sigmoid(double m) {

@@ -150,25 +150,21 @@ public class EvaluateCommand implements Callable<Integer> {
         if (baseline != null && shards == null) {
             throw new BadInputException("--baseline " + baseline + " needs --shards: it trains on their training split");
         }
+        // One name space for the report's rows: models, external predictions and the baseline.
+        java.util.Set<String> names = new java.util.HashSet<>();
+        if (baseline != null) {
+            names.add(baseline);
+        }
         List<ModelInput> inputs = new ArrayList<>();
         for (String m : models) {
             ModelInput input = ModelInput.parse(m);
-            if (inputs.stream().anyMatch(i -> i.name().equals(input.name()))) {
-                throw new BadInputException("--model " + m + ": the name '" + input.name() + "' is taken; give NAME=DIR");
-            }
-            if (input.name().equals(baseline)) {
-                throw new BadInputException("--model " + m + ": the name '" + baseline + "' is the --baseline's; give"
-                        + " NAME=DIR");
-            }
+            claimName(names, "--model " + m, input.name());
             inputs.add(input);
         }
         List<ExternalPredictions> external = new ArrayList<>();
         for (String p : predictions) {
             ExternalPredictions input = ExternalPredictions.parse(p);
-            if (inputs.stream().anyMatch(i -> i.name().equals(input.name()))
-                    || external.stream().anyMatch(e -> e.name().equals(input.name()))) {
-                throw new BadInputException("--predictions " + p + ": the name '" + input.name() + "' is taken");
-            }
+            claimName(names, "--predictions " + p, input.name());
             if (!java.nio.file.Files.isRegularFile(input.file()) || !java.nio.file.Files.isReadable(input.file())) {
                 // Checked before the models predict, which takes a while.
                 throw new BadInputException(input.file(), "is not a readable file (--predictions " + p + ")");
@@ -194,6 +190,15 @@ public class EvaluateCommand implements Callable<Integer> {
             System.err.println("evaluate: report in " + output.resolve("report.html"));
         }
         return ExitCodes.OK;
+    }
+
+    /** Refuses a row name another --model, --predictions or the --baseline already has (exit 2). */
+    private void claimName(java.util.Set<String> names, String given, String name) {
+        if (!names.add(name)) {
+            String owner = name.equals(baseline) ? "the --baseline's" : "taken by another --model or --predictions";
+            throw new BadInputException(given + ": the name '" + name + "' is " + owner + "; give NAME="
+                    + (given.startsWith("--model") ? "DIR" : "FILE"));
+        }
     }
 
     /** Version for {@code --version}. */
