@@ -79,6 +79,7 @@ def main():
     parser.add_argument("--ebert-minutes")
     parser.add_argument("--finetune-minutes")
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--threads", default="2", help="the threads every step ran with")
     args = parser.parse_args()
     out = pathlib.Path(args.out)
     reports = load(out)
@@ -89,7 +90,7 @@ def main():
                    if args.ebert_minutes and args.ebert_minutes != args.pretrain_minutes
                    else f"{args.pretrain_minutes} min per model")
     print(f"### Evidence table ({'--quick, ' if args.quick else ''}pre-training {pretraining}, "
-          f"fine-tuning {args.finetune_minutes} min per task and model; 2 cores)\n")
+          f"fine-tuning {args.finetune_minutes} min per task and model; {args.threads} thread{'s' if args.threads != '1' else ''})\n")
     first = next(iter(reports.values()))
     print(f"Intervals: {first['settings'].get('confidenceLevel', 0.95):.0%} bootstrap, "
           f"{first_task(first).get('bootstrapUnit', '?')} ({first['settings'].get('bootstrapIterations')} replicates).\n")
