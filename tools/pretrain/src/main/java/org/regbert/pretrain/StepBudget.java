@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 import java.util.function.LongToDoubleFunction;
 
 /**
@@ -32,26 +33,54 @@ public final class StepBudget {
     /**
      * Runs {@code step} for probe steps 1, 2, ...: an untimed warm-up of at least 5 steps and
      * min(3 s, 2 % of the budget) (a fresh model's first steps were seen to take 3 times the later
-     * ones), then timed steps, at least 5 and min(5 s, 3 % of the budget): a short budget spends
-     * little on timing, a long one gets a steadier figure.
+     * ones), continued in blocks of a quarter of the timing length until a block's mean step time is
+     * within 10 % of the block before (at most 5 % of the budget: on one core the JIT compiler kept
+     * steps twice as slow for the first ~20 s, and a 15-minute run fitted half the steps it had time
+     * for), then timed steps, at least 5 and min(5 s, 3 % of the budget): a short budget spends little
+     * on timing, a long one gets a steadier figure.
      */
     public static Timing time(double budgetSeconds, LongConsumer step) {
+        return time(budgetSeconds, step, System::nanoTime);
+    }
+
+    /** {@link #time(double, LongConsumer)} on the given nanosecond clock. */
+    static Timing time(double budgetSeconds, LongConsumer step, LongSupplier clock) {
         double warmupSeconds = Math.min(3.0, 0.02 * budgetSeconds);
+        double settleLimitSeconds = 0.05 * budgetSeconds;
         double timedSeconds = Math.min(5.0, 0.03 * budgetSeconds);
         long n = 0;
-        long t0 = System.nanoTime();
+        long t0 = clock.getAsLong();
         int warmup = 0;
-        while (warmup < 5 || (System.nanoTime() - t0) / 1e9 < warmupSeconds) {
+        while (warmup < 5 || seconds(clock, t0) < warmupSeconds) {
             step.accept(++n);
             warmup++;
         }
+        double previousMean = Double.NaN;
+        while (seconds(clock, t0) < settleLimitSeconds) {
+            long blockStart = clock.getAsLong();
+            int inBlock = 0;
+            while (inBlock < 5 || seconds(clock, blockStart) < timedSeconds / 4) {
+                step.accept(++n);
+                inBlock++;
+            }
+            warmup += inBlock;
+            double mean = seconds(clock, blockStart) / inBlock;
+            if (Math.abs(mean - previousMean) <= 0.1 * previousMean) {
+                break;
+            }
+            previousMean = mean;
+        }
         int timed = 0;
-        long t1 = System.nanoTime();
-        while (timed < 5 || (System.nanoTime() - t1) / 1e9 < timedSeconds) {
+        long t1 = clock.getAsLong();
+        while (timed < 5 || seconds(clock, t1) < timedSeconds) {
             step.accept(++n);
             timed++;
         }
-        return new Timing(warmup, timed, (System.nanoTime() - t1) / 1e9 / timed);
+        return new Timing(warmup, timed, seconds(clock, t1) / timed);
+    }
+
+    private static double seconds(LongSupplier clock, long since) {
+        return (clock.getAsLong() - since) / 1e9;
     }
 
     /**
