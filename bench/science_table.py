@@ -80,6 +80,7 @@ def main():
     parser.add_argument("--finetune-minutes")
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--threads", default="2", help="the threads every step ran with")
+    parser.add_argument("--skipped", default="", help="TASK/MODEL fine-tunings bench/science left out")
     args = parser.parse_args()
     out = pathlib.Path(args.out)
     reports = load(out)
@@ -91,6 +92,8 @@ def main():
                    else f"{args.pretrain_minutes} min per model")
     print(f"### Evidence table ({'--quick, ' if args.quick else ''}pre-training {pretraining}, "
           f"fine-tuning {args.finetune_minutes} min per task and model; {args.threads} thread{'s' if args.threads != '1' else ''})\n")
+    if args.skipped:
+        print("Left out (`--skip`): " + ", ".join(f"`{s}`" for s in args.skipped.split(",") if s) + ".\n")
     first = next(iter(reports.values()))
     print(f"Intervals: {first['settings'].get('confidenceLevel', 0.95):.0%} bootstrap, "
           f"{first_task(first).get('bootstrapUnit', '?')} ({first['settings'].get('bootstrapIterations')} replicates).\n")
