@@ -261,8 +261,8 @@ final class AlignRun {
         Map<String, Object> contigSection = new LinkedHashMap<>();
         contigSection.put("aliases", ContigResolver.parseAliases(settings.contigAliases()));
         if (liftover != null) {
-            contigSection.put("liftover", Map.of("chain", liftover.chain().toString(),
-                    "minMatch", settings.liftoverMinMatch()));
+            contigSection.put("liftover", new TreeMap<>(Map.of("chain", liftover.chain().toString(),
+                    "minMatch", settings.liftoverMinMatch())));
         }
         sections.put("contigs", JSON.valueToTree(contigSection));
         return sections;
@@ -273,8 +273,8 @@ final class AlignRun {
         align.put("tool", "regbert align");
         align.put("version", ToolVersion.get());
         align.put("command", ProvenanceCommand.withoutOutput(settings.command()));
-        align.put("sourceShard", Map.of("file", sourceShard.getFileName().toString(),
-                "sha256", Checksums.sha256(sourceShard)));
+        align.put("sourceShard", new TreeMap<>(Map.of("file", sourceShard.getFileName().toString(),
+                "sha256", Checksums.sha256(sourceShard))));
         align.put("created", Timestamps.created());
         return JSON.valueToTree(align);
     }
@@ -292,7 +292,7 @@ final class AlignRun {
 
     private static Map<String, Map<String, Long>> liftoverCounts(Liftover liftover) {
         Map<String, Map<String, Long>> counts = new TreeMap<>();
-        liftover.counts().forEach((file, c) -> counts.put(file, Map.of("lifted", c[0], "failed", c[1])));
+        liftover.counts().forEach((file, c) -> counts.put(file, new TreeMap<>(Map.of("lifted", c[0], "failed", c[1]))));
         return counts;
     }
 

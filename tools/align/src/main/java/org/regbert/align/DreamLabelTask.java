@@ -2,6 +2,7 @@ package org.regbert.align;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The labels of one cell type of an ENCODE-DREAM label table, written as {@code
@@ -39,9 +40,9 @@ final class DreamLabelTask implements LabelTask {
         description.put("bins", table.bins());
         description.put("window", "a window on the table's grid takes its own bin's label; any other window the"
                 + " label of the bin that contains its centre with the nearest centre (ties: the lower start)");
-        description.put("values", Map.of("1", "B: bound", "0", "U: unbound", "-1", "A: ambiguous, excluded",
+        description.put("values", new TreeMap<>(Map.of("1", "B: bound", "0", "U: unbound", "-1", "A: ambiguous, excluded",
                 "-2", "negative not sampled", "-3", "no bin contains the window's centre", "-4",
-                "window overlaps --exclude"));
+                "window overlaps --exclude")));
         if (!table.skippedLines().isEmpty()) {
             description.put("linesSkippedOnMissingContigs", table.skippedLines());
         }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.regbert.common.BadInputException;
@@ -79,7 +80,7 @@ final class Holdouts {
 
     Map<String, Object> describe() {
         Map<String, Object> description = new LinkedHashMap<>();
-        description.put("values", Map.of("0", "train", "1", "validation", "2", "test"));
+        description.put("values", new TreeMap<>(Map.of("0", "train", "1", "validation", "2", "test")));
         description.put("valid", valid.stream().map(Holdout::written).toList());
         description.put("test", test.stream().map(Holdout::written).toList());
         return description;

@@ -3,6 +3,7 @@ package org.regbert.align;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Positive when the window's bin overlaps an interval of the positives file (TSS, DHSs, ChIP-seq
@@ -64,9 +65,9 @@ final class OverlapLabelTask implements LabelTask {
             description.put("relaxed", relaxedFile.toString());
             description.put("relaxedIntervals", relaxed.size());
         }
-        description.put("values", relaxed == null ? Map.of("1", "bin overlaps a positive interval", "0", "no overlap",
+        description.put("values", new TreeMap<>(relaxed == null ? Map.of("1", "bin overlaps a positive interval", "0", "no overlap",
                 "-2", "negative not sampled") : Map.of("1", "B: bound (conservative peak)", "0", "U: unbound",
-                "-1", "A: ambiguous (relaxed peak only), excluded", "-2", "negative not sampled"));
+                "-1", "A: ambiguous (relaxed peak only), excluded", "-2", "negative not sampled")));
         if (levels) {
             description.put("levels", "label_" + name + "_level: max MCV-n of overlapping intervals");
         }

@@ -3,6 +3,7 @@ package org.regbert.align;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Splice sites from intron pairs (GENCODE/SpliceBERT {@code .bedpe}: first base and last base of
@@ -48,8 +49,8 @@ final class SpliceLabelTask implements LabelTask {
         description.put("kind", "splice-sites");
         description.put("introns", file.toString());
         description.put("sites", sites.size());
-        description.put("values", Map.of("1", "donor on the window's strand", "2", "acceptor on the window's strand",
-                "0", "neither", "-2", "negative not sampled"));
+        description.put("values", new TreeMap<>(Map.of("1", "donor on the window's strand", "2", "acceptor on the window's strand",
+                "0", "neither", "-2", "negative not sampled")));
         return description;
     }
 }

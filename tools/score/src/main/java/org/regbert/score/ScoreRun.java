@@ -198,9 +198,10 @@ final class ScoreRun {
                     model.embeddingSize());
         }
         long scored = list.size() - scorer.skippedN();
-        Map<String, Long> skipped = new LinkedHashMap<>(Map.of("too_many_n", scorer.skippedN(),
-                "contig_shorter_than_window", plan.tooShortContig(), "contig_not_in_reference",
-                contigs.skipped().values().stream().mapToLong(Long::longValue).sum()));
+        Map<String, Long> skipped = new LinkedHashMap<>();
+        skipped.put("too_many_n", scorer.skippedN());
+        skipped.put("contig_shorter_than_window", plan.tooShortContig());
+        skipped.put("contig_not_in_reference", contigs.skipped().values().stream().mapToLong(Long::longValue).sum());
         skipped.put("excluded", excludedWindows);
         summary.put("mode", "regions").put("intervals", plan.intervals()).put("windows", planned)
                 .put("windowsScored", scored).put("strideTokens", strideTokens)
