@@ -40,12 +40,32 @@ public final class Evaluator {
         for (Predictions p : predictions) {
             groups.computeIfAbsent(p.task() + "\u0000" + p.cellType(), k -> new ArrayList<>()).add(p.select(settings.split()));
         }
+        poolWithLabelScope(groups);
         List<TaskResult> tasks = new ArrayList<>();
         for (List<Predictions> group : groups.values()) {
             tasks.add(evaluateGroup(group, settings));
         }
         return new EvaluationReport(settings, ToolVersion.get(), Timestamps.created(), List.copyOf(inputs),
                 List.copyOf(tasks));
+    }
+
+    /**
+     * Labels without cell types are scoped "all"; a model that read one cell type's states for them
+     * (EBERT with DHS states) reports that cell type, yet predicts the very windows and labels of the
+     * models that read none. Such a group joins the task's "all" group (as cell type "all"), so it is
+     * compared with them; a group whose windows or labels differ stays on its own.
+     */
+    private static void poolWithLabelScope(Map<String, List<Predictions>> groups) {
+        for (String key : new ArrayList<>(groups.keySet())) {
+            String task = key.substring(0, key.indexOf('\u0000'));
+            List<Predictions> shared = groups.get(task + "\u0000all");
+            List<Predictions> mine = groups.get(key);
+            if (shared == null || shared == mine || !mine.stream().allMatch(p -> shared.get(0).windowMismatch(p) == null)) {
+                continue;
+            }
+            mine.forEach(p -> shared.add(p.withCellType("all")));
+            groups.remove(key);
+        }
     }
 
     private static TaskResult evaluateGroup(List<Predictions> group, Settings settings) {

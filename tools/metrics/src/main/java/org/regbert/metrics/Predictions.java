@@ -140,6 +140,12 @@ public record Predictions(String task, String cellType, String model, Kind kind,
                 contigNames, start, end, coordinates);
     }
 
+    /** The same windows and scores under another cell type. */
+    public Predictions withCellType(String name) {
+        return new Predictions(task, name, model, kind, classNames, classes, scores, labels, targets, split, contig,
+                contigNames, start, end, coordinates);
+    }
+
     /**
      * Null when {@code other} scores the same windows in the same order with the same labels
      * (what a paired comparison needs), else why not.

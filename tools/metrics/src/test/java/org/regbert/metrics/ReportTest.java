@@ -161,6 +161,29 @@ class ReportTest {
     }
 
     @Test
+    void aModelThatReadOneCellTypesStatesJoinsTheModelsOfLabelsWithoutCellTypes() {
+        // dhs/all holds three models; the same windows and labels scored by "ebert-dhs" under cell type DHS
+        // (it read DHS states) join them: one task, four rows, 4 x 3 / 2 = 6 pairs x 2 measures = 12 comparisons.
+        // A fourth model under K562 on other labels (one flipped) stays a task of its own.
+        List<Predictions> predictions = new ArrayList<>(synthetic().stream().filter(p -> p.task().equals("dhs")).toList());
+        Predictions a = predictions.get(0);
+        predictions.add(new Predictions(a.task(), "DHS", "ebert-dhs", a.kind(), a.classNames(), a.classes(), a.scores(),
+                a.labels(), a.targets(), a.split(), a.contig(), a.contigNames(), a.start(), a.end()));
+        float[] otherTargets = a.targets().clone();
+        otherTargets[0] += 1;
+        predictions.add(new Predictions(a.task(), "K562", "k562-model", a.kind(), a.classNames(), a.classes(), a.scores(),
+                a.labels(), otherTargets, a.split(), a.contig(), a.contigNames(), a.start(), a.end()));
+        EvaluationReport report = Evaluator.evaluate(predictions, List.of(), SETTINGS);
+        assertEquals(2, report.tasks().size());
+        TaskResult all = report.tasks().get(0);
+        assertEquals("all", all.cellType());
+        assertEquals(List.of("ebert-pretrained", "ebert-scratch", "dna-only", "ebert-dhs"),
+                all.models().stream().map(ModelResult::model).toList());
+        assertEquals(12, all.comparisons().size());
+        assertEquals("K562", report.tasks().get(1).cellType());
+    }
+
+    @Test
     void jsonHtmlAndSvgReports() throws Exception {
         EvaluationReport report = Evaluator.evaluate(synthetic(), List.of("pretrained.npz", "scratch.npz"), SETTINGS);
         Path json = tmp.resolve("evaluate-report.json");
