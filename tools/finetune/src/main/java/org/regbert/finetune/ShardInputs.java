@@ -96,8 +96,8 @@ public final class ShardInputs implements AutoCloseable {
         for (TokenShard shard : shards) {
             if (!shard.hasArray(array) || !shard.hasArray(rowArray)) {
                 throw new BadInputException(shard.file(), "has no '" + array + "' array (with '" + rowArray
-                        + "'): run 'regbert align --" + array + (signal ? " FILE.bw[:TRACK]" : " ...")
-                        + " ...' on the shards first"
+                        + "'): run 'regbert align --" + array + (signal ? " FILE.bw[:TRACK] ..." : " ...")
+                        + "' on the shards first"
                         + (array.equals(spec.stateArray()) ? ", or pass --ignore-states to read sequence alone" : ""));
             }
             NpyArray a = shard.array(array);
