@@ -30,8 +30,9 @@ import picocli.CommandLine.Spec;
             "",
             "Heads: binary (one task), multiclass (splice: none/donor/acceptor), multilabel (several --task at",
             "once), regression (align's MCV levels). Pooling: [CLS] or mean. Task features (EBERT's feature",
-            "augmentation): per-window accessibility etc. of the example's cell type, appended to the pooled",
-            "vector. Cross-cell-type transfer: --test-cell-types holds cell types out of training and tests on them.",
+            "augmentation): per-window accessibility, marks or bigWig signal (DNase, as in EBERT's ENCODE-DREAM",
+            "runs) of the example's cell type, appended to the pooled vector. Cross-cell-type transfer:",
+            "--test-cell-types holds cell types out of training and tests on them.",
             "",
             "GeneBERT models read align's motif matrices: the motif file align scanned (or --motifs) and the scan",
             "settings are kept in the model (model/motifs.json, model/motifs/), so 'score' can rebuild them.",
@@ -52,6 +53,8 @@ import picocli.CommandLine.Spec;
             "                   --output ft/promoter-scratch                     (the ablation baseline)",
             "  regbert finetune --checkpoint runs/ebert --shards dream/ --task ctcf --feature peaks \\",
             "                   --test-cell-types liver --balance sample --output ft/ctcf-liver",
+            "  regbert finetune --checkpoint runs/ebert --shards dream-dnase/ --task ctcf --feature signal \\",
+            "                   --output ft/ctcf-dnase         (shards of 'align --signal K562.bw:K562 ...')",
             "",
             "Exit codes: 0 success, 2 bad usage or bad input (message on stderr), 1 internal error.",
         })
@@ -96,8 +99,11 @@ public class FinetuneCommand implements Callable<Integer> {
     String pooling;
 
     @Option(names = "--feature", paramLabel = "ARRAY", split = ",",
-            description = "Task features: per-token arrays of align (peaks, marks, states) averaged over the window"
-                    + " for the example's cell type and appended to the pooled vector. Repeatable.")
+            description = "Task features, appended to the pooled vector, from the rows of the example's cell type:"
+                    + " per-token arrays of align (peaks, marks, states: the window's mean level over the highest"
+                    + " level), or signal (align --signal bigWig tracks named CELL or CELL.MARK: asinh of the mean over"
+                    + " the window's tokens with data, 0 without, plus a 0/1 has-data column per track). Recorded in"
+                    + " model/task.json; evaluate rebuilds them from its shards. Repeatable (default: none).")
     List<String> features;
 
     @Option(names = "--ignore-states",

@@ -20,6 +20,8 @@ import org.regbert.shards.TokenShard;
  * the windows of one batch.
  */
 public final class ShardInputs implements AutoCloseable {
+    /** align's bigWig signal array (float, NaN = no data), whose rows {@code signal_tracks} names. */
+    public static final String SIGNAL = "signal";
     final List<TokenShard> shards = new ArrayList<>();
     private final Path source;
     private final TaskSpec spec;
@@ -83,21 +85,29 @@ public final class ShardInputs implements AutoCloseable {
         }
     }
 
-    /** Names of the rows of a [C, N, L] array, checked to be the same in every shard. */
+    /**
+     * Names of the rows of a [C, N, L] array, checked to be the same in every shard: uint8 levels
+     * whose rows {@code <array>_cell_types} names, or float {@code signal} named by {@code signal_tracks}.
+     */
     private List<String> rowNames(String array) {
+        boolean signal = array.equals(SIGNAL);
+        String rowArray = signal ? "signal_tracks" : array + "_cell_types";
         List<String> names = null;
         for (TokenShard shard : shards) {
-            if (!shard.hasArray(array) || !shard.hasArray(array + "_cell_types")) {
-                throw new BadInputException(shard.file(), "has no '" + array + "' array (with '" + array
-                        + "_cell_types'): run 'regbert align --" + array + " ...' on the shards first"
+            if (!shard.hasArray(array) || !shard.hasArray(rowArray)) {
+                throw new BadInputException(shard.file(), "has no '" + array + "' array (with '" + rowArray
+                        + "'): run 'regbert align --" + array + (signal ? " FILE.bw[:TRACK] ..." : " ...")
+                        + "' on the shards first"
                         + (array.equals(spec.stateArray()) ? ", or pass --ignore-states to read sequence alone" : ""));
             }
             NpyArray a = shard.array(array);
-            if (!a.dtype().equals(NpyDType.UINT8) || a.shape().length != 3 || a.shape()[2] != shardTokens) {
-                throw new BadInputException(shard.file(), "array '" + array + "' must be uint8 [cell types, windows, "
-                        + shardTokens + "]");
+            boolean typeOk = signal ? a.dtype().equals(NpyDType.FLOAT16) || a.dtype().equals(NpyDType.FLOAT32)
+                    : a.dtype().equals(NpyDType.UINT8);
+            if (!typeOk || a.shape().length != 3 || a.shape()[2] != shardTokens) {
+                throw new BadInputException(shard.file(), "array '" + array + "' must be "
+                        + (signal ? "float16 or float32 [tracks" : "uint8 [cell types") + ", windows, " + shardTokens + "]");
             }
-            NpyArray n = shard.array(array + "_cell_types");
+            NpyArray n = shard.array(rowArray);
             List<String> here = new ArrayList<>();
             for (int i = 0; i < n.rows(); i++) {
                 here.add(n.getString(i));
@@ -117,32 +127,51 @@ public final class ShardInputs implements AutoCloseable {
         return stateCellTypes;
     }
 
-    /** A feature column: the array, its row for the cell type, and the column's name. */
-    private record FeatureColumn(String array, int row, String name) {
+    /** What a feature column holds: a uint8 array's mean level, or a signal track's scaled mean or has-data flag. */
+    private enum Measure { LEVEL, SIGNAL_MEAN, SIGNAL_HAS_DATA }
+
+    /** A feature column: the array, its row for the cell type, the column's name and what it measures. */
+    private record FeatureColumn(String array, int row, String name, Measure measure) {
     }
 
     private final Map<String, List<FeatureColumn>> columnsByCellType = new java.util.HashMap<>();
 
     /**
      * Feature columns for {@code cellType}: each row of each feature array named after it
-     * ({@code K562}, or {@code K562/H3K27ac} for marks); the column is named after the array (and
-     * mark), not the cell type, so a held-out cell type fills the same columns.
+     * ({@code K562}, or {@code K562/H3K27ac} for marks; signal tracks {@code K562} or
+     * {@code K562.H3K27ac}, as align --signal names them); the column is named after the array (and
+     * mark), not the cell type, so a held-out cell type fills the same columns. A signal track
+     * gives two columns: its scaled mean ({@code signal}, {@code signal:H3K27ac}) and its has-data
+     * flag ({@code signal:has-data}, {@code signal:H3K27ac:has-data}).
      */
     private List<FeatureColumn> featureColumns(String cellType) {
         return columnsByCellType.computeIfAbsent(cellType, c -> {
             List<FeatureColumn> columns = new ArrayList<>();
             featureRows.forEach((array, rows) -> {
+                boolean signal = array.equals(SIGNAL);
+                String markSeparator = signal ? "." : "/";
                 for (int r = 0; r < rows.size(); r++) {
                     String name = rows.get(r);
-                    if (name.equals(c)) {
-                        columns.add(new FeatureColumn(array, r, array));
-                    } else if (name.startsWith(c + "/")) {
-                        columns.add(new FeatureColumn(array, r, array + ":" + name.substring(c.length() + 1)));
+                    String column = name.equals(c) ? array
+                            : name.startsWith(c + markSeparator) ? array + ":" + name.substring(c.length() + 1) : null;
+                    if (column == null) {
+                        continue;
+                    }
+                    if (signal) {
+                        columns.add(new FeatureColumn(array, r, column, Measure.SIGNAL_MEAN));
+                        columns.add(new FeatureColumn(array, r, column + WindowSignal.HAS_DATA, Measure.SIGNAL_HAS_DATA));
+                    } else {
+                        columns.add(new FeatureColumn(array, r, column, Measure.LEVEL));
                     }
                 }
             });
             return List.copyOf(columns);
         });
+    }
+
+    /** The row names of a feature array (cell types, or signal tracks), for messages. */
+    List<String> featureRows(String array) {
+        return featureRows.getOrDefault(array, List.of());
     }
 
     /** The feature column names for {@code cellType}. */
@@ -224,17 +253,28 @@ public final class ShardInputs implements AutoCloseable {
         return c;
     }
 
-    /** Mean level of each of the cell type's feature rows over the window's tokens, scaled to [0, 1]. */
+    /**
+     * Each of the cell type's feature columns over the window's tokens: a level array's mean level,
+     * scaled to [0, 1]; a signal track's asinh mean and has-data flag ({@link WindowSignal}).
+     */
     private void fillFeatures(TokenShard shard, int row, String cellType, float[] into, int at) {
         List<FeatureColumn> columns = featureColumns(cellType);
         if (!featureNames(cellType).equals(spec.featureNames())) {
             throw new BadInputException(shard.file(), "cell type '" + cellType + "' has feature rows "
                     + featureNames(cellType) + ", the model reads " + spec.featureNames());
         }
+        float[] signalTokens = null;
         for (int i = 0; i < columns.size(); i++) {
             FeatureColumn column = columns.get(i);
             NpyArray a = shard.array(column.array());
             long offset = ((long) column.row() * a.shape()[1] + row) * shardTokens;
+            if (column.measure() != Measure.LEVEL) {
+                signalTokens = signalTokens == null ? new float[shardTokens] : signalTokens;
+                a.copyFloats(offset, signalTokens, shardTokens);
+                WindowSignal signal = new WindowSignal(signalTokens, shardTokens);
+                into[at + i] = column.measure() == Measure.SIGNAL_MEAN ? signal.scaledMean() : signal.hasData();
+                continue;
+            }
             long sum = 0;
             for (int j = 0; j < shardTokens; j++) {
                 sum += a.getByte(offset + j) & 0xFF;

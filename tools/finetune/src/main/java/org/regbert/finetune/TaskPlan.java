@@ -129,8 +129,13 @@ final class TaskPlan {
             }
             List<String> featureNames = features.isEmpty() ? List.of() : inputs.featureNames(trainCells.get(0));
             if (!features.isEmpty() && featureNames.isEmpty()) {
+                List<String> rows = new ArrayList<>();
+                for (String f : features) {
+                    rows.add(f + ": " + inputs.featureRows(f));
+                }
                 throw new BadInputException(s.shards(), "--feature " + String.join(",", features) + ": no row for cell"
-                        + " type '" + trainCells.get(0) + "'");
+                        + " type '" + trainCells.get(0) + "' (rows: " + String.join("; ", rows) + "; signal tracks"
+                        + " match as CELL or CELL.MARK, other arrays as CELL or CELL/MARK)");
             }
             double mean = 0;
             double std = 1;

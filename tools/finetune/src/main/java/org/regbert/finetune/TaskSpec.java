@@ -14,8 +14,11 @@ import java.util.List;
  * @param stateArray EBERT: the shard array holding the per-token states the encoder reads ({@code states},
  *     {@code peaks}), null for GeneBERT
  * @param features task-feature arrays (EBERT's feature augmentation), e.g. {@code peaks}: per window and cell
- *     type, the mean level of each of the cell type's rows, scaled to [0, 1]
- * @param featureNames one name per feature column ({@code peaks:K562}, {@code marks:K562/H3K27ac})
+ *     type, the mean level of each of the cell type's rows, scaled to [0, 1]; {@code signal} (bigWig tracks
+ *     {@code CELL} or {@code CELL.MARK}): asinh of the mean over the tokens with data (0 without), and a 0/1
+ *     has-data column per track (see {@link WindowSignal})
+ * @param featureNames one name per feature column, named after the array and mark, not the cell type
+ *     ({@code peaks}, {@code marks:H3K27ac}, {@code signal}, {@code signal:has-data}, {@code signal:H3K27ac})
  * @param motifs GeneBERT: whether the encoder reads the window's motif matrix
  * @param windowTokens tokens per window fed to the encoder (longer windows are cropped around their centre)
  * @param perCellTypeLabels whether labels are per cell type ({@code label_<task>.<cell type>})

@@ -16,6 +16,7 @@ import org.regbert.common.BadInputException;
 import org.regbert.common.Progress;
 import org.regbert.common.StagedOutput;
 import org.regbert.finetune.FinetunedModel;
+import org.regbert.finetune.ShardInputs;
 import org.regbert.finetune.TaskSpec;
 import org.regbert.genome.ContigResolver;
 import org.regbert.genome.ExcludedRegions;
@@ -115,6 +116,11 @@ final class ScoreRun {
     private int featureLevels(TaskSpec spec, Vocabularies vocab) {
         if (spec.featureNames().isEmpty()) {
             return 0;
+        }
+        if (spec.features().contains(ShardInputs.SIGNAL)) {
+            throw new BadInputException("the model reads bigWig signal task features " + spec.featureNames()
+                    + " (finetune --feature signal): score does not read bigWig signal; score its windows with"
+                    + " 'regbert evaluate --model DIR --shards DIR' on shards aligned with 'align --signal' instead");
         }
         boolean own = spec.stateArray() != null && spec.features().equals(List.of(spec.stateArray()))
                 && spec.featureNames().equals(List.of(spec.stateArray()));
