@@ -65,6 +65,21 @@ class VcfLinesTest {
     }
 
     @Test
+    void posZeroIsBadInputNamedByItsLine() throws Exception {
+        // Lines 1-3 header, 4 a good record, 5 POS 0 (VCF 4.3's telomere: no reference base at it).
+        String r = ref(30_500_001);
+        Path vcf = Files.writeString(tmp.resolve("zero.vcf"), HEADER
+                + "chr20\t30500001\t.\t" + r + "\t" + alt(r) + "\t.\t.\t.\n"
+                + "chr20\t0\t.\tN\tA\t.\t.\t.\n");
+        Path out = tmp.resolve("out/zero.vcf");
+        StageRuns.Run run = StageRuns.score(args(vcf, out));
+        assertEquals(2, run.exitCode(), run.stderr());
+        assertTrue(run.stderr().contains(vcf + ":5: POS 0 is before the first base of chr20"), run.stderr());
+        assertFalse(run.stderr().contains("\tat "), "no stack trace: " + run.stderr());
+        assertFalse(Files.exists(tmp.resolve("out")), "nothing left behind");
+    }
+
+    @Test
     void aPositionPastTheContigEndIsItsOwnReason() throws Exception {
         // chr20 of hg19 has 63,025,520 bases: POS 63,025,521 has no reference base (hg38's chr20 is longer).
         String r = ref(30_500_001);
