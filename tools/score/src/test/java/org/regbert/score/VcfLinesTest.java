@@ -79,6 +79,37 @@ class VcfLinesTest {
         assertFalse(Files.exists(tmp.resolve("out")), "nothing left behind");
     }
 
+    /**
+     * A full disk is the machine's fault, not the VCF's: one line, exit 1, nothing left. The output
+     * lies on a 64 KiB tmpfs (mounted here: needs root, as the CI has) filled but for one page,
+     * which the run's lock file takes: the scored VCF finds no space.
+     */
+    @Test
+    void aFullDiskIsOneLineExitOneAndLeavesNothing() throws Exception {
+        String r = ref(30_500_001);
+        Path vcf = Files.writeString(tmp.resolve("ok.vcf"), HEADER
+                + "chr20\t30500001\t.\t" + r + "\t" + alt(r) + "\t.\t.\t.\n");
+        Path small = Files.createDirectory(tmp.resolve("small"));
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", small.toString())
+                .redirectErrorStream(true).start();
+        String said = new String(mount.getInputStream().readAllBytes());
+        assertEquals(0, mount.waitFor(), "this test mounts a tiny tmpfs (needs root): " + said);
+        try {
+            Files.write(small.resolve("filler"), new byte[15 * 4096]);
+            StageRuns.Run run = StageRuns.score(args(vcf, small.resolve("out/ok.vcf")));
+            assertEquals(1, run.exitCode(), run.stderr());
+            assertTrue(run.stderr().contains("regbert score: error: the disk is full: "), run.stderr());
+            assertTrue(run.stderr().contains("No space left on device"), run.stderr());
+            assertFalse(run.stderr().contains("\tat "), "one line, no stack trace: " + run.stderr());
+            try (java.util.stream.Stream<Path> left = Files.list(small)) {
+                assertEquals(List.of("filler"), left.map(p -> p.getFileName().toString()).toList(),
+                        "no output folder, staging folder or lock file left");
+            }
+        } finally {
+            new ProcessBuilder("umount", small.toString()).inheritIO().start().waitFor();
+        }
+    }
+
     @Test
     void aPositionPastTheContigEndIsItsOwnReason() throws Exception {
         // chr20 of hg19 has 63,025,520 bases: POS 63,025,521 has no reference base (hg38's chr20 is longer).
