@@ -7,8 +7,8 @@ import picocli.CommandLine;
 /**
  * The command-line contract every stage follows: exit 0 on success, 2 with a one-line message for
  * bad usage or bad input, 1 with a one-line message for a fault of the machine (disk full, out of
- * memory; {@link MachineFault}) and 1 with a stack trace for internal errors. Used by the Quarkus entry point
- * of each stage and by tests that run a stage's command in-process.
+ * memory; {@link MachineFault}) and 1 with a stack trace for internal errors. Used by the Quarkus
+ * entry point of each stage and by tests that run a stage's command in-process.
  */
 public final class StageCli {
     private StageCli() {
