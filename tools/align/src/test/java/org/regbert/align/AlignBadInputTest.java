@@ -33,6 +33,37 @@ class AlignBadInputTest {
         assertFalse(Files.exists(out), "no output left behind");
     }
 
+    /**
+     * A full disk is the machine's fault, not the input's: one line, exit 1, nothing left. The
+     * output lies on a 64 KiB tmpfs (mounted here: needs root, as the CI has) filled but for one
+     * page, which the run's lock file takes: the first shard written finds no space.
+     */
+    @Test
+    void aFullDiskIsOneLineExitOneAndLeavesNothing() throws Exception {
+        Path bed = Files.writeString(dir.resolve("tss.bed"), "20\t100\t101\n");
+        Path small = Files.createDirectory(dir.resolve("small"));
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", small.toString())
+                .redirectErrorStream(true).start();
+        String said = new String(mount.getInputStream().readAllBytes());
+        assertEquals(0, mount.waitFor(), "this test mounts a tiny tmpfs (needs root): " + said);
+        try {
+            Files.write(small.resolve("filler"), new byte[15 * 4096]);
+            Path out = small.resolve("out");
+            TestShards.Run run = TestShards.align("--shards", shards.toString(), "--labels", "promoter=" + bed,
+                    "--quiet", "--output", out.toString());
+            assertEquals(1, run.exitCode(), run.stderr());
+            assertTrue(run.stderr().startsWith("regbert align: error: the disk is full: "), run.stderr());
+            assertTrue(run.stderr().contains("No space left on device"), run.stderr());
+            assertFalse(run.stderr().contains("\tat "), "one line, no stack trace: " + run.stderr());
+            try (java.util.stream.Stream<Path> left = Files.list(small)) {
+                assertEquals(java.util.List.of("filler"), left.map(p -> p.getFileName().toString()).toList(),
+                        "no output folder, staging folder or lock file left");
+            }
+        } finally {
+            new ProcessBuilder("umount", small.toString()).inheritIO().start().waitFor();
+        }
+    }
+
     @Test
     void chrPrefixTrapNamesTheAlias() throws IOException {
         Path bed = Files.writeString(dir.resolve("tss.bed"), "chr20\t100\t101\n");

@@ -6,8 +6,9 @@ import picocli.CommandLine;
 
 /**
  * The command-line contract every stage follows: exit 0 on success, 2 with a one-line message for
- * bad usage or bad input, 1 with a stack trace for internal errors. Used by the Quarkus entry point
- * of each stage and by tests that run a stage's command in-process.
+ * bad usage or bad input, 1 with a one-line message for a fault of the machine (disk full, out of
+ * memory; {@link MachineFault}) and 1 with a stack trace for internal errors. Used by the Quarkus
+ * entry point of each stage and by tests that run a stage's command in-process.
  */
 public final class StageCli {
     private StageCli() {
@@ -17,6 +18,15 @@ public final class StageCli {
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setUsageHelpWidth(100);
         commandLine.setExecutionExceptionHandler(StageCli::handleExecutionException);
+        CommandLine.IExecutionStrategy strategy = commandLine.getExecutionStrategy();
+        commandLine.setExecutionStrategy(parseResult -> {
+            try {
+                return strategy.execute(parseResult);
+            } catch (OutOfMemoryError e) {
+                // An Error never reaches the exception handler: picocli lets it through.
+                return reportMachineFault(e, parseResult.commandSpec().commandLine());
+            }
+        });
         commandLine.setExitCodeExceptionMapper(e -> e instanceof BadInputException
                 || e instanceof CommandLine.ParameterException ? ExitCodes.BAD_INPUT : ExitCodes.INTERNAL_ERROR);
         return commandLine;
@@ -66,6 +76,9 @@ public final class StageCli {
             CommandLine.ParseResult parseResult) {
         PrintWriter err = commandLine.getErr();
         String stage = commandLine.getCommandName();
+        if (MachineFault.describe(e) != null) {
+            return reportMachineFault(e, commandLine);
+        }
         BadInputException bad = find(e, BadInputException.class);
         if (bad != null) {
             err.println("regbert " + stage + ": error: " + bad.getMessage());
@@ -76,6 +89,13 @@ public final class StageCli {
         err.println("regbert " + stage + ": internal error: "
                 + (io != null ? io.getMessage() + ": " + io.getCause().getMessage() : e));
         e.printStackTrace(err);
+        err.flush();
+        return ExitCodes.INTERNAL_ERROR;
+    }
+
+    private static int reportMachineFault(Throwable e, CommandLine commandLine) {
+        PrintWriter err = commandLine.getErr();
+        err.println("regbert " + commandLine.getCommandName() + ": error: " + MachineFault.describe(e));
         err.flush();
         return ExitCodes.INTERNAL_ERROR;
     }

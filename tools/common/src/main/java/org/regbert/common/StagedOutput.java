@@ -16,46 +16,90 @@ import java.util.stream.Stream;
 /**
  * Output files are written under a hidden staging folder inside the output directory and moved
  * into place only when the whole run succeeded, so a failed run leaves nothing half-written and
- * a finished file is never replaced by accident.
+ * a finished file is never replaced by accident. The output directory is claimed with an
+ * {@link OutputLock} from {@link #open} to {@link #close}, so a second run given the same directory
+ * is refused while this one writes it.
  */
 public final class StagedOutput implements AutoCloseable {
     private final Path outputDir;
     private final Path stagingDir;
     private final boolean createdOutputDir;
+    private final OutputLock lock;
     private final List<String> staged = new ArrayList<>();
     private boolean committed;
+    private boolean closed;
 
-    private StagedOutput(Path outputDir, Path stagingDir, boolean createdOutputDir) {
+    private StagedOutput(Path outputDir, Path stagingDir, boolean createdOutputDir, OutputLock lock) {
         this.outputDir = outputDir;
         this.stagingDir = stagingDir;
         this.createdOutputDir = createdOutputDir;
+        this.lock = lock;
     }
 
     /**
-     * Opens (creating if needed) the output directory and a staging folder inside it.
+     * Claims the output directory for this run, then opens (creating if needed) it and a staging
+     * folder inside it.
      *
-     * @throws BadInputException when the directory cannot be created or written
+     * @throws BadInputException when the directory cannot be created or written, or another run is
+     *         writing it
      */
     public static StagedOutput open(Path outputDir) {
+        return open(outputDir, OutputLock.acquire(outputDir));
+    }
+
+    /**
+     * Opens the output directory and a staging folder inside it for a run that holds {@code claim}
+     * (released by {@link #close()}, or here when the directory cannot be opened).
+     */
+    public static StagedOutput open(Path outputDir, OutputLock claim) {
+        OutputLock lock = claim;
+        boolean created = false;
         try {
             if (Files.exists(outputDir) && !Files.isDirectory(outputDir)) {
                 throw new BadInputException(outputDir, "output path exists and is not a directory");
             }
-            boolean created = !Files.exists(outputDir);
+            created = !Files.exists(outputDir);
             Files.createDirectories(outputDir);
             if (!Files.isWritable(outputDir)) {
                 throw new BadInputException(outputDir, "output directory is not writable");
             }
             Path staging = Files.createTempDirectory(outputDir, ".regbert-staging-");
-            return new StagedOutput(outputDir, staging, created);
-        } catch (AccessDeniedException e) {
-            throw new BadInputException(outputDir, "output directory is not writable (" + e.getFile() + ")");
-        } catch (FileAlreadyExistsException e) {
-            throw new BadInputException(outputDir, "cannot create output directory: " + e.getFile()
+            return new StagedOutput(outputDir, staging, created, lock);
+        } catch (RuntimeException | IOException e) {
+            if (created) {
+                deleteIfEmpty(outputDir);
+            }
+            lock.close();
+            throw refusal(outputDir, e);
+        }
+    }
+
+    /** What a failure to create the folders becomes: the user's problem (exit 2) unless the disk is full. */
+    private static RuntimeException refusal(Path outputDir, Exception e) {
+        if (e instanceof RuntimeException runtime) {
+            return runtime;
+        }
+        if (MachineFault.isDiskFull(e)) {
+            return new UncheckedIOException("cannot create the staging folder in " + outputDir, (IOException) e);
+        }
+        if (e instanceof AccessDeniedException denied) {
+            return new BadInputException(outputDir, "output directory is not writable (" + denied.getFile() + ")");
+        }
+        if (e instanceof FileAlreadyExistsException exists) {
+            return new BadInputException(outputDir, "cannot create output directory: " + exists.getFile()
                     + " exists and is not a directory");
-        } catch (IOException e) {
-            throw new BadInputException(outputDir, -1, "output directory is not writable: cannot create it ("
-                    + e.getMessage() + ")", e);
+        }
+        return new BadInputException(outputDir, -1, "output directory is not writable: cannot create it ("
+                + e.getMessage() + ")", e);
+    }
+
+    private static void deleteIfEmpty(Path dir) {
+        try (Stream<Path> left = Files.list(dir)) {
+            if (left.findAny().isEmpty()) {
+                Files.delete(dir);
+            }
+        } catch (IOException ignored) {
+            // Best effort: an empty directory is no half-written output.
         }
     }
 
@@ -124,17 +168,19 @@ public final class StagedOutput implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (!committed) {
-            deleteStaging();
-            if (createdOutputDir) {
-                try (Stream<Path> left = Files.list(outputDir)) {
-                    if (left.findAny().isEmpty()) {
-                        Files.delete(outputDir);
-                    }
-                } catch (IOException ignored) {
-                    // Best effort: an empty directory is no half-written output.
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            if (!committed) {
+                deleteStaging();
+                if (createdOutputDir) {
+                    deleteIfEmpty(outputDir);
                 }
             }
+        } finally {
+            lock.close();
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 import org.regbert.baselines.KmerLrBaseline;
 import org.regbert.common.FileTrees;
 import org.regbert.common.BadInputException;
+import org.regbert.common.OutputLock;
 import org.regbert.finetune.FinetunedModel;
 import org.regbert.finetune.LeakageGuard;
 import org.regbert.finetune.ModelPredictions;
@@ -58,15 +59,33 @@ final class EvaluateRun {
         this.settings = settings;
     }
 
+    /**
+     * Claims the output folder (another run given it is refused), writes the report into a hidden
+     * folder beside it and renames that into place only when all of it is written: a failed run
+     * leaves the output as it found it.
+     */
     EvaluationReport execute() throws IOException {
         Path output = settings.output();
-        if (Files.exists(output) && !isEmpty(output)) {
-            if (!settings.overwrite()) {
-                throw new BadInputException(output, "is not empty; pass --overwrite to replace it");
+        try (OutputLock claim = OutputLock.acquire(output)) {
+            if (Files.exists(output) && !isEmpty(output)) {
+                if (!settings.overwrite()) {
+                    throw new BadInputException(output, "is not empty; pass --overwrite to replace it");
+                }
+            }
+            Path parent = output.toAbsolutePath().normalize().getParent();
+            Path staged = Files.createTempDirectory(parent, "." + output.getFileName() + ".staging-");
+            try {
+                EvaluationReport report = write(staged);
+                deleteTree(output);
+                Files.move(staged, output);
+                return report;
+            } finally {
+                deleteTree(staged);
             }
         }
-        Path staged = output.resolveSibling("." + output.getFileName() + ".tmp");
-        deleteTree(staged);
+    }
+
+    private EvaluationReport write(Path staged) throws IOException {
         Files.createDirectories(staged.resolve("predictions"));
         List<Predictions> all = new ArrayList<>();
         List<String> inputs = new ArrayList<>();
@@ -76,13 +95,8 @@ final class EvaluateRun {
             List<Predictions> predictions = settings.shards() != null ? predict(model, specs) : readSaved(model);
             PretrainingOverlap overlap = LeakageGuard.forModel(model.dir(), predictions,
                     settings.evaluator().split(), settings.shards());
-            try {
-                LeakageGuard.apply(overlap, settings.allowPretrainingOverlap(), "evaluate: " + model.name(),
-                        settings.quiet(), System.err);
-            } catch (BadInputException e) {
-                deleteTree(staged); // no half-written report
-                throw e;
-            }
+            LeakageGuard.apply(overlap, settings.allowPretrainingOverlap(), "evaluate: " + model.name(),
+                    settings.quiet(), System.err);
             overlaps.put(model.name(), overlap);
             Path dir = staged.resolve("predictions").resolve(model.name());
             Files.createDirectories(dir);
@@ -113,8 +127,6 @@ final class EvaluateRun {
         }
         HtmlReport.write(report, staged.resolve("report.html"), OverlapSection.htmlNotes(overlaps));
         ReportFigures.writeSvgFiles(report, staged.resolve("figures"));
-        deleteTree(output);
-        Files.move(staged, output);
         return report;
     }
 

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.regbert.finetune.FinetuneCommand;
@@ -63,7 +64,10 @@ class EvaluateLeakageTest {
         assertTrue(run.stderr().contains(LeakageShards.FIRST_TEST_WINDOW) && run.stderr().contains(
                 "--allow-pretraining-overlap"), run.stderr());
         assertFalse(Files.exists(refused), "no report");
-        assertFalse(Files.exists(refused.resolveSibling(".refused.tmp")), "no half-written report");
+        try (java.util.stream.Stream<Path> beside = Files.list(dir)) {
+            assertEquals(List.of(), beside.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".refused"))
+                    .toList(), "no half-written report, no lock file left beside the output");
+        }
 
         for (boolean onShards : new boolean[] {true, false}) {
             Path out = dir.resolve(onShards ? "allowed-shards" : "allowed-saved");

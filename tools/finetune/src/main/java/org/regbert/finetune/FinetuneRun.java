@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.regbert.common.BadInputException;
+import org.regbert.common.OutputLock;
 import org.regbert.pretrain.AdamW;
 import org.regbert.pretrain.GeneBertModel;
 import org.regbert.pretrain.LearningRateSchedule;
@@ -45,6 +46,13 @@ public final class FinetuneRun {
 
     /** Runs to the end (or to --stop-after) and returns the summary written to finetune-summary.json. */
     public Map<String, Object> execute() throws IOException {
+        // The output is claimed for the whole run: another run given it is refused, not interleaved.
+        try (OutputLock claim = OutputLock.acquire(output)) {
+            return executeClaimed();
+        }
+    }
+
+    private Map<String, Object> executeClaimed() throws IOException {
         // Nothing is created or deleted until every input has been checked: a refused run leaves no folder.
         Path resumeFrom = RunFiles.check(output, settings.resume(), settings.overwrite());
         Device device = PretrainedModel.device(settings.device());

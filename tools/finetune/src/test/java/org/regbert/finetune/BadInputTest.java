@@ -13,6 +13,19 @@ import org.junit.jupiter.api.Test;
 class BadInputTest {
 
     @Test
+    void anOutputAnotherRunIsWritingIsRefused() throws Exception {
+        Path out = Stages.tempDir("regbert-ft-bad-").resolve("run");
+        try (org.regbert.common.OutputLock other = org.regbert.common.OutputLock.acquire(out)) {
+            Stages.Run run = Stages.finetune(args("--from-scratch", "--shards", KitShards.janggu(), "--task", "oct4",
+                    "--output", out));
+            assertEquals(2, run.exitCode(), run.stderr());
+            assertTrue(run.stderr().contains(out + ": another regbert run"), run.stderr());
+            assertFalse(run.stderr().contains("\tat "), run.stderr());
+            assertFalse(Files.exists(out), "the refused run wrote nothing");
+        }
+    }
+
+    @Test
     void needsExactlyOneOfCheckpointAndFromScratch() throws Exception {
         Path out = Stages.tempDir("regbert-ft-bad-").resolve("run");
         Stages.Run run = Stages.finetune(args("--shards", KitShards.janggu(), "--task", "oct4", "--output", out));

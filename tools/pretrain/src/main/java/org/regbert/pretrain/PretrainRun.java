@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import org.regbert.common.BadInputException;
+import org.regbert.common.OutputLock;
 import org.regbert.common.ToolVersion;
 
 /**
@@ -47,11 +48,15 @@ final class PretrainRun {
         this.settings = settings;
     }
 
+    /** Claims the output folder for the whole run (another run given it is refused), then trains. */
     Result execute() {
-        Path output = settings.output();
-        if (Files.exists(output) && !Files.isDirectory(output)) {
-            throw new BadInputException(output, "output path exists and is not a directory");
+        try (OutputLock claim = OutputLock.acquire(settings.output())) {
+            return executeClaimed();
         }
+    }
+
+    private Result executeClaimed() {
+        Path output = settings.output();
         Path resumeFrom = Files.isDirectory(output) ? Checkpoints.latest(output) : null;
         if (resumeFrom != null && !settings.resume() && !settings.overwrite()) {
             throw new BadInputException(output, "already holds a pre-training run (" + resumeFrom.getFileName()

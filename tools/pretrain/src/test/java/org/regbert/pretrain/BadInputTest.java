@@ -39,6 +39,19 @@ class BadInputTest {
     }
 
     @Test
+    void anOutputAnotherRunIsWritingIsRefused() {
+        Path out = dir.resolve("claimed");
+        try (org.regbert.common.OutputLock other = org.regbert.common.OutputLock.acquire(out)) {
+            TestShards.Run run = TestShards.pretrain("--shards", ebert.toString(), "--steps", "3", "--device", "cpu",
+                    "--output", out.toString());
+            assertEquals(2, run.exitCode(), run.stderr());
+            assertTrue(run.stderr().contains(out + ": another regbert run"), run.stderr());
+            assertFalse(run.stderr().contains("\tat "), run.stderr());
+            assertFalse(Files.exists(out), "the refused run wrote nothing");
+        }
+    }
+
+    @Test
     void missingOrEmptyShards() throws Exception {
         expectBadInput("no such shard file or directory", "--shards", dir.resolve("missing").toString());
         Files.createDirectories(dir.resolve("empty"));

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.regbert.common.BadInputException;
 import org.regbert.common.Progress;
+import org.regbert.common.OutputLock;
 import org.regbert.common.StagedOutput;
 import org.regbert.finetune.FinetunedModel;
 import org.regbert.finetune.ShardInputs;
@@ -76,7 +77,9 @@ final class ScoreRun {
             }
             List<String> names = new ArrayList<>();
             String summaryName = ScoreSummary.stem(outputName) + ".score-summary.json";
-            try (StagedOutput staged = StagedOutput.open(outputDir);
+            // Runs writing other names may share the folder; the stem's files are this run's alone.
+            OutputLock claim = OutputLock.acquire(o.output, outputDir.resolve(ScoreSummary.stem(outputName)));
+            try (StagedOutput staged = StagedOutput.open(outputDir, claim);
                     ModelRunner runner = new ModelRunner(model, o.batchSize, states.cellTypeId(), featureLevels,
                             motifs)) {
                 staged.requireAbsent(List.of(summaryName), o.run.overwrite());

@@ -151,6 +151,12 @@ final class VariantScorer {
         if (contig == null) {
             return skip(vc, alts, skips, "contig_not_in_reference");
         }
+        if (vc.getStart() < 1) {
+            // VCF 4.3 lets POS 0 mark a telomere (a breakend before the first base): there is no
+            // reference base there to compare REF with or to centre a window on.
+            throw new BadInputException(vcf, line, "POS " + vc.getStart() + " is before the first base of "
+                    + vc.getContig() + ": positions are 1-based, and score needs the reference base at POS");
+        }
         String ref = vc.getReference().getBaseString();
         long pos = vc.getStart() - 1L;
         long end = pos + ref.length();

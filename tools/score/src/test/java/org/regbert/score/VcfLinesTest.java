@@ -65,6 +65,52 @@ class VcfLinesTest {
     }
 
     @Test
+    void posZeroIsBadInputNamedByItsLine() throws Exception {
+        // Lines 1-3 header, 4 a good record, 5 POS 0 (VCF 4.3's telomere: no reference base at it).
+        String r = ref(30_500_001);
+        Path vcf = Files.writeString(tmp.resolve("zero.vcf"), HEADER
+                + "chr20\t30500001\t.\t" + r + "\t" + alt(r) + "\t.\t.\t.\n"
+                + "chr20\t0\t.\tN\tA\t.\t.\t.\n");
+        Path out = tmp.resolve("out/zero.vcf");
+        StageRuns.Run run = StageRuns.score(args(vcf, out));
+        assertEquals(2, run.exitCode(), run.stderr());
+        assertTrue(run.stderr().contains(vcf + ":5: POS 0 is before the first base of chr20"), run.stderr());
+        assertFalse(run.stderr().contains("\tat "), "no stack trace: " + run.stderr());
+        assertFalse(Files.exists(tmp.resolve("out")), "nothing left behind");
+    }
+
+    /**
+     * A full disk is the machine's fault, not the VCF's: one line, exit 1, nothing left. The output
+     * lies on a 64 KiB tmpfs (mounted here: needs root, as the CI has) filled but for one page,
+     * which the run's lock file takes: the scored VCF finds no space.
+     */
+    @Test
+    void aFullDiskIsOneLineExitOneAndLeavesNothing() throws Exception {
+        String r = ref(30_500_001);
+        Path vcf = Files.writeString(tmp.resolve("ok.vcf"), HEADER
+                + "chr20\t30500001\t.\t" + r + "\t" + alt(r) + "\t.\t.\t.\n");
+        Path small = Files.createDirectory(tmp.resolve("small"));
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", small.toString())
+                .redirectErrorStream(true).start();
+        String said = new String(mount.getInputStream().readAllBytes());
+        assertEquals(0, mount.waitFor(), "this test mounts a tiny tmpfs (needs root): " + said);
+        try {
+            Files.write(small.resolve("filler"), new byte[15 * 4096]);
+            StageRuns.Run run = StageRuns.score(args(vcf, small.resolve("out/ok.vcf")));
+            assertEquals(1, run.exitCode(), run.stderr());
+            assertTrue(run.stderr().contains("regbert score: error: the disk is full: "), run.stderr());
+            assertTrue(run.stderr().contains("No space left on device"), run.stderr());
+            assertFalse(run.stderr().contains("\tat "), "one line, no stack trace: " + run.stderr());
+            try (java.util.stream.Stream<Path> left = Files.list(small)) {
+                assertEquals(List.of("filler"), left.map(p -> p.getFileName().toString()).toList(),
+                        "no output folder, staging folder or lock file left");
+            }
+        } finally {
+            new ProcessBuilder("umount", small.toString()).inheritIO().start().waitFor();
+        }
+    }
+
+    @Test
     void aPositionPastTheContigEndIsItsOwnReason() throws Exception {
         // chr20 of hg19 has 63,025,520 bases: POS 63,025,521 has no reference base (hg38's chr20 is longer).
         String r = ref(30_500_001);
