@@ -47,7 +47,12 @@ process ALIGN {
 
     stub:
     prefix = task.ext.prefix ?: "${meta.id}"
+    def stub_args = task.ext.args ?: ''
+    // The options the script would pass, for the stub tests of the pipeline's wiring.
     """
+    cat <<-'END_COMMAND' > stub-command.txt
+    regbert align --shards '${shards}' ${annotation_args} ${stub_args}
+    END_COMMAND
     mkdir -p '${prefix}'
     for shard in '${shards}'/shard-*.npz; do
         touch "${prefix}/\$(basename "\$shard")"

@@ -60,7 +60,12 @@ process SCORE {
     stub:
     prefix = task.ext.prefix ?: "${meta.id}"
     def variants = target_args.toString().startsWith('--vcf')
+    def stub_args = task.ext.args ?: ''
+    // The options the script would pass, for the stub tests of the pipeline's wiring.
     """
+    cat <<-'END_COMMAND' > stub-command.txt
+    regbert score --model finetuned ${target_args} ${annotation_args} ${stub_args} --output '${prefix}/${prefix}.${variants ? 'vcf.gz' : (task.ext.bigwig ? 'bw' : 'bedgraph')}'
+    END_COMMAND
     mkdir -p '${prefix}'
     touch '${prefix}/${prefix}.${variants ? 'vcf.gz' : (task.ext.bigwig ? 'bw' : 'bedgraph')}'
     echo '{"stub":true,"mode":"${variants ? 'variants' : 'regions'}","model":'\$([ -d finetuned ] && echo true || echo false)'}' > '${prefix}/${prefix}.score-summary.json'

@@ -50,7 +50,14 @@ process TOKENIZE {
 
     stub:
     prefix = task.ext.prefix ?: "${meta.id}"
+    def stub_args = task.ext.args ?: ''
+    def stub_regions = regions ? "--regions '${regions}'" : ''
+    def stub_exclude = exclude ? "--exclude '${exclude}'" : ''
+    // The options the script would pass, for the stub tests of the pipeline's wiring.
     """
+    cat <<-'END_COMMAND' > stub-command.txt
+    regbert tokenize --reference '${fasta}' ${stub_regions} ${stub_exclude} ${stub_args}
+    END_COMMAND
     mkdir -p '${prefix}'
     touch '${prefix}/shard-00000.npz'
     cat <<-END_SUMMARY > '${prefix}/tokenize-summary.json'
