@@ -31,8 +31,19 @@
  *       --finetune_task promoter --finetune_from_scratch
  *
  * Scoring after fine-tuning, behind --score_regions BED and/or --score_vcf VCF: one SCORE task per input with
- * the fine-tuned model (the pre-trained one's; the from-scratch one only when it is the only model) (bedGraph, or the VCF with RB_* INFO fields); EBERT models read the states or peaks file
+ * the fine-tuned model (the pre-trained one's; the from-scratch one only when it is the only model) (bedGraph,
+ * or bigWig with --score_bigwig, or the VCF with RB_* INFO fields); EBERT models read the states or peaks file
  * of align (the first --states spec, else the first --peaks spec; --pretrain_state_array peaks: --peaks).
+ *
+ * ENCODE formats: --peaks takes bigBed (bigNarrowPeak, bigBroadPeak) as well, --signal FILE.bigWig[:TRACK] adds
+ * bigWig signal in align (and makes it run), --labels TASK=FILE.tsv.gz takes ENCODE-DREAM label tables, and
+ * --exclude BED (e.g. the ENCODE blacklist) drops the windows it touches in tokenize (--exclude_mode drop, the
+ * default) or marks them in align (--exclude_mode mark: excluded = 1, labels -4; align runs), and score skips
+ * them either way. --all_contigs keeps GRCh38's alt/random/chrUn/decoy/HLA/EBV contigs when tiling a genome and
+ * --strict_bases refuses FASTA characters that are no nucleotide (tokenize).
+ *
+ *   nextflow run nextflow/main.nf -profile local --reference GRCh38.fa.gz --contigs chr21 --exclude hg38-blacklist.v2.bed.gz \
+ *       --signal K562.H3K27ac.fc.bigWig:K562.H3K27ac --labels CTCF=CTCF.train.labels.tsv.gz --holdout_test chr21:40000000-46709983
  *
  * Parameters and their defaults: nextflow.config. Outputs: <outdir>/tokenize/<id>/ (shards and
  * tokenize-summary.json), <outdir>/align/<id>/ (annotated shards and align-summary.json),
@@ -42,6 +53,15 @@
  * <outdir>/pipeline_info/versions.yml (from the modules' 'versions' topic).
  */
 nextflow.enable.dsl = 2
+
+// Parameters of the ENCODE-format options (the others' defaults are in nextflow.config; a value there or on the
+// command line takes precedence over these).
+params.signal       = null     // comma-separated FILE[:TRACK]: bigWig signal for align (--signal)
+params.exclude      = null     // BED of regions to leave out (e.g. the ENCODE blacklist): tokenize or align, and score
+params.exclude_mode = 'drop'   // drop: tokenize drops the windows; mark: align marks them (excluded, labels -4)
+params.all_contigs  = false    // tokenize: keep alt/random/chrUn/decoy/HLA/EBV contigs when tiling a genome
+params.strict_bases = false    // tokenize: refuse FASTA characters that are no nucleotide (default: [UNK], counted)
+params.score_bigwig = false    // score: regions as bigWig (<id>.bw) instead of bedGraph
 nextflow.preview.topic = true   // versions.yml of every module go to the 'versions' topic channel
 
 include { TOKENIZE } from './modules/tokenize/main'
@@ -97,10 +117,18 @@ def alignInputs() {
         def (path, cell) = fileAndName(spec)
         args << "--peaks '${stage(path)}${cell ? ':' + cell : ''}'"
     }
+    listParam(params.signal).each { spec ->
+        def (path, track) = fileAndName(spec)
+        args << "--signal '${stage(path)}${track ? ':' + track : ''}'"
+    }
     if (params.motifs) {
         args << "--motifs '${stage(params.motifs.toString())}'"
     }
     listParam(params.labels).each { spec -> args << taskAndFile('labels', spec) }
+    // Marking excluded windows is an annotation of its own: align runs for it alone.
+    if (params.exclude && params.exclude_mode == 'mark') {
+        args << "--exclude '${stage(params.exclude.toString())}'"
+    }
     def annotated = !files.isEmpty()
     listParam(params.ambiguous).each { spec -> args << taskAndFile('ambiguous', spec) }
     if (params.motif_factors) {
@@ -110,7 +138,7 @@ def alignInputs() {
         args << "--liftover '${stage(params.liftover.toString())}'"
     }
     if (!annotated && (files || params.holdout_valid || params.holdout_test || params.negatives_per_positive != null)) {
-        error "regbert: align options without anything to align: give --states, --peaks, --motifs or --labels"
+        error "regbert: align options without anything to align: give --states, --peaks, --signal, --motifs or --labels"
     }
     [annotated ? files : [], args.join(' ')]
 }
@@ -130,6 +158,18 @@ def scoreStates() {
     [[f], "--${usePeaks ? 'peaks' : 'states'} 'annotations/${f.name}${cell ? ':' + cell : ''}'"]
 }
 
+/** The exclusion BED for score, staged beside the state file: [files, option]; none without --exclude. */
+def scoreExclude(List stateFiles) {
+    if (!params.exclude) {
+        return [[], '']
+    }
+    def f = file(params.exclude.toString(), checkIfExists: true)
+    if (stateFiles.any { it.name == f.name }) {
+        error "regbert: --exclude and the state file score reads are both named ${f.name}; rename one"
+    }
+    [[f], "--exclude 'annotations/${f.name}'"]
+}
+
 workflow {
     if (!params.reference) {
         error "regbert: --reference is required (a FASTA, plain or bgzip); see nextflow/README.md"
@@ -144,6 +184,13 @@ workflow {
     // An index beside the FASTA travels with it; without one each task builds its own.
     def index = [file("${fasta}.fai"), file("${fasta}.gzi")].findAll { it.exists() }
     def regions = params.regions ? file(params.regions, checkIfExists: true) : []
+    if (!(params.exclude_mode in ['drop', 'mark'])) {
+        error "regbert: --exclude_mode is drop (tokenize drops the windows) or mark (align marks them), not '${params.exclude_mode}'"
+    }
+    def exclude = params.exclude ? file(params.exclude.toString(), checkIfExists: true) : null
+    if (params.score_bigwig && !params.score_regions) {
+        error "regbert: --score_bigwig writes region scores: give --score_regions BED"
+    }
     def id = params.id ?: fasta.name.replaceAll(/\.(fa|fasta|fna)(\.gz)?$/, '')
 
     if (params.contigs) {
@@ -157,7 +204,7 @@ workflow {
 
     def (align_files, align_args) = alignInputs()
     if (params.pretrain_steps && !align_files) {
-        error "regbert: --pretrain_steps trains on annotated shards: give --states, --peaks, --motifs or --labels so that align runs"
+        error "regbert: --pretrain_steps trains on annotated shards: give --states, --peaks, --signal, --motifs or --labels so that align runs"
     }
     def pretrain_config = params.pretrain_config ? file(params.pretrain_config, checkIfExists: true) : []
     def finetune_checkpoint = params.finetune_checkpoint ? file(params.finetune_checkpoint, checkIfExists: true) : null
@@ -178,7 +225,7 @@ workflow {
         error "regbert: --score_regions and --score_vcf score fine-tuned models: give --finetune_task"
     }
 
-    TOKENIZE(ch_input, regions)
+    TOKENIZE(ch_input, regions, exclude && params.exclude_mode == 'drop' ? exclude : [])
 
     if (align_files) {
         // One ALIGN per TOKENIZE task: a per-contig fan-out stays parallel.
@@ -241,7 +288,8 @@ workflow {
                     .combine(Channel.fromList(targets))
                     .map { meta, model, kind, target, args -> [[id: "${meta.id}.${kind}"], model, target, args] }
                 def (score_files, score_args) = scoreStates()
-                SCORE(ch_score, [fasta, index], score_files, score_args)
+                def (exclude_files, exclude_args) = scoreExclude(score_files)
+                SCORE(ch_score, [fasta, index], score_files + exclude_files, [score_args, exclude_args].findAll { it }.join(' '))
             }
         }
     }

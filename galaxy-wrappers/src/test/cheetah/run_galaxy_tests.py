@@ -7,10 +7,11 @@ test's params; data inputs are test-data paths), newlines joined as Galaxy does,
 fresh job folder with the repository's ./regbert launcher on the PATH and GALAXY_SLOTS=2. Then the
 test's assertions are checked on the outputs (from_work_dir, discovered collections) and on stderr.
 
-Covers the assertions the regbert wrappers use: has_text (n), not_has_text, has_line, has_line_matching,
-has_n_lines, has_size, has_json_property_with_text/value, has_archive_member (path regex, n, negate,
-nested assertions), output_collection count and elements, assert_stderr/assert_stdout, expect_failure
-and expect_exit_code, expect_num_outputs (counted over the outputs the test names).
+Covers the assertions the regbert wrappers use: has_text (n), not_has_text, has_text_matching, has_line,
+has_line_matching, has_n_lines, has_size (size, or min/max with Galaxy's k/M suffixes), has_json_property_with_text/value,
+has_archive_member (path regex, n, negate, nested assertions), output_collection count and elements,
+assert_stderr/assert_stdout, expect_failure and expect_exit_code, expect_num_outputs (counted over the
+outputs the test names). Data inputs have the dbkey '?' (no database/build), as Galaxy's default.
 
     apt-get install -y python3-cheetah
     /usr/bin/python3 galaxy-wrappers/src/test/cheetah/run_galaxy_tests.py galaxy-wrappers/regbert_finetune.xml [...]
@@ -65,6 +66,8 @@ class Dataset:
         self.ext = ext
         self.element_identifier = identifier
         self.name = identifier
+        # Galaxy's "no database/build" (tokenize falls back to its own assembly detection)
+        self.dbkey = '?'
 
     def __str__(self):
         return self.path
@@ -107,13 +110,20 @@ def xml_macros(macros_path):
 
 
 def expand_macros(element, macros):
-    """Replaces every <expand macro="X"/> under element by the children of macros.xml's <xml name="X">,
-    in place and recursively, as Galaxy does before it reads a tool (no <yield/>s are used here)."""
+    """Replaces every <expand macro="X"/> under element by the children of the <xml name="X"> macro
+    (of macros.xml or the tool's own <macros>), in place and recursively, as Galaxy does before it reads
+    a tool: a macro's tokens="a,b" become @A@ and @B@, replaced by the expand's attributes a and b
+    (no <yield/>s are used in inputs or commands here)."""
     for index, child in reversed(list(enumerate(list(element)))):
         if child.tag == 'expand':
             element.remove(child)
-            for offset, body in enumerate(macros[child.get('macro')]):
-                copy = ET.fromstring(ET.tostring(body))
+            macro = macros[child.get('macro')]
+            names = [t.strip() for t in (macro.get('tokens') or '').split(',') if t.strip()]
+            for offset, body in enumerate(macro):
+                text = ET.tostring(body, encoding='unicode')
+                for name in names:
+                    text = text.replace('@' + name.upper() + '@', child.get(name, ''))
+                copy = ET.fromstring(text)
                 expand_macros(copy, macros)
                 element.insert(index + offset, copy)
         else:
@@ -238,13 +248,17 @@ def check_assertions(assertions, data, failures, where):
     for a in assertions:
         tag = a.tag
         negate = a.get('negate') == 'true'
-        if tag in ('has_text', 'not_has_text', 'has_line', 'has_line_matching', 'has_n_lines',
+        if tag in ('has_text', 'not_has_text', 'has_text_matching', 'has_line', 'has_line_matching', 'has_n_lines',
                    'has_json_property_with_text', 'has_json_property_with_value'):
             text = text if text is not None else text_of(data)
         if tag == 'has_text':
             count = text.count(a.get('text'))
             ok = count == int(a.get('n')) if a.get('n') else count > 0
             failures.check(ok != negate, f'{where}: has_text {a.get("text")!r} (n={a.get("n")}): found {count}')
+        elif tag == 'has_text_matching':
+            count = len(re.findall(a.get('expression'), text))
+            ok = count == int(a.get('n')) if a.get('n') else count > 0
+            failures.check(ok != negate, f'{where}: has_text_matching {a.get("expression")!r}: {count}')
         elif tag == 'not_has_text':
             failures.check(a.get('text') not in text, f'{where}: not_has_text {a.get("text")!r}')
         elif tag == 'has_line':
@@ -261,7 +275,12 @@ def check_assertions(assertions, data, failures, where):
             failures.check(n == int(a.get('n')), f'{where}: has_n_lines {a.get("n")}: {n}')
         elif tag == 'has_size':
             size = len(data)
-            failures.check(size == int(a.get('size')), f'{where}: has_size {a.get("size")}: {size}')
+            if a.get('size') is not None:
+                failures.check(size == byte_count(a.get('size')), f'{where}: has_size {a.get("size")}: {size}')
+            else:
+                low = byte_count(a.get('min', '0'))
+                high = byte_count(a.get('max')) if a.get('max') is not None else float('inf')
+                failures.check(low <= size <= high, f'{where}: has_size min={a.get("min")} max={a.get("max")}: {size}')
         elif tag in ('has_json_property_with_text', 'has_json_property_with_value'):
             found = json_properties(json.loads(text), a.get('property'))
             if tag == 'has_json_property_with_text':
@@ -282,6 +301,13 @@ def check_assertions(assertions, data, failures, where):
                 check_assertions(list(a), members[matched[0]], failures, f'{where} [{matched[0]}]')
         else:
             failures.append(f'{where}: assertion {tag} not supported by this runner')
+
+
+def byte_count(text):
+    """Galaxy's sizes: a number, optionally with k, M or G (powers of 1024)."""
+    text = text.strip()
+    factor = {'k': 1024, 'K': 1024, 'M': 1024 ** 2, 'G': 1024 ** 3}.get(text[-1:], 1)
+    return int(float(text[:-1] if factor != 1 else text) * factor)
 
 
 def json_properties(node, name):
@@ -319,7 +345,11 @@ def archive_members(data):
 def run_tool(tool_path):
     toks = tokens(os.path.join(os.path.dirname(tool_path), 'macros.xml'))
     root = ET.parse(tool_path).getroot()
-    expand_macros(root, xml_macros(os.path.join(os.path.dirname(tool_path), 'macros.xml')))
+    macros = xml_macros(os.path.join(os.path.dirname(tool_path), 'macros.xml'))
+    own = root.find('macros')
+    if own is not None:
+        macros.update({m.get('name'): m for m in own.findall('xml')})
+    expand_macros(root, macros)
     tool_id = root.get('id')
     command = expand_tokens(root.find('command').text, toks)
     inputs = root.find('inputs')

@@ -100,8 +100,8 @@ class ModuleMetaTest {
         Result result = brokenCopy(dir, "meta.yml", "  - - regions:", "  - regions:");
         assertEquals(1, result.exitCode(), result.output());
         assertTrue(result.output().contains("at input/1: "), result.output());
-        assertTrue(result.output().contains("tokenize: inputs [['meta', 'fasta', 'fasta_index'], 'regions'] in"
-                + " meta.yml, main.nf declares [['meta', 'fasta', 'fasta_index'], ['regions']]"), result.output());
+        assertTrue(result.output().contains("tokenize: inputs [['meta', 'fasta', 'fasta_index'], 'regions', ['exclude']] in"
+                + " meta.yml, main.nf declares [['meta', 'fasta', 'fasta_index'], ['regions'], ['exclude']]"), result.output());
     }
 
     @Test
@@ -109,7 +109,7 @@ class ModuleMetaTest {
         Result result = brokenCopy(dir, "main.nf", "    path regions ", "    val window_args\n    path regions ");
         assertEquals(1, result.exitCode(), result.output());
         assertTrue(result.output().contains("main.nf declares [['meta', 'fasta', 'fasta_index'], ['window_args'],"
-                + " ['regions']]"), result.output());
+                + " ['regions'], ['exclude']]"), result.output());
     }
 
     @Test

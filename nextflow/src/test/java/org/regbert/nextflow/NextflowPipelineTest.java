@@ -488,6 +488,65 @@ class NextflowPipelineTest {
                 Files.readString(run.dir.resolve("results/score/stub.regions/stub.regions.score-summary.json")).strip());
     }
 
+    /** The stub-command.txt of every task of a process, joined: the options its script would have run with. */
+    static String commands(Run run, String process) throws IOException {
+        StringBuilder all = new StringBuilder();
+        List<String> lines = Files.readAllLines(run.dir.resolve("trace.txt"));
+        List<Path> dirs = run.taskDirs();
+        for (int i = 1; i < lines.size(); i++) {
+            String name = lines.get(i).split("\t")[3];
+            if (name.equals(process) || name.startsWith(process + " ")) {
+                all.append(Files.readString(dirs.get(i - 1).resolve("stub-command.txt")));
+            }
+        }
+        return all.toString();
+    }
+
+    @Test
+    void stubRunPassesTheEncodeFormatOptions() throws Exception {
+        // The files are only staged (stubs read no inputs): the Galaxy test data's made-up bigWig and exclusion BED.
+        Path signal = ROOT.resolve("galaxy-wrappers/test-data/made_up_slices_signal.bw");
+        Path exclude = ROOT.resolve("galaxy-wrappers/test-data/made_up_slices_exclude.bed");
+        String reference = INPUTS.resolve("hg19_chr20_slices.fa").toString();
+        // --exclude_mode drop (default): TOKENIZE drops the windows, ALIGN is not given the BED, SCORE is.
+        Run run = nextflow("stub-encode", List.of("-stub", "--reference", reference, "--contigs", SLICES[0][0],
+                "--id", "enc", "--all_contigs", "--strict_bases", "--exclude", exclude.toString(),
+                "--signal", signal + ":GM12878.H3K27ac", "--labels", "promoter=" + REFSEQ_TSS, "--pretrain_steps", "5",
+                "--finetune_task", "promoter", "--score_regions", INPUTS.resolve("chr20_tss.bed").toString(),
+                "--score_bigwig"));
+        assertEquals(0, run.exitCode, run.describe());
+        String tokenize = commands(run, "TOKENIZE");
+        assertTrue(tokenize.contains("--exclude 'exclude/made_up_slices_exclude.bed'"), tokenize);
+        assertTrue(tokenize.contains("--all-contigs") && tokenize.contains("--strict-bases"), tokenize);
+        String align = commands(run, "ALIGN");
+        assertTrue(align.contains("--signal 'annotations/made_up_slices_signal.bw:GM12878.H3K27ac'"), align);
+        assertFalse(align.contains("--exclude"), align);
+        String score = commands(run, "SCORE");
+        assertTrue(score.contains("--exclude 'annotations/made_up_slices_exclude.bed'"), score);
+        assertTrue(score.contains("--output 'enc.regions/enc.regions.bw'"), score);
+        assertTrue(Files.isRegularFile(run.dir.resolve("results/score/enc.regions/enc.regions.bw")), run.trace());
+
+        // --exclude_mode mark: TOKENIZE keeps the windows and ALIGN marks them, and runs for the BED alone.
+        Run mark = nextflow("stub-encode-mark", List.of("-stub", "--reference", reference, "--contigs", SLICES[0][0],
+                "--id", "mark", "--exclude", exclude.toString(), "--exclude_mode", "mark"));
+        assertEquals(0, mark.exitCode, mark.describe());
+        assertFalse(commands(mark, "TOKENIZE").contains("--exclude"), commands(mark, "TOKENIZE"));
+        assertEquals(1, mark.completedTasks("ALIGN"), mark.trace());
+        assertTrue(commands(mark, "ALIGN").contains("--exclude 'annotations/made_up_slices_exclude.bed'"),
+                commands(mark, "ALIGN"));
+    }
+
+    @Test
+    void rejectsAnUnknownExcludeModeAndBigWigWithoutRegions() throws Exception {
+        Run mode = nextflow("invalid-exclude", List.of("--reference", CHR20.toString(), "--exclude_mode", "skip"));
+        assertNotEquals(0, mode.exitCode, mode.describe());
+        assertTrue(mode.output.contains("--exclude_mode is drop"), mode.describe());
+        Run bigwig = nextflow("invalid-bigwig", List.of("--reference", CHR20.toString(), "--score_bigwig"));
+        assertNotEquals(0, bigwig.exitCode, bigwig.describe());
+        assertTrue(bigwig.output.contains("--score_bigwig writes region scores"), bigwig.describe());
+        assertEquals(0, bigwig.completedTasks("TOKENIZE"));
+    }
+
     @Test
     void geneBertFinetuneGetsTheMotifFileAlignScanned() throws Exception {
         // GeneBERT's model keeps a copy of the motif file for score: FINETUNE stages it (EBERT runs get none, above).
