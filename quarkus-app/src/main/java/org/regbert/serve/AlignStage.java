@@ -72,7 +72,7 @@ public class AlignStage {
                 runs.summary(run, "align", "aligned " + run.kind + " of " + cell + " onto " + ref.tokens);
             }
         }
-        RunRecorder.finished(exchange, "align", ok);
+        RunRecorder.finished(exchange, run, "align", ok);
     }
 
     /**

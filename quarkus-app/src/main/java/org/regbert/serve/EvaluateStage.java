@@ -34,7 +34,7 @@ public class EvaluateStage {
         String model = ref == null ? null : ref.finetuned.get(task);
         if (model == null) {
             runner.refuse(run, "evaluate", "no fine-tuned model of task " + task + " on reference " + run.reference);
-            RunRecorder.finished(exchange, "evaluate", false);
+            RunRecorder.finished(exchange, run, "evaluate", false);
             return;
         }
         Path report = settings.outputs().resolve(run.id).resolve("evaluate-" + task);
@@ -42,6 +42,6 @@ public class EvaluateStage {
                 "--baseline", "kmer-lr", "--output", report.toString(), "--bootstrap",
                 Integer.toString(settings.evaluateBootstrap()), "--quiet");
         boolean ok = runner.stage(run, "evaluate", report, args, EvaluateCommand::new);
-        RunRecorder.finished(exchange, "evaluate", ok);
+        RunRecorder.finished(exchange, run, "evaluate", ok);
     }
 }

@@ -47,7 +47,7 @@ public class FinetuneStage {
                 : base == null ? "no pre-trained model of reference " + run.reference + " to fine-tune from" : null;
         if (problem != null) {
             runner.refuse(run, "finetune", problem);
-            RunRecorder.finished(exchange, "finetune", false);
+            RunRecorder.finished(exchange, run, "finetune", false);
             return;
         }
         Path out = settings.outputs().resolve(run.id).resolve("finetune-" + task);
@@ -70,6 +70,6 @@ public class FinetuneStage {
                 r.modelTask = task;
             });
         }
-        RunRecorder.finished(exchange, "finetune", ok);
+        RunRecorder.finished(exchange, run, "finetune", ok);
     }
 }

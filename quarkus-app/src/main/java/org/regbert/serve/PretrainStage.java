@@ -34,7 +34,7 @@ public class PretrainStage {
         if (ref == null || ref.accessibility == null) {
             runner.refuse(run, "pretrain", "no peaks or chromatin states aligned onto reference " + run.reference
                     + " yet: nothing to pre-train on");
-            RunRecorder.finished(exchange, "pretrain", false);
+            RunRecorder.finished(exchange, run, "pretrain", false);
             return;
         }
         Path out = settings.outputs().resolve(run.id).resolve("pretrain");
@@ -48,6 +48,6 @@ public class PretrainStage {
         if (ok) {
             references.update(ref.id, r -> r.pretrained = out.toString());
         }
-        RunRecorder.finished(exchange, "pretrain", ok);
+        RunRecorder.finished(exchange, run, "pretrain", ok);
     }
 }

@@ -68,15 +68,17 @@ public class RunRecorder {
 
     /**
      * The "stage finished" event's headers: {@code regbertStage} (tokenize, align, pretrain, finetune,
-     * evaluate, score) and {@code regbertStageStatus} (succeeded, rejected, waiting); the routes chain on them.
+     * evaluate, score), {@code regbertStageStatus} (succeeded, rejected, waiting) and
+     * {@code regbertReference} (the run's reference); the routes chain on them.
      */
-    static void finished(Exchange exchange, String stage, String status) {
+    static void finished(Exchange exchange, RunRecord run, String stage, String status) {
         exchange.getMessage().setHeader("regbertStage", stage);
         exchange.getMessage().setHeader("regbertStageStatus", status);
+        exchange.getMessage().setHeader("regbertReference", run.reference);
     }
 
-    static void finished(Exchange exchange, String stage, boolean ok) {
-        finished(exchange, stage, ok ? "succeeded" : "rejected");
+    static void finished(Exchange exchange, RunRecord run, String stage, boolean ok) {
+        finished(exchange, run, stage, ok ? "succeeded" : "rejected");
     }
 
     /** The run's outcome when it succeeds: set by the stage the run was made for (its first), not by those it led to. */

@@ -33,7 +33,7 @@ public class ScoreStage {
         ReferenceState ref = references.load(run.reference);
         if (ref == null || ref.model == null) {
             runner.refuse(run, "score", "no fine-tuned model of reference " + run.reference + " to score with");
-            RunRecorder.finished(exchange, "score", false);
+            RunRecorder.finished(exchange, run, "score", false);
             return;
         }
         boolean waited = "waiting".equals(run.status);
@@ -53,7 +53,7 @@ public class ScoreStage {
         if (ok) {
             runs.summary(run, "score", "scored with " + ref.model + (waited ? " (it waited for the model)" : ""));
         }
-        RunRecorder.finished(exchange, "score", ok);
+        RunRecorder.finished(exchange, run, "score", ok);
     }
 
     /** No fine-tuned model yet: the VCF waits in the reference's state; its run is "waiting". */
@@ -67,6 +67,6 @@ public class ScoreStage {
         runs.waiting(run, "score", "no fine-tuned model for reference " + run.reference + " yet: this VCF is scored"
                 + " once, after the next fine-tuning");
         runs.summary(run, "score", "waits for a fine-tuned model of reference " + run.reference);
-        RunRecorder.finished(exchange, "score", "waiting");
+        RunRecorder.finished(exchange, run, "score", "waiting");
     }
 }

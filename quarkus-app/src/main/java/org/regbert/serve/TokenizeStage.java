@@ -58,6 +58,6 @@ public class TokenizeStage {
             run.reference = ref.id;
             runs.summary(run, "tokenize", "tokenized; reference " + ref.id + ": these shards are now the current ones");
         }
-        RunRecorder.finished(exchange, "tokenize", ok);
+        RunRecorder.finished(exchange, run, "tokenize", ok);
     }
 }
