@@ -80,6 +80,6 @@ class ClassifierTest {
     void holdoutsAreTheLastFifthAndTheTenthBeforeItOfTheFirstContig() throws Exception {
         Path fai = dir.resolve("ref.fa.fai");
         Files.writeString(fai, "20\t5000000\t4\t60\t61\n21\t100\t5083338\t60\t61\n", StandardCharsets.US_ASCII);
-        assertEquals(List.of("--valid", "20:3500000-4000000", "--test", "20:4000000-5000000"), Pipeline.holdouts(fai));
+        assertEquals(List.of("--valid", "20:3500000-4000000", "--test", "20:4000000-5000000"), ReferenceContigs.holdouts(fai));
     }
 }

@@ -160,7 +160,7 @@ class PipelineServiceTest {
         RunRecord run = awaitRun("chr20-1mb.fa", PipelineServiceTest::finished, 60_000);
         assertEquals("succeeded", run.status, run.reason + " " + run.errors);
         assertEquals("reference", run.kind);
-        assertEquals(Pipeline.sha256(inbox().getParent().resolve("runs").resolve(run.id).resolve("input/chr20-1mb.fa"))[0],
+        assertEquals(Admission.sha256(inbox().getParent().resolve("runs").resolve(run.id).resolve("input/chr20-1mb.fa"))[0],
                 run.inputs.get(0).sha256);
         assertEquals(fasta.length, run.inputs.get(0).bytes);
         RunRecord.Stage tokenize = run.stages.get(0);
@@ -374,7 +374,7 @@ class PipelineServiceTest {
         RunRecord run = awaitRun(safe, PipelineServiceTest::finished, 60_000);
         assertEquals("s3://" + ServeTestResource.BUCKET + "/" + key, run.trigger);
         assertEquals("succeeded", run.status, run.reason);
-        assertEquals(Pipeline.sha256(Path.of(run.inputs.get(0).path))[0], run.inputs.get(0).sha256);
+        assertEquals(Admission.sha256(Path.of(run.inputs.get(0).path))[0], run.inputs.get(0).sha256);
         assertTrue(Path.of(run.inputs.get(0).path).startsWith(ServeTestResource.root));
         // the object stays in the bucket and is not copied again on later polls
         Thread.sleep(1500);

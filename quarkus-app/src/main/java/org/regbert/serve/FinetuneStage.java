@@ -1,0 +1,75 @@
+package org.regbert.serve;
+
+import io.quarkus.arc.Unremovable;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.camel.Exchange;
+import org.regbert.finetune.FinetuneCommand;
+
+/**
+ * The finetune stage (bean {@code finetuneStage}, route {@code finetune}): the labelled shards of one
+ * task (header {@code regbertTask}) -> a fine-tuned model, which becomes the reference's model for
+ * scoring. Header {@code regbertFinetuneFrom}: {@code pretrained} (default: the reference's pre-trained
+ * model, {@code --checkpoint}) or {@code scratch} (a freshly initialised encoder, {@code --from-scratch}:
+ * no pre-training needed).
+ */
+@ApplicationScoped
+@Named("finetuneStage")
+@Unremovable
+public class FinetuneStage {
+    @Inject
+    ServeSettings settings;
+    @Inject
+    RunRecorder runs;
+    @Inject
+    StageRunner runner;
+    @Inject
+    References references;
+
+    public void finetune(Exchange exchange) throws Exception {
+        RunRecord run = runs.attempt(exchange);
+        ReferenceState ref = references.load(run.reference);
+        String task = SafeNames.token(exchange.getMessage().getHeader("regbertTask", String.class));
+        String from = exchange.getMessage().getHeader("regbertFinetuneFrom", "pretrained", String.class);
+        String labelled = ref == null ? null : ref.labelled.get(task);
+        List<String> base = switch (from) {
+            case "scratch" -> List.of("--from-scratch");
+            case "pretrained" -> ref == null || ref.pretrained == null ? null : List.of("--checkpoint", ref.pretrained);
+            default -> null;
+        };
+        String problem = labelled == null ? "no labelled shards of task " + task + " on reference " + run.reference
+                : !List.of("scratch", "pretrained").contains(from) ? "regbertFinetuneFrom=" + from
+                        + ": expected pretrained or scratch (routes/pipeline.camel.yaml)"
+                : base == null ? "no pre-trained model of reference " + run.reference + " to fine-tune from" : null;
+        if (problem != null) {
+            runner.refuse(run, "finetune", problem);
+            RunRecorder.finished(exchange, run, "finetune", false);
+            return;
+        }
+        Path out = settings.outputs().resolve(run.id).resolve("finetune-" + task);
+        List<String> args = new ArrayList<>(base);
+        args.addAll(List.of("--shards", labelled, "--task", task, "--max-minutes",
+                Double.toString(settings.finetuneMinutes()), "--output", out.toString(), "--quiet"));
+        if (settings.finetuneMaxSteps() > 0) {
+            args.addAll(List.of("--max-steps", Integer.toString(settings.finetuneMaxSteps())));
+        }
+        args.addAll(settings.finetuneArgs());
+        if (ref.sequenceOnly.contains(task)) {
+            args.add("--ignore-states");  // aligned before any epigenome: no state array to read
+        }
+        boolean ok = runner.stage(run, "finetune", out, args, FinetuneCommand::new);
+        if (ok) {
+            references.update(ref.id, r -> {
+                r.finetuned.put(task, out.toString());
+                r.finetunedFrom.put(task, labelled);
+                r.model = out.toString();
+                r.modelTask = task;
+            });
+        }
+        RunRecorder.finished(exchange, run, "finetune", ok);
+    }
+}

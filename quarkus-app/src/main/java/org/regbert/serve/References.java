@@ -1,0 +1,75 @@
+package org.regbert.serve;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The references' states ({@code state/references/ID/state.json}) and the current one
+ * ({@code state/current-shards}: its shards, its FASTA, its id; the latest FASTA tokenized), which
+ * peaks, states, labels and VCFs dropped later go to. Every change is written to a temporary file and
+ * moved into place, so a crash leaves the old state or the new one.
+ */
+@ApplicationScoped
+public class References {
+    @Inject
+    ServeSettings settings;
+    @Inject
+    ObjectMapper mapper;
+
+    /** The reference's state, or null when the service has not seen it. */
+    synchronized ReferenceState load(String id) throws IOException {
+        if (id == null) {
+            return null;
+        }
+        Path file = settings.state().resolve("references").resolve(SafeNames.token(id)).resolve("state.json");
+        return Files.exists(file) ? mapper.readValue(file.toFile(), ReferenceState.class) : null;
+    }
+
+    /** Applies a change to the reference's latest state and saves it; returns the new state. */
+    synchronized ReferenceState update(String id, Consumer<ReferenceState> change) throws IOException {
+        ReferenceState ref = load(id);
+        if (ref == null) {
+            ref = new ReferenceState();
+            ref.id = id;
+        }
+        change.accept(ref);
+        Path dir = Files.createDirectories(settings.state().resolve("references").resolve(SafeNames.token(ref.id)));
+        Path tmp = dir.resolve(".state.json.tmp");
+        Files.write(tmp, mapper.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(ref));
+        Files.move(tmp, dir.resolve("state.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return ref;
+    }
+
+    /** The current reference (the latest FASTA tokenized), or null before the first one. */
+    synchronized ReferenceState current() throws IOException {
+        Path pointer = settings.state().resolve("current-shards");
+        if (!Files.exists(pointer)) {
+            return null;
+        }
+        List<String> pointed;
+        try {
+            pointed = Files.readAllLines(pointer, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IOException("cannot read the current-shards pointer " + pointer + ": " + e, e);
+        }
+        return pointed.size() > 2 ? load(pointed.get(2).strip()) : null;
+    }
+
+    /** Makes the reference's shards the current ones (align's input for the files dropped next). */
+    synchronized void makeCurrent(ReferenceState ref) throws IOException {
+        // shards, the reference they came from (its .fai names the contigs for align's aliases), its state
+        Path tmp = settings.state().resolve(".current-shards.tmp");
+        Files.writeString(tmp, ref.tokens + "\n" + ref.fasta + "\n" + ref.id + "\n", StandardCharsets.UTF_8);
+        Files.move(tmp, settings.state().resolve("current-shards"), StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
+    }
+}

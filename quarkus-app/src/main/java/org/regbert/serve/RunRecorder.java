@@ -1,0 +1,207 @@
+package org.regbert.serve;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.arc.Unremovable;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.jboss.logging.Logger;
+
+/**
+ * The run records as the routes see them (bean {@code runs}): the run of an exchange (header
+ * {@code regbertRunId}), its deliveries, the "waiting" notes, and its outcome with its provenance.
+ * Headers it reads: {@code regbertRunId}; {@code regbertWaitingStage} and {@code regbertWaitingFor}
+ * ({@link #waiting}); {@code regbertRefusal} ({@link #refuse}); {@code regbertCause} ({@link #noteInCause}).
+ */
+@ApplicationScoped
+@Named("runs")
+@Unremovable
+public class RunRecorder {
+    private static final Logger LOG = Logger.getLogger(RunRecorder.class);
+
+    @Inject
+    ServeSettings settings;
+    @Inject
+    RunJournal journal;
+    @Inject
+    ProcessedJournal processed;
+    @Inject
+    References references;
+    @Inject
+    MeterRegistry meters;
+    @Inject
+    ObjectMapper mapper;
+
+    /** The exchange's run record. */
+    RunRecord run(Exchange exchange) {
+        String id = exchange.getMessage().getHeader("regbertRunId", String.class);
+        RunRecord run = id == null ? null : journal.get(id);
+        if (run == null) {
+            throw new IllegalStateException("no run record " + id);
+        }
+        return run;
+    }
+
+    /**
+     * The exchange's run record, its deliveries counted: 1 + the redeliveries of the step now running
+     * (Camel retries the step that failed, not the route), so a step retried three times makes 4.
+     */
+    RunRecord attempt(Exchange exchange) {
+        RunRecord run = run(exchange);
+        int delivery = 1 + exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
+        if (delivery > run.attempts) {
+            run.attempts = delivery;
+            journal.save(run);
+        }
+        return run;
+    }
+
+    /**
+     * The "stage finished" event's headers: {@code regbertStage} (tokenize, align, pretrain, finetune,
+     * evaluate, score), {@code regbertStageStatus} (succeeded, rejected, waiting) and
+     * {@code regbertReference} (the run's reference); the routes chain on them.
+     */
+    static void finished(Exchange exchange, RunRecord run, String stage, String status) {
+        exchange.getMessage().setHeader("regbertStage", stage);
+        exchange.getMessage().setHeader("regbertStageStatus", status);
+        exchange.getMessage().setHeader("regbertReference", run.reference);
+    }
+
+    static void finished(Exchange exchange, RunRecord run, String stage, boolean ok) {
+        finished(exchange, run, stage, ok ? "succeeded" : "rejected");
+    }
+
+    /** The run's outcome when it succeeds: set by the stage the run was made for (its first), not by those it led to. */
+    void summary(RunRecord run, String stage, String text) {
+        if (!run.stages.isEmpty() && run.stages.get(0).stage.equals(stage)) {
+            run.reason = text;
+        }
+        journal.save(run);
+    }
+
+    /** A stage that cannot run until another input arrives: header regbertWaitingStage, the reason regbertWaitingFor. */
+    public void waiting(Exchange exchange) {
+        waiting(run(exchange), exchange.getMessage().getHeader("regbertWaitingStage", String.class),
+                exchange.getMessage().getHeader("regbertWaitingFor", String.class));
+    }
+
+    void waiting(RunRecord run, String name, String why) {
+        run.stages.removeIf(s -> s.stage.equals(name) && "waiting".equals(s.status));
+        RunRecord.Stage stage = new RunRecord.Stage();
+        stage.stage = name;
+        stage.status = "waiting";
+        stage.message = why;
+        run.stages.add(stage);
+        journal.save(run);
+    }
+
+    /**
+     * An input that cannot run yet (header regbertRefusal says why, e.g. no reference yet): rejected and
+     * not journalled as processed, so the same file dropped again later runs.
+     */
+    public void refuse(Exchange exchange) {
+        finish(run(exchange), "rejected", exchange.getMessage().getHeader("regbertRefusal", String.class), false);
+    }
+
+    /**
+     * The run's outcome from its stages: rejected when one was (its reason the stage's message), waiting
+     * when its own stage waits (a VCF before a model), otherwise succeeded. A run already final (refused,
+     * dead-lettered) is left as it is; a waiting one is finished again once its stage has run.
+     */
+    public void finish(Exchange exchange) {
+        RunRecord run = run(exchange);
+        if (run.finished != null && !"waiting".equals(run.status)) {
+            return;
+        }
+        RunRecord.Stage rejected = run.stages.stream().filter(s -> "rejected".equals(s.status)).findFirst().orElse(null);
+        if (rejected != null) {
+            finish(run, "rejected", rejected == run.stages.get(0) ? rejected.message
+                    : rejected.stage + ": " + rejected.message, true);
+        } else if (!run.stages.isEmpty() && "waiting".equals(run.stages.get(0).status)) {
+            finish(run, "waiting", run.reason, true);
+        } else {
+            finish(run, "succeeded", run.reason, true);
+        }
+    }
+
+    /**
+     * In the run that caused it (header regbertCause), a note that the exchange's run (a VCF that waited
+     * for a model) has had its stage: the stage's outcome and outputs, the details in its own record.
+     */
+    public void noteInCause(Exchange exchange) {
+        RunRecord done = run(exchange);
+        RunRecord cause = journal.get(exchange.getMessage().getHeader("regbertCause", String.class));
+        if (cause == null || done.stages.isEmpty()) {
+            return;
+        }
+        RunRecord.Stage last = done.stages.get(done.stages.size() - 1);
+        RunRecord.Stage note = new RunRecord.Stage();
+        note.stage = last.stage;
+        note.status = last.status;
+        note.outputs = last.outputs;
+        note.output = last.output;
+        note.message = last.stage + " " + last.status + ": " + done.inputs.get(0).name + ", waiting since run "
+                + done.id + " (its run record has the details)";
+        cause.stages.add(note);
+        journal.save(cause);
+    }
+
+    /** Records the outcome; journalled as processed (the same bytes are not run again) unless it must run again. */
+    void finish(RunRecord run, String status, String reason, boolean processedNow) {
+        run.status = status;
+        run.reason = reason;
+        run.finished = Instant.now().toString();
+        provenance(run);  // before the record says finished: whoever sees it finished finds its provenance
+        journal.save(run);
+        if (processedNow) {
+            processed.add(ProcessedJournal.key(run.inputs.get(0).name, run.inputs.get(0).sha256));
+        }
+        meters.counter("regbert.runs", "status", status).increment();
+        LOG.infof("run %s (%s): %s: %s", run.id, run.inputs.get(0).name, status, reason);
+    }
+
+    /** runs/ID/provenance.json: the run record, the service and Java versions, the settings, the reference state. */
+    private void provenance(RunRecord run) {
+        try {
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("run", run);
+            p.put("service", "regbert-service " + org.regbert.common.ToolVersion.get());
+            p.put("java", System.getProperty("java.version"));
+            p.put("backend", settings.backend());
+            Map<String, Object> conf = new LinkedHashMap<>();
+            conf.put("tokenizeArgs", settings.tokenizeArgs());
+            conf.put("alignArgs", settings.alignArgs());
+            conf.put("pretrainArgs", settings.pretrainArgs());
+            conf.put("pretrainMinutes", settings.pretrainMinutes());
+            conf.put("pretrainSteps", settings.pretrainSteps());
+            conf.put("finetuneArgs", settings.finetuneArgs());
+            conf.put("finetuneMinutes", settings.finetuneMinutes());
+            conf.put("finetuneMaxSteps", settings.finetuneMaxSteps());
+            conf.put("evaluateBootstrap", settings.evaluateBootstrap());
+            conf.put("negativesPerPositive", settings.negativesPerPositive());
+            p.put("settings", conf);
+            if (run.reference != null) {
+                p.put("reference", references.load(run.reference));
+            }
+            Path dir = SafeNames.inside(settings.outputs(), run.id);
+            if (Files.isDirectory(dir)) {
+                Path tmp = dir.resolve(".provenance.json.tmp");
+                Files.write(tmp, mapper.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(p));
+                Files.move(tmp, dir.resolve("provenance.json"), StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warnf("run %s: cannot write its provenance.json: %s", run.id, e);
+        }
+    }
+}
