@@ -39,6 +39,10 @@ def fmt(v):
     return "–" if v is None else f"{v:.3f}"
 
 
+def signed(v):
+    return "–" if v is None else f"{v:+.4f}"
+
+
 def load(out):
     reports = {}
     for task in TASKS:
@@ -135,7 +139,8 @@ def main():
         d, lo, hi = c
         met = d is not None and d >= margin and lo is not None and lo > 0
         target = f"≥ {margin:g}, interval > 0" if margin else "> 0, interval > 0"
-        print(f"| {task_name} | {better} − {worse} | {key} | {d:+.3f} [{fmt(lo)}, {fmt(hi)}] | {target} | "
+        # four decimals: a lower bound of +0.0004 must not read as 0.000 beside "interval above 0"
+        print(f"| {task_name} | {better} − {worse} | {key} | {d:+.4f} [{signed(lo)}, {signed(hi)}] | {target} | "
               f"{'met' if met else 'not met'} |")
     times = out / "cpu-minutes.tsv"
     if times.exists():
