@@ -33,8 +33,7 @@ public class EvaluateStage {
         String task = SafeNames.token(exchange.getMessage().getHeader("regbertTask", String.class));
         String model = ref == null ? null : ref.finetuned.get(task);
         if (model == null) {
-            runner.refuse(run, "evaluate", "no fine-tuned model of task " + task + " on reference " + run.reference);
-            RunRecorder.finished(exchange, run, "evaluate", false);
+            runner.refuse(exchange, run, "evaluate", "no fine-tuned model of task " + task + " on reference " + run.reference);
             return;
         }
         Path report = settings.outputs().resolve(run.id).resolve("evaluate-" + task);

@@ -46,8 +46,7 @@ public class FinetuneStage {
                         + ": expected pretrained or scratch (routes/pipeline.camel.yaml)"
                 : base == null ? "no pre-trained model of reference " + run.reference + " to fine-tune from" : null;
         if (problem != null) {
-            runner.refuse(run, "finetune", problem);
-            RunRecorder.finished(exchange, run, "finetune", false);
+            runner.refuse(exchange, run, "finetune", problem);
             return;
         }
         Path out = settings.outputs().resolve(run.id).resolve("finetune-" + task);

@@ -32,9 +32,8 @@ public class PretrainStage {
         RunRecord run = runs.attempt(exchange);
         ReferenceState ref = references.load(run.reference);
         if (ref == null || ref.accessibility == null) {
-            runner.refuse(run, "pretrain", "no peaks or chromatin states aligned onto reference " + run.reference
+            runner.refuse(exchange, run, "pretrain", "no peaks or chromatin states aligned onto reference " + run.reference
                     + " yet: nothing to pre-train on");
-            RunRecorder.finished(exchange, run, "pretrain", false);
             return;
         }
         Path out = settings.outputs().resolve(run.id).resolve("pretrain");

@@ -32,8 +32,7 @@ public class ScoreStage {
         RunRecord run = runs.attempt(exchange);
         ReferenceState ref = references.load(run.reference);
         if (ref == null || ref.model == null) {
-            runner.refuse(run, "score", "no fine-tuned model of reference " + run.reference + " to score with");
-            RunRecorder.finished(exchange, run, "score", false);
+            runner.refuse(exchange, run, "score", "no fine-tuned model of reference " + run.reference + " to score with");
             return;
         }
         boolean waited = "waiting".equals(run.status);

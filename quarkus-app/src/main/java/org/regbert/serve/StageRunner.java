@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.apache.camel.Exchange;
 import org.regbert.common.ExitCodes;
 import org.regbert.common.FileTrees;
 import org.regbert.common.StageCli;
@@ -88,11 +89,13 @@ public class StageRunner {
     }
 
     /** A stage that cannot run with what the reference holds: recorded as rejected, with the reason, nothing run. */
-    void refuse(RunRecord run, String name, String why) {
+    /** Records the stage as rejected (why) and publishes its "rejected" stage-finished headers. */
+    void refuse(Exchange exchange, RunRecord run, String name, String why) {
         RunRecord.Stage stage = stageOf(run, name);
         stage.status = "rejected";
         stage.message = why;
         journal.save(run);
+        RunRecorder.finished(exchange, run, name, false);
     }
 
     interface StageBody {
