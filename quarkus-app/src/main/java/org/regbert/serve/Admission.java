@@ -31,7 +31,8 @@ import org.regbert.common.BadInputException;
  * What comes in (bean {@code admission}): an S3 object's safe inbox name, then for every file its
  * checksum, de-duplication against the processed journal, a run record and its kind; and the outcomes
  * that need no stage (a metadata table recorded, a file rejected or ignored). Headers it sets for the
- * routes: {@code regbertDuplicate}, {@code regbertRunId}, {@code regbertKind} (reference, states, peaks,
+ * routes: {@code regbertDuplicate}, {@code regbertRunId}, {@code regbertTransaction} (the run id too:
+ * the chain's state changes are one transaction), {@code regbertKind} (reference, states, peaks,
  * labels, variants, metadata, rejected, ignored), {@code regbertCellType}, {@code regbertTask}.
  */
 @ApplicationScoped
@@ -114,6 +115,8 @@ public class Admission {
         run.reason = decision.reason();
         journal.save(run);
         exchange.getMessage().setHeader("regbertRunId", run.id);
+        // the reference-state changes of this input's whole chain commit or roll back together
+        exchange.getMessage().setHeader(RunRecorder.TRANSACTION, run.id);
         exchange.getMessage().setHeader("regbertKind", run.kind);
         exchange.getMessage().setHeader("regbertCellType", decision.cellType());
         exchange.getMessage().setHeader("regbertTask", decision.task());

@@ -54,7 +54,7 @@ public class AlignStage {
         if (ok) {
             String shards = out.toString();
             if (labels) {
-                references.update(ref.id, r -> {
+                references.update(RunRecorder.transaction(exchange), ref.id, r -> {
                     r.labels.put(task, input);
                     r.labelled.put(task, shards);
                     if (r.epigenomes.isEmpty()) {
@@ -65,7 +65,7 @@ public class AlignStage {
                 });
                 runs.summary(run, "align", "aligned labels of task " + task + " onto reference " + ref.id);
             } else {
-                references.update(ref.id, r -> {
+                references.update(RunRecorder.transaction(exchange), ref.id, r -> {
                     r.epigenomes.add(option + " " + input + ":" + cell);
                     r.accessibility = shards;
                 });

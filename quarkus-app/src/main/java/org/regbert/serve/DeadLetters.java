@@ -33,6 +33,8 @@ public class DeadLetters {
     RunJournal journal;
     @Inject
     MeterRegistry meters;
+    @Inject
+    References references;
 
     public void deadLetter(Exchange exchange) throws IOException {
         Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
@@ -55,6 +57,10 @@ public class DeadLetters {
         }
         Files.writeString(SafeNames.inside(settings.deadLetter(), stem + ".error.txt"), message + "\n\n" + trace,
                 StandardCharsets.UTF_8);
+        String transaction = RunRecorder.transaction(exchange);
+        if (transaction != null) {
+            references.rollback(transaction);  // a failed chain leaves the state as it was before its input
+        }
         if (run != null) {
             run.errors.add(message + " (after " + run.attempts + " attempts)");
             run.status = "failed";

@@ -62,7 +62,7 @@ public class FinetuneStage {
         }
         boolean ok = runner.stage(run, "finetune", out, args, FinetuneCommand::new);
         if (ok) {
-            references.update(ref.id, r -> {
+            references.update(RunRecorder.transaction(exchange), ref.id, r -> {
                 r.finetuned.put(task, out.toString());
                 r.finetunedFrom.put(task, labelled);
                 r.model = out.toString();

@@ -45,7 +45,7 @@ public class PretrainStage {
         args.addAll(settings.pretrainArgs());
         boolean ok = runner.stage(run, "pretrain", out, args, PretrainCommand::new);
         if (ok) {
-            references.update(ref.id, r -> r.pretrained = out.toString());
+            references.update(RunRecorder.transaction(exchange), ref.id, r -> r.pretrained = out.toString());
         }
         RunRecorder.finished(exchange, run, "pretrain", ok);
     }

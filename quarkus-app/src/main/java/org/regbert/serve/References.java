@@ -16,7 +16,9 @@ import java.util.function.Consumer;
  * The references' states ({@code state/references/ID/state.json}) and the current one
  * ({@code state/current-shards}: its shards, its FASTA, its id; the latest FASTA tokenized), which
  * peaks, states, labels and VCFs dropped later go to. Every change is written to a temporary file and
- * moved into place, so a crash leaves the old state or the new one.
+ * moved into place, so a crash leaves the old state or the new one; and every change belongs to a
+ * transaction (the inbox run whose chain makes it, {@link ReferenceUndo}) that commits or rolls back
+ * as a whole, so a kill between two stages of a chain does not leave half of the chain's changes.
  */
 @ApplicationScoped
 public class References {
@@ -34,8 +36,12 @@ public class References {
         return Files.exists(file) ? mapper.readValue(file.toFile(), ReferenceState.class) : null;
     }
 
-    /** Applies a change to the reference's latest state and saves it; returns the new state. */
-    synchronized ReferenceState update(String id, Consumer<ReferenceState> change) throws IOException {
+    /**
+     * Applies a change to the reference's latest state and saves it, as part of TRANSACTION (the id of
+     * the inbox run whose chain makes it: header {@code regbertTransaction}); returns the new state.
+     */
+    synchronized ReferenceState update(String transaction, String id, Consumer<ReferenceState> change)
+            throws IOException {
         ReferenceState ref = load(id);
         if (ref == null) {
             ref = new ReferenceState();
@@ -43,6 +49,7 @@ public class References {
         }
         change.accept(ref);
         Path dir = Files.createDirectories(settings.state().resolve("references").resolve(SafeNames.token(ref.id)));
+        ReferenceUndo.remember(settings.state(), transaction, dir.resolve("state.json"));
         Path tmp = dir.resolve(".state.json.tmp");
         Files.write(tmp, mapper.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(ref));
         Files.move(tmp, dir.resolve("state.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -65,11 +72,22 @@ public class References {
     }
 
     /** Makes the reference's shards the current ones (align's input for the files dropped next). */
-    synchronized void makeCurrent(ReferenceState ref) throws IOException {
+    synchronized void makeCurrent(String transaction, ReferenceState ref) throws IOException {
+        ReferenceUndo.remember(settings.state(), transaction, settings.state().resolve("current-shards"));
         // shards, the reference they came from (its .fai names the contigs for align's aliases), its state
         Path tmp = settings.state().resolve(".current-shards.tmp");
         Files.writeString(tmp, ref.tokens + "\n" + ref.fasta + "\n" + ref.id + "\n", StandardCharsets.UTF_8);
         Files.move(tmp, settings.state().resolve("current-shards"), StandardCopyOption.REPLACE_EXISTING,
                 StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The transaction's changes stand (its run has finished). */
+    synchronized void commit(String transaction) throws IOException {
+        ReferenceUndo.commit(settings.state(), transaction);
+    }
+
+    /** The transaction's changes are undone (its run failed). */
+    synchronized void rollback(String transaction) throws IOException {
+        ReferenceUndo.rollback(settings.state(), transaction);
     }
 }

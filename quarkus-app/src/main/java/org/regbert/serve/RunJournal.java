@@ -41,6 +41,20 @@ public class RunJournal {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        // state changes of runs cut short are undone; those of runs that finished (a kill came between
+        // the record and the commit) stand
+        for (String transaction : ReferenceUndo.open(settings.state())) {
+            RunRecord r = runs.get(transaction);
+            try {
+                if (r == null || r.finished == null || "failed".equals(r.status)) {
+                    ReferenceUndo.rollback(settings.state(), transaction);
+                } else {
+                    ReferenceUndo.commit(settings.state(), transaction);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot recover the state changes of run " + transaction, e);
+            }
+        }
         // runs cut short by a crash or kill: their inputs were never journalled as processed and are
         // still in the inbox, so they run again under a new id
         for (RunRecord r : new ArrayList<>(runs.values())) {

@@ -42,6 +42,15 @@ public class RunRecorder {
     @Inject
     ObjectMapper mapper;
 
+    /** Header: the transaction the chain's reference-state changes belong to (the inbox run's id). */
+    static final String TRANSACTION = "regbertTransaction";
+
+    /** The exchange's transaction ({@link ReferenceUndo}): the inbox run whose chain this is. */
+    static String transaction(Exchange exchange) {
+        String tx = exchange.getMessage().getHeader(TRANSACTION, String.class);
+        return tx != null ? tx : exchange.getMessage().getHeader("regbertRunId", String.class);
+    }
+
     /** The exchange's run record. */
     RunRecord run(Exchange exchange) {
         String id = exchange.getMessage().getHeader("regbertRunId", String.class);
@@ -165,6 +174,11 @@ public class RunRecorder {
         journal.save(run);
         if (processedNow) {
             processed.add(ProcessedJournal.key(run.inputs.get(0).name, run.inputs.get(0).sha256));
+        }
+        try {
+            references.commit(run.id);  // after the record: a kill before this commits on restart (RunJournal)
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot commit the state changes of run " + run.id, e);
         }
         meters.counter("regbert.runs", "status", status).increment();
         LOG.infof("run %s (%s): %s: %s", run.id, run.inputs.get(0).name, status, reason);

@@ -48,7 +48,7 @@ public class ScoreStage {
         }
         args.addAll(ReferenceContigs.contigAliases(Path.of(ref.fasta + ".fai"), args));
         boolean ok = runner.stage(run, "score", out, args, ScoreCommand::new);
-        references.update(ref.id, r -> r.pendingVcfs.removeIf(p -> p.runId.equals(run.id)));
+        references.update(RunRecorder.transaction(exchange), ref.id, r -> r.pendingVcfs.removeIf(p -> p.runId.equals(run.id)));
         if (ok) {
             runs.summary(run, "score", "scored with " + ref.model + (waited ? " (it waited for the model)" : ""));
         }
@@ -58,7 +58,7 @@ public class ScoreStage {
     /** No fine-tuned model yet: the VCF waits in the reference's state; its run is "waiting". */
     public void waitForModel(Exchange exchange) throws Exception {
         RunRecord run = runs.attempt(exchange);
-        references.update(run.reference, r -> {
+        references.update(RunRecorder.transaction(exchange), run.reference, r -> {
             if (r.pendingVcfs.stream().noneMatch(p -> p.runId.equals(run.id))) {
                 r.pendingVcfs.add(new ReferenceState.Pending(run.id, run.inputs.get(0).path));
             }

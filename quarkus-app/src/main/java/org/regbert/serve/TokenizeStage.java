@@ -49,12 +49,12 @@ public class TokenizeStage {
         if (ok) {
             String tokens = out.toString();
             String id = SafeNames.token(settings.assembly().get(0)) + "-" + fasta.sha256.substring(0, 12);
-            ReferenceState ref = references.update(id, r -> {
+            ReferenceState ref = references.update(RunRecorder.transaction(exchange), id, r -> {
                 r.assembly = settings.assembly().get(0);
                 r.tokens = tokens;
                 r.fasta = fasta.path;
             });
-            references.makeCurrent(ref);
+            references.makeCurrent(RunRecorder.transaction(exchange), ref);
             run.reference = ref.id;
             runs.summary(run, "tokenize", "tokenized; reference " + ref.id + ": these shards are now the current ones");
         }

@@ -1,0 +1,80 @@
+package org.regbert.serve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Before-images per transaction: what a rollback restores, what a commit keeps, a rollback cut short. */
+class ReferenceUndoTest {
+    @TempDir
+    Path state;
+
+    @Test
+    void rollbackRestoresEveryFileAsBeforeTheFirstChangeAndRemovesNewOnes() throws Exception {
+        Path existing = Files.createDirectories(state.resolve("references/hg19-a")).resolve("state.json");
+        Files.writeString(existing, "before");
+        Path created = state.resolve("references/hg19-b/state.json");
+        Path pointer = state.resolve("current-shards");
+
+        ReferenceUndo.remember(state, "run-1", existing);
+        Files.writeString(existing, "first change");
+        ReferenceUndo.remember(state, "run-1", existing);  // the second change keeps the first image
+        Files.writeString(existing, "second change");
+        ReferenceUndo.remember(state, "run-1", created);
+        Files.createDirectories(created.getParent());
+        Files.writeString(created, "new reference");
+        ReferenceUndo.remember(state, "run-1", pointer);
+        Files.writeString(pointer, "b");
+        assertEquals(List.of("run-1"), ReferenceUndo.open(state));
+
+        ReferenceUndo.rollback(state, "run-1");
+        assertEquals("before", Files.readString(existing));
+        assertFalse(Files.exists(created));
+        assertFalse(Files.exists(pointer));
+        assertEquals(List.of(), ReferenceUndo.open(state));
+        ReferenceUndo.rollback(state, "run-1");  // nothing open: nothing happens
+        assertEquals("before", Files.readString(existing));
+    }
+
+    @Test
+    void commitKeepsTheChangesAndATransactionOnlyUndoesItsOwn() throws Exception {
+        Path file = Files.createDirectories(state.resolve("references/r")).resolve("state.json");
+        Files.writeString(file, "0");
+        ReferenceUndo.remember(state, "run-1", file);
+        Files.writeString(file, "1");
+        ReferenceUndo.commit(state, "run-1");
+        ReferenceUndo.remember(state, "run-2", file);
+        Files.writeString(file, "2");
+        ReferenceUndo.rollback(state, "run-2");
+        assertEquals("1", Files.readString(file));
+        assertEquals(List.of(), ReferenceUndo.open(state));
+    }
+
+    @Test
+    void aRollbackCutShortIsDoneAgainAndAnImageCutShortIsIgnored() throws Exception {
+        Path a = Files.createDirectories(state.resolve("references/a")).resolve("state.json");
+        Path b = Files.createDirectories(state.resolve("references/b")).resolve("state.json");
+        Files.writeString(a, "a0");
+        Files.writeString(b, "b0");
+        ReferenceUndo.remember(state, "run-1", a);
+        ReferenceUndo.remember(state, "run-1", b);
+        Files.writeString(a, "a1");
+        Files.writeString(b, "b1");
+        // a kill while the image of a third file was being written: its temporary copy is left
+        Files.writeString(ReferenceUndo.dir(state, "run-1").resolve("current-shards.tmp"), "partial");
+        Files.writeString(state.resolve("current-shards"), "unchanged");
+        // a first rollback that restored a and then died: b and the images are still as they were
+        Files.writeString(a, "a0");
+        ReferenceUndo.rollback(state, "run-1");
+        assertEquals("a0", Files.readString(a));
+        assertEquals("b0", Files.readString(b));
+        assertEquals("unchanged", Files.readString(state.resolve("current-shards")));
+        assertTrue(ReferenceUndo.open(state).isEmpty());
+    }
+}
