@@ -9,16 +9,23 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 
-/** {@code GET /runs}, {@code GET /runs/{id}}: the run records, oldest first. */
+/**
+ * {@code GET /runs}, {@code GET /runs/{id}}: the run records, oldest first, then the inbox files
+ * without one yet ("pending", or "not-taken" for a name the inbox never takes: {@link InboxWatch}).
+ */
 @Path("/runs")
 @Produces(MediaType.APPLICATION_JSON)
 public class RunsResource {
     @Inject
     RunJournal journal;
+    @Inject
+    InboxWatch inbox;
 
     @GET
     public List<RunRecord> all() {
-        return journal.all();
+        List<RunRecord> all = new java.util.ArrayList<>(journal.all());
+        all.addAll(inbox.waiting());
+        return all;
     }
 
     @GET

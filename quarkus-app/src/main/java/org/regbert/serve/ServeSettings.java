@@ -116,4 +116,11 @@ public interface ServeSettings {
     /** Used by the routes: how long one poll waits for a changing file before leaving it for the next. */
     @WithDefault("30000")
     long readLockTimeoutMs();
+
+    /**
+     * Used by the inbox route and {@link InboxWatch}: names never taken (uploads in progress under a
+     * temporary name); they are listed on /runs, and reported once older than the read-lock timeout.
+     */
+    @WithDefault("^\\..*|.*\\.(part|tmp|partial|crdownload|filepart|uploading)$")
+    String inboxExclude();
 }

@@ -30,6 +30,7 @@ class JournalRestartTest {
             public long readLockIntervalMs() { return 0; }
             public long pollMs() { return 0; }
             public long readLockTimeoutMs() { return 0; }
+            public String inboxExclude() { return "^\\..*"; }
             public List<String> pretrainArgs() { return List.of(); }
             public double pretrainMinutes() { return 1; }
             public int pretrainSteps() { return 1; }
@@ -87,5 +88,39 @@ class JournalRestartTest {
         ProcessedJournal keysAgain = processed();
         assertTrue(keysAgain.contains("a.fa:abc"));
         assertFalse(keysAgain.contains("a.fa:abd"));
+    }
+
+    /**
+     * On restart the state changes of a run cut short are undone and those of a finished run (killed
+     * between its record and its commit) stand.
+     */
+    @Test
+    void aRestartRollsBackTheStateOfARunCutShortAndCommitsThatOfAFinishedOne() throws Exception {
+        Path state = root.resolve("state");
+        Path refA = Files.createDirectories(state.resolve("references/a")).resolve("state.json");
+        Path refB = Files.createDirectories(state.resolve("references/b")).resolve("state.json");
+        Files.writeString(refA, "{\"id\":\"a\",\"epigenomes\":[]}");
+        RunJournal first = runs();
+        RunRecord cut = new RunRecord();
+        cut.id = "run-cut";
+        cut.status = "running";
+        first.save(cut);
+        ReferenceUndo.remember(state, "run-cut", refA);
+        Files.writeString(refA, "{\"id\":\"a\",\"epigenomes\":[\"--peaks x:DHS\"]}");
+        RunRecord done = new RunRecord();
+        done.id = "run-done";
+        done.status = "running";
+        first.save(done);
+        ReferenceUndo.remember(state, "run-done", refB);
+        Files.writeString(refB, "{\"id\":\"b\"}");
+        done.status = "succeeded";
+        done.finished = "2026-12-05T00:00:00Z";
+        first.save(done);  // killed here, before the commit
+
+        RunJournal again = runs();
+        assertEquals("interrupted", again.get("run-cut").status);
+        assertEquals("{\"id\":\"a\",\"epigenomes\":[]}", Files.readString(refA), "the cut run's change undone");
+        assertEquals("{\"id\":\"b\"}", Files.readString(refB), "the finished run's change stands");
+        assertTrue(ReferenceUndo.open(state).isEmpty());
     }
 }

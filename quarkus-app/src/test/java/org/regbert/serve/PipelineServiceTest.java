@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
@@ -116,6 +117,13 @@ class PipelineServiceTest {
         Path tmp = inbox().resolve(name + ".part");
         Files.write(tmp, bytes);
         Files.move(tmp, inbox().resolve(name), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The entry of GET /runs with this id (an inbox file without a run record: "inbox:NAME"). */
+    static Map<String, Object> listed(String id) {
+        List<Map<String, Object>> all = given().get("/runs").then().statusCode(200).extract().jsonPath().getList("$");
+        return all.stream().filter(e -> id.equals(e.get("id"))).findFirst()
+                .orElseThrow(() -> new AssertionError("GET /runs lists no " + id + ": " + all));
     }
 
     List<RunRecord> runsOf(String name) {
@@ -281,8 +289,12 @@ class PipelineServiceTest {
     @Test
     @Order(4)
     void aPartialUploadIsNeverProcessed() throws Exception {
-        // an upload under a temporary name is never taken
+        // an upload under a temporary name is never taken, nor a name beginning with a dot; both are listed
         Files.write(inbox().resolve("never.fa.part"), fasta);
+        String evil = "..\\..\\evil.fa";
+        Files.write(inbox().resolve(evil), fasta);
+        assertEquals("pending", listed("inbox:never.fa.part").get("status"));
+        assertTrue(String.valueOf(listed("inbox:never.fa.part").get("reason")).contains("upload in progress"));
         // a slow writer: the file grows for ~3 s; only the complete file may be run
         Path slow = inbox().resolve("slow-upload.fa");
         try (OutputStream out = Files.newOutputStream(slow)) {
@@ -299,7 +311,18 @@ class PipelineServiceTest {
         assertEquals("succeeded", run.status, run.reason);
         assertTrue(Files.exists(inbox().resolve("never.fa.part")));
         assertTrue(runsOf("never.fa.part").isEmpty() && runsOf("never.fa").isEmpty());
+        // past the read-lock timeout (4 s here) a file never taken is reported as such, with what to do
+        long end = System.currentTimeMillis() + 20_000;
+        Map<String, Object> entry = listed("inbox:" + evil);
+        while (System.currentTimeMillis() < end && !"not-taken".equals(entry.get("status"))) {
+            Thread.sleep(200);
+            entry = listed("inbox:" + evil);
+        }
+        assertEquals("not-taken", entry.get("status"), entry.toString());
+        assertTrue(String.valueOf(entry.get("reason")).contains("rename it"), entry.toString());
+        assertTrue(runsOf(evil).isEmpty() && runsOf("evil.fa").isEmpty(), "never run");
         Files.delete(inbox().resolve("never.fa.part"));
+        Files.delete(inbox().resolve(evil));
     }
 
     @Test

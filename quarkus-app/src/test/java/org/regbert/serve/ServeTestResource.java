@@ -68,6 +68,7 @@ public class ServeTestResource implements QuarkusTestResourceLifecycleManager {
         config.put("regbert.serve.read-lock-interval-ms", "1000");
         config.put("regbert.serve.poll-ms", "250");
         config.put("regbert.serve.retry-delay-ms", "200");
+        config.put("regbert.serve.read-lock-timeout-ms", "4000");
         config.put("regbert.serve.tokenize-args", "--kmer=6,--window=510,--threads=1");
         // the model stages for real, but short: a few optimiser steps each
         config.put("regbert.serve.pretrain-steps", "4");
