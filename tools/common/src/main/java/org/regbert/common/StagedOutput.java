@@ -63,6 +63,10 @@ public final class StagedOutput implements AutoCloseable {
             if (!Files.isWritable(outputDir)) {
                 throw new BadInputException(outputDir, "output directory is not writable");
             }
+            // A run killed while it wrote (kill -9, power loss) left its staging folder; no other run can
+            // be using one, since this run holds the claim, so it goes, and a folder that held nothing
+            // else counts as this run's to remove again if it fails.
+            created |= removeStaleStaging(outputDir);
             Path staging = Files.createTempDirectory(outputDir, ".regbert-staging-");
             return new StagedOutput(outputDir, staging, created, lock);
         } catch (RuntimeException | IOException e) {
@@ -91,6 +95,23 @@ public final class StagedOutput implements AutoCloseable {
         }
         return new BadInputException(outputDir, -1, "output directory is not writable: cannot create it ("
                 + e.getMessage() + ")", e);
+    }
+
+    /** Deletes the staging folders in DIR; true when nothing else was there. */
+    private static boolean removeStaleStaging(Path dir) throws IOException {
+        boolean onlyStaging = true;
+        boolean any = false;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path entry : entries) {
+                any = true;
+                if (entry.getFileName().toString().startsWith(".regbert-staging-") && Files.isDirectory(entry)) {
+                    FileTrees.delete(entry);
+                } else {
+                    onlyStaging = false;
+                }
+            }
+        }
+        return any && onlyStaging;
     }
 
     private static void deleteIfEmpty(Path dir) {
