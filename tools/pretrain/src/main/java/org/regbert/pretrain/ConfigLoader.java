@@ -89,8 +89,13 @@ public final class ConfigLoader {
             }
             return (ObjectNode) tree;
         } catch (JsonProcessingException e) {
-            throw new BadInputException(file, -1, "not valid " + (mapper == JSON ? "JSON" : "YAML") + ": "
-                    + e.getOriginalMessage(), e);
+            // SnakeYAML's messages span lines (context, a caret drawing, the problem): one line of them here,
+            // the line number from the parser's location
+            // (its own lines start at the margin; the echoed file lines, carets and marks are indented)
+            String oneLine = e.getOriginalMessage().lines().filter(l -> !l.isBlank() && !Character.isWhitespace(
+                    l.charAt(0))).collect(java.util.stream.Collectors.joining("; "));
+            long line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
+            throw new BadInputException(file, line, "not valid " + (mapper == JSON ? "JSON" : "YAML") + ": " + oneLine, e);
         } catch (IOException e) {
             throw new BadInputException(file, -1, "cannot read config: " + e.getMessage(), e);
         }
@@ -194,6 +199,9 @@ public final class ConfigLoader {
             throw new BadInputException("data.maskRate must be between 0 and 1 (exclusive), was " + d.maskRate);
         }
         fraction("data.validFraction", d.validFraction, true);
+        if (!(d.stateDropout >= 0 && d.stateDropout < 1)) {
+            throw new BadInputException("data.stateDropout must be at least 0 and below 1, was " + d.stateDropout);
+        }
         positive("data.evalWindows", d.evalWindows);
         if (d.stateArray != null && !List.of("states", "peaks").contains(d.stateArray)) {
             throw new BadInputException("data.stateArray must be 'states' or 'peaks', was '" + d.stateArray + "'");
