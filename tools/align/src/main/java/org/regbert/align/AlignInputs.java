@@ -202,6 +202,9 @@ final class AlignInputs {
                     .expectKind(name.equals("peaks") ? TrackFormat.Kind.PEAKS : null)
                     .build()
                     .load(inputs);
+            if (lifted != null) {
+                tracks = tracks.withSources(lifted::original);  // the user's files, not the temporary copies
+            }
         }
         if (!tracks.skippedLines().isEmpty()) {
             Map<String, Long> perFile = new LinkedHashMap<>();

@@ -28,6 +28,7 @@ import org.regbert.genome.Region;
 final class LiftedTrackFiles implements AutoCloseable {
     private final Liftover liftover;
     private final Path folder;
+    private final java.util.Map<Path, Path> originals = new java.util.HashMap<>();
     private int lifted;
 
     LiftedTrackFiles(Liftover liftover) {
@@ -91,7 +92,13 @@ final class LiftedTrackFiles implements AutoCloseable {
         } catch (IOException e) {
             throw new BadInputException(spec.file(), -1, "cannot lift over: " + e.getMessage(), e);
         }
+        originals.put(target, spec.file());
         return new TrackSpec(target, spec.cellType());
+    }
+
+    /** The user's file a lifted copy was made from (any other path as it is). */
+    Path original(Path file) {
+        return originals.getOrDefault(file, file);
     }
 
     @Override

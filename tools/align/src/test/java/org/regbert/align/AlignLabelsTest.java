@@ -182,6 +182,10 @@ class AlignLabelsTest {
                 }
             }
             assertEquals("GM12878", shard.array("peaks_cell_types").getString(0));
+            // the manifest names the user's file, not the lifted copy in a temporary folder (which would
+            // make two runs on the same inputs write different bytes)
+            assertEquals(peaks.toString(), shard.manifest().annotations().get("peaks").get("tracks").get(0)
+                    .get("files").get(0).asText());
         }
     }
 }

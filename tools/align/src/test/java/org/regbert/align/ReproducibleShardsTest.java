@@ -75,11 +75,39 @@ class ReproducibleShardsTest {
         }
     }
 
+    /**
+     * As a workflow engine runs a task: the reference staged under the same name in another work
+     * folder, named relative to it. The shards' provenance records the path as given, not where the
+     * work folder happens to be, so the two tasks' shards are the same bytes.
+     */
+    @Test
+    void tokenizeShardsAreByteIdenticalAcrossWorkFoldersOfAWorkflowEngine() throws Exception {
+        StringBuilder fasta = new StringBuilder(">20\n");
+        Random random = new Random(12);
+        for (int line = 0; line < 100; line++) {
+            for (int i = 0; i < 60; i++) {
+                fasta.append("ACGT".charAt(random.nextInt(4)));
+            }
+            fasta.append('\n');
+        }
+        List<Path> work = List.of(dir.resolve("work/ab/123"), dir.resolve("work/cd/456"));
+        for (Path w : work) {
+            Files.writeString(Files.createDirectories(w).resolve("ref.fa"), fasta.toString());
+            stageIn(w, "tokenize", "--reference", "ref.fa", "--kmer", "3", "--window", "98", "--windows-per-shard",
+                    "20", "--output", "tok", "--threads", "2");
+        }
+        assertSameShards(work.get(0).resolve("tok"), work.get(1).resolve("tok"));
+    }
+
     private void stage(String... args) throws IOException, InterruptedException {
+        stageIn(dir, args);
+    }
+
+    private void stageIn(Path workingFolder, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), StageMain.class.getName()));
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workingFolder.toFile()).redirectErrorStream(true);
         builder.environment().put("SOURCE_DATE_EPOCH", "1700000000");
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

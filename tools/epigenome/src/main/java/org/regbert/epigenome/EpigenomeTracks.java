@@ -27,6 +27,18 @@ public final class EpigenomeTracks {
         this.skippedLines = Map.copyOf(skippedLines);
     }
 
+    /**
+     * The same tracks with their files named otherwise: align reads lifted-over copies from a
+     * temporary folder, and the manifest (the same bytes for the same inputs) and the skipped-line
+     * counts must name the user's files.
+     */
+    public EpigenomeTracks withSources(java.util.function.UnaryOperator<Path> rename) {
+        Map<Path, Long> skipped = new java.util.LinkedHashMap<>();
+        skippedLines.forEach((file, n) -> skipped.merge(rename.apply(file), n, Long::sum));
+        return new EpigenomeTracks(tracks.stream().map(t -> t.withSources(rename)).toList(), vocabulary, rule, assembly,
+                skipped);
+    }
+
     /** Number of tracks (C, the first axis of the state array). */
     public int size() {
         return tracks.size();

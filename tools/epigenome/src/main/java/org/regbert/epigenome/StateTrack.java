@@ -48,6 +48,11 @@ public final class StateTrack {
         return sources;
     }
 
+    /** This track read from files named otherwise (e.g. the lifted temporary copies named as the user's files). */
+    StateTrack withSources(java.util.function.UnaryOperator<Path> rename) {
+        return new StateTrack(name, cellType, mark, sources.stream().map(rename).toList(), format, gapState, contigs);
+    }
+
     public TrackFormat format() {
         return format;
     }

@@ -291,7 +291,9 @@ final class TokenizeRun {
 
     private static ShardManifest.InputFile input(String role, Path file) {
         try {
-            return new ShardManifest.InputFile(role, file.toAbsolutePath().normalize().toString(), Files.size(file),
+            // the path as given (as the recorded command has it): a workflow engine's work folder, where a
+            // relative path points, must not make the same inputs' shards differ (checksums identify the file)
+            return new ShardManifest.InputFile(role, file.normalize().toString(), Files.size(file),
                     Checksums.sha256(file));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
