@@ -68,6 +68,9 @@ final class ModelCard {
             data.put("regionsPerWindow", vocab.regions());
         }
         data.put("maskRate", config.data.maskRate);
+        if (config.data.stateDropout > 0) {
+            data.put("stateDropout", config.data.stateDropout);
+        }
         if (m.provenance() != null) {
             data.put("tokenizeCommand", m.provenance().command());
             data.put("inputs", m.provenance().inputs());
@@ -158,7 +161,7 @@ final class ModelCard {
         md.append("## Data\n\n");
         for (String key : List.of("shards", "assembly", "k", "windowTokens", "sequenceTokens", "trainWindows",
                 "heldOutWindows", "testWindowsExcluded", "holdout", "stateArray", "states", "cellTypes", "motifs",
-                "regionsPerWindow", "maskRate", "tokenizeCommand")) {
+                "regionsPerWindow", "maskRate", "stateDropout", "tokenizeCommand")) {
             if (data.containsKey(key)) {
                 md.append("- ").append(key).append(": ").append(value(data.get(key))).append('\n');
             }

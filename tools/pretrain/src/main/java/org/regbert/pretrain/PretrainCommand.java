@@ -130,6 +130,11 @@ public class PretrainCommand implements Callable<Integer> {
     @Option(names = "--mask-states", description = "EBERT: also mask and predict the states of masked tokens.")
     boolean maskStates;
 
+    @Option(names = "--state-dropout", paramLabel = "F", description = "EBERT: fraction of training windows shown"
+            + " with no states (every token \"no annotation\", as finetune --ignore-states shows them), so one"
+            + " checkpoint serves tasks with and without states (default: 0).")
+    Double stateDropout;
+
     @Option(names = "--checkpoint-every", paramLabel = "STEPS", description = "Checkpoint interval (preset default).")
     Integer checkpointEvery;
 
@@ -181,6 +186,9 @@ public class PretrainCommand implements Callable<Integer> {
         }
         if (maskStates) {
             data.put("maskStates", true);
+        }
+        if (stateDropout != null) {
+            data.put("stateDropout", stateDropout);
         }
         ObjectNode training = ConfigLoader.JSON.createObjectNode();
         putIfSet(training, "steps", steps);

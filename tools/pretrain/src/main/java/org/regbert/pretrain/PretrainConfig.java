@@ -64,8 +64,8 @@ public final class PretrainConfig {
     }
 
     /** What is read from the shards and how it is masked. */
-    @JsonPropertyOrder({"shards", "stateArray", "cellTypes", "maskRate", "maskStates", "validFraction",
-        "evalWindows"})
+    @JsonPropertyOrder({"shards", "stateArray", "cellTypes", "maskRate", "maskStates", "stateDropout",
+        "validFraction", "evalWindows"})
     public static final class Data {
         public String shards;
         /** EBERT: {@code states} or {@code peaks}; null picks states when present, else peaks. */
@@ -76,6 +76,11 @@ public final class PretrainConfig {
         public double maskRate = 0.15;
         /** EBERT: also mask and predict the chromatin state of masked tokens. */
         public boolean maskStates;
+        /**
+         * EBERT: fraction of training windows shown with every state "no annotation" (id 0), as
+         * {@code finetune --ignore-states} and sequence-only tasks show them; 0 (the default) never.
+         */
+        public double stateDropout;
         /** Held-out fraction when the shards carry no {@code split} array. */
         public double validFraction = 0.05;
         /** Held-out windows scored at each evaluation. */

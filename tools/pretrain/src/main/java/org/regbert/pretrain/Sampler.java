@@ -175,7 +175,10 @@ final class Sampler {
             }
             tokens[base + 1 + n] = KmerVocabulary.SEP;
             real += n + 2;
-            if (ebert) {
+            // drawn only when asked for, so runs without state dropout keep their random streams
+            boolean statesDropped = ebert && training && config.data.stateDropout > 0
+                    && rng.nextDouble() < config.data.stateDropout;
+            if (ebert && !statesDropped) {
                 corpus.readStates(shard[j], row[j], cellTypes[j], offset, content, stateBuffer);
                 for (int i = 0; i < n; i++) {
                     int state = Byte.toUnsignedInt(stateBuffer[i]);
