@@ -37,9 +37,13 @@ public class AlignStage {
         ReferenceState ref = references.load(run.reference);
         boolean labels = "labels".equals(run.kind);
         String input = run.inputs.get(0).path;
-        String cell = labels ? null : SafeNames.token(exchange.getMessage().getHeader("regbertCellType", String.class));
+        String cell = labels ? null : track(exchange.getMessage().getHeader("regbertCellType", String.class));
         String task = labels ? SafeNames.token(exchange.getMessage().getHeader("regbertTask", String.class)) : null;
-        String option = "states".equals(run.kind) ? "--states" : "--peaks";
+        String option = switch (run.kind) {
+            case "states" -> "--states";
+            case "signal" -> "--signal";  // a bigWig; the track name (CELL or CELL.MARK) is the cell header
+            default -> "--peaks";
+        };
         Path out = settings.outputs().resolve(run.id).resolve("align");
         List<String> args = labels ? labelArgs(ref, task, input, out) : epigenomeArgs(ref, option + " " + input + ":"
                 + cell, out);
@@ -57,7 +61,7 @@ public class AlignStage {
                 references.update(RunRecorder.transaction(exchange), ref.id, r -> {
                     r.labels.put(task, input);
                     r.labelled.put(task, shards);
-                    if (r.epigenomes.isEmpty()) {
+                    if (r.stateEpigenomes().isEmpty()) {
                         r.sequenceOnly.add(task);
                     } else {
                         r.sequenceOnly.remove(task);
@@ -67,12 +71,20 @@ public class AlignStage {
             } else {
                 references.update(RunRecorder.transaction(exchange), ref.id, r -> {
                     r.epigenomes.add(option + " " + input + ":" + cell);
-                    r.accessibility = shards;
+                    if (!"--signal".equals(option)) {
+                        r.accessibility = shards;  // pre-training reads states / peaks, not signal
+                    }
                 });
                 runs.summary(run, "align", "aligned " + run.kind + " of " + cell + " onto " + ref.tokens);
             }
         }
         RunRecorder.finished(exchange, run, "align", ok);
+    }
+
+    /** A cell type, or a signal track CELL.MARK: each part a safe token, the dot kept (align --signal reads it). */
+    static String track(String name) {
+        String[] parts = String.valueOf(name).split("\\.", 2);
+        return parts.length == 2 ? SafeNames.token(parts[0]) + "." + SafeNames.token(parts[1]) : SafeNames.token(name);
     }
 
     /**

@@ -8,9 +8,13 @@ import java.util.regex.Pattern;
 
 /** What arrived, from its (safe) name and any ENCODE metadata: which stage it goes to. */
 final class Classifier {
-    enum Kind { REFERENCE, STATES, PEAKS, LABELS, VARIANTS, METADATA, REJECTED, IGNORED }
+    enum Kind { REFERENCE, STATES, PEAKS, SIGNAL, LABELS, VARIANTS, METADATA, REJECTED, IGNORED }
 
-    /** {@code task}: for LABELS, the label name align writes (label_TASK) and finetune trains on. */
+    /**
+     * {@code cellType}: for STATES and PEAKS the cell type, for SIGNAL the track (CELL, or CELL.MARK for
+     * a histone or TF ChIP-seq signal); {@code task}: for LABELS, the label name align writes
+     * (label_TASK) and finetune trains on.
+     */
     record Decision(Kind kind, String cellType, String reason, String task) {
         Decision(Kind kind, String cellType, String reason) {
             this(kind, cellType, reason, null);
@@ -89,10 +93,14 @@ final class Classifier {
         String format = orEmpty(row.fileFormat()).toLowerCase(Locale.ROOT);
         String assay = orEmpty(row.assay()).toLowerCase(Locale.ROOT);
         String output = orEmpty(row.outputType()).toLowerCase(Locale.ROOT);
-        if (!format.contains("bed") || format.contains("bigbed")) {
-            return new Decision(Kind.IGNORED, null, accession + ": File format '" + format + "' is not a BED the align"
-                    + " stage reads");
+        if (format.equals("bigwig")) {
+            return signal(accession, row, cell, assay, output);
         }
+        if (!format.contains("bed")) {
+            return new Decision(Kind.IGNORED, null, accession + ": File format '" + format + "' is neither a BED, a"
+                    + " bigBed nor a bigWig the align stage reads");
+        }
+        boolean bigBed = format.contains("bigbed");
         if (output.contains("state")) {
             return new Decision(Kind.STATES, cell, accession + ": " + output + " of " + cell);
         }
@@ -101,6 +109,10 @@ final class Classifier {
                     + " of " + cell);
         }
         if (assay.contains("chip") && output.contains("conservative idr thresholded peaks")) {
+            if (bigBed) {
+                return new Decision(Kind.IGNORED, null, accession + ": labels are read from BED, not bigBed: drop"
+                        + " the experiment's 'bed narrowPeak' file of the same peaks");
+            }
             String target = orEmpty(row.target()).replaceAll("(?i)-(human|mouse)$", "");
             if (!target.isEmpty()) {
                 String task = SafeNames.token(target);
@@ -110,6 +122,28 @@ final class Classifier {
         }
         return new Decision(Kind.IGNORED, null, accession + ": assay '" + row.assay() + "' (target '"
                 + orEmpty(row.target()) + "') has no stage in this version");
+    }
+
+    /**
+     * A bigWig: DNase-/ATAC-seq signal as track CELL; ChIP-seq fold change or signal p-value as track
+     * CELL.MARK (the target, e.g. K562.H3K27ac); align --signal reads it per token.
+     */
+    private static Decision signal(String accession, EncodeMetadata.Entry row, String cell, String assay,
+            String output) {
+        if (assay.contains("dnase") || assay.contains("atac")) {
+            return new Decision(Kind.SIGNAL, cell, accession + ": " + row.assay() + " " + row.outputType() + " of "
+                    + cell + " (bigWig): signal track " + cell);
+        }
+        String target = orEmpty(row.target()).replaceAll("(?i)-(human|mouse)$", "");
+        if (assay.contains("chip") && !target.isEmpty()
+                && (output.contains("fold change") || output.contains("signal p-value"))) {
+            String track = cell + "." + SafeNames.token(target);
+            return new Decision(Kind.SIGNAL, track, accession + ": " + row.assay() + " " + row.outputType() + " of "
+                    + target + " in " + cell + " (bigWig): signal track " + track);
+        }
+        return new Decision(Kind.IGNORED, null, accession + ": bigWig of assay '" + row.assay() + "', output '"
+                + row.outputType() + "': only DNase-/ATAC-seq signal and ChIP-seq fold change or signal p-value"
+                + " become signal tracks");
     }
 
     private static String orEmpty(String column) {

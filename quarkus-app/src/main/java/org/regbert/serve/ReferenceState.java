@@ -22,7 +22,10 @@ public class ReferenceState {
     public String fasta;
     /** Token shards (tokenize output). */
     public String tokens;
-    /** Epigenome inputs aligned so far, in arrival order: "--peaks PATH:CELL" or "--states PATH:CELL". */
+    /**
+     * Epigenome inputs aligned so far, in arrival order: "--peaks PATH:CELL", "--states PATH:CELL" or
+     * "--signal PATH:TRACK" (a bigWig).
+     */
     public List<String> epigenomes = new ArrayList<>();
     /** Shards with the accessibility / state arrays that pre-training reads (the latest align of them). */
     public String accessibility;
@@ -42,6 +45,11 @@ public class ReferenceState {
     public String modelTask;
     /** VCF runs that arrived before a fine-tuned model: scored (once) after the next fine-tuning. */
     public List<Pending> pendingVcfs = new ArrayList<>();
+
+    /** The epigenomes that give per-token states (peaks, chromatin states), not bigWig signal. */
+    public List<String> stateEpigenomes() {
+        return epigenomes.stream().filter(e -> !e.startsWith("--signal ")).toList();
+    }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class Pending {

@@ -42,9 +42,9 @@ public class ScoreStage {
         List<String> args = new ArrayList<>(List.of("--model", ref.model, "--reference", ref.fasta, "--vcf",
                 vcf.toString(), "--output", out.resolve(stem + ".scored.vcf").toString(), "--quiet",
                 "--skip-missing-contigs"));
-        if (!ref.epigenomes.isEmpty() && !ref.sequenceOnly.contains(ref.modelTask)) {
+        if (!ref.stateEpigenomes().isEmpty() && !ref.sequenceOnly.contains(ref.modelTask)) {
             // EBERT reads per-token states: the file its training shards were aligned with first
-            args.addAll(List.of(ref.epigenomes.get(0).split(" ", 2)));
+            args.addAll(List.of(ref.stateEpigenomes().get(0).split(" ", 2)));
         }
         args.addAll(ReferenceContigs.contigAliases(Path.of(ref.fasta + ".fai"), args));
         boolean ok = runner.stage(run, "score", out, args, ScoreCommand::new);

@@ -55,6 +55,39 @@ class ClassifierTest {
         assertEquals(Classifier.Kind.IGNORED, Classifier.classify("ENCFF001OPT.bed.gz", m, HG19).kind());
     }
 
+    /** ENCODE bigWig signal becomes a signal track (CELL, or CELL.TARGET for ChIP-seq); bigBed peaks are peaks. */
+    @Test
+    void encodeBigWigSignalAndBigBedPeaksAreRoutedByTheirRow() throws Exception {
+        Path tsv = dir.resolve("metadata.tsv");
+        Files.writeString(tsv, "File accession\tFile format\tOutput type\tAssay\tBiosample term name\t"
+                + "Experiment target\tFile assembly\n"
+                + "ENCFF100DNS\tbigWig\tread-depth normalized signal\tDNase-seq\tK562\t\thg19\n"
+                + "ENCFF100FCH\tbigWig\tfold change over control\tHistone ChIP-seq\tK562\tH3K27ac-human\thg19\n"
+                + "ENCFF100RAW\tbigWig\traw signal\tRNA-seq\tK562\t\thg19\n"
+                + "ENCFF100BBP\tbigBed narrowPeak\tpeaks\tATAC-seq\tGM12878\t\thg19\n"
+                + "ENCFF100BBL\tbigBed narrowPeak\tconservative IDR thresholded peaks\tTF ChIP-seq\tHepG2\tCTCF-human\thg19\n"
+                + "ENCFF100WIG\tbigWig\tfold change over control\tHistone ChIP-seq\tK562\tH3K4me3-human\tGRCh38\n",
+                StandardCharsets.UTF_8);
+        MetadataCatalog m = new MetadataCatalog();
+        m.read(tsv);
+        Classifier.Decision dnase = Classifier.classify("ENCFF100DNS.bigWig", m, HG19);
+        assertEquals(Classifier.Kind.SIGNAL, dnase.kind(), dnase.reason());
+        assertEquals("K562", dnase.cellType());
+        Classifier.Decision mark = Classifier.classify("ENCFF100FCH.bigWig", m, HG19);
+        assertEquals(Classifier.Kind.SIGNAL, mark.kind(), mark.reason());
+        assertEquals("K562.H3K27ac", mark.cellType());
+        Classifier.Decision rna = Classifier.classify("ENCFF100RAW.bigWig", m, HG19);
+        assertEquals(Classifier.Kind.IGNORED, rna.kind());
+        assertTrue(rna.reason().contains("RNA-seq"), rna.reason());
+        Classifier.Decision peaks = Classifier.classify("ENCFF100BBP.bigBed", m, HG19);
+        assertEquals(Classifier.Kind.PEAKS, peaks.kind(), peaks.reason());
+        assertEquals("GM12878", peaks.cellType());
+        Classifier.Decision labels = Classifier.classify("ENCFF100BBL.bigBed", m, HG19);
+        assertEquals(Classifier.Kind.IGNORED, labels.kind());
+        assertTrue(labels.reason().contains("bed narrowPeak"), labels.reason());
+        assertEquals(Classifier.Kind.REJECTED, Classifier.classify("ENCFF100WIG.bigWig", m, HG19).kind());
+    }
+
     @Test
     void aMalformedMetadataTableIsRefusedWithItsLineAndALaterTableUpdatesRows() throws Exception {
         String header = "File accession\tFile format\tOutput type\tAssay\tBiosample term name\tExperiment target\t"

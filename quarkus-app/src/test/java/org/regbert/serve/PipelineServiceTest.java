@@ -31,6 +31,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.regbert.bigfiles.BigWigWriter;
 import org.regbert.common.KitData;
 import org.regbert.shards.NpyArray;
 import org.regbert.shards.ShardSet;
@@ -55,6 +56,8 @@ class PipelineServiceTest {
 
     @Inject
     RunJournal journal;
+    @Inject
+    References references;
 
     /** The first 1 Mb of hg19 chr20 named '20' as in the kit, and the kit's DHSs inside it (they say 'chr20'). */
     @BeforeAll
@@ -333,7 +336,8 @@ class PipelineServiceTest {
         drop("metadata.tsv", (header
                 + "ENCFF000AAA\tbed narrowPeak\tpeaks\tDNase-seq\tK562\t\tGRCh38\n"
                 + "ENCFF000BBB\tbed narrowPeak\tpeaks\tDNase-seq\tGM12878\t\thg19\n"
-                + "ENCFF000CCC\tbed narrowPeak\tconservative IDR thresholded peaks\tTF ChIP-seq\tHepG2\tCTCF-human\thg19\n")
+                + "ENCFF000CCC\tbed narrowPeak\tconservative IDR thresholded peaks\tTF ChIP-seq\tHepG2\tCTCF-human\thg19\n"
+                + "ENCFF000DDD\tbigWig\tfold change over control\tHistone ChIP-seq\tK562\tH3K27ac-human\thg19\n")
                 .getBytes(StandardCharsets.UTF_8));
         RunRecord meta = awaitRun("metadata.tsv", PipelineServiceTest::finished, 30_000);
         assertEquals("recorded", meta.status, meta.reason);
@@ -383,6 +387,27 @@ class PipelineServiceTest {
         RunRecord good = awaitRun("ENCFF000BBB.bed", PipelineServiceTest::finished, 60_000);
         assertEquals("succeeded", good.status, good.reason + " " + good.stages);
         assertTrue(good.stages.get(0).arguments.stream().anyMatch(a -> a.endsWith(":GM12878")));
+        // a bigWig of H3K27ac fold change (its row names the track K562.H3K27ac): align --signal, its values
+        // in the shards' signal array; the reference lists it among its epigenomes, not as accessibility
+        Path bw = ServeTestResource.root.resolve("ENCFF000DDD.bigWig");
+        try (BigWigWriter w = BigWigWriter.create(bw, Map.of("chr20", (long) SLICE))) {
+            w.add("chr20", 10_000, 20_000, 2.5f);
+            w.add("chr20", 500_000, 500_400, 7.0f);
+        }
+        drop("ENCFF000DDD.bigWig", Files.readAllBytes(bw));
+        RunRecord signal = awaitRun("ENCFF000DDD.bigWig", PipelineServiceTest::finished, 60_000);
+        assertEquals("succeeded", signal.status, signal.reason + " " + signal.stages);
+        assertEquals("signal", signal.kind);
+        String signalArgs = String.join(" ", signal.stages.get(0).arguments);
+        assertTrue(signalArgs.contains("--signal ") && signalArgs.endsWith(":K562.H3K27ac")
+                || signalArgs.contains(":K562.H3K27ac "), signalArgs);
+        Path aligned = Path.of(signal.stages.get(0).outputs.stream().filter(o -> o.endsWith("align-summary.json"))
+                .findFirst().orElseThrow());
+        assertTrue(Files.readString(aligned).contains("K562.H3K27ac"), Files.readString(aligned));
+        ReferenceState ref = references.load(signal.reference);
+        assertTrue(ref.epigenomes.stream().anyMatch(e -> e.startsWith("--signal ") && e.endsWith(":K562.H3K27ac")),
+                ref.epigenomes.toString());
+        assertFalse(ref.accessibility.contains(signal.id), "signal is not what pre-training reads");
     }
 
     @Test
