@@ -37,6 +37,7 @@ class KillRestartIT {
     static final ObjectMapper JSON = new ObjectMapper();
     static byte[] tss;
     static final List<Path> roots = new ArrayList<>();
+    static final List<Service> services = new ArrayList<>();
 
     /** PipelineServiceTest's 1 Mb slice of chr20 and its DHSs; the kit's RefSeq TSSs inside it. */
     @BeforeAll
@@ -58,6 +59,11 @@ class KillRestartIT {
 
     @AfterAll
     static void removeRoots() throws IOException {
+        for (Service service : services) {  // also when the test failed half-way: no service outlives it
+            if (service.process != null && service.process.isAlive()) {
+                service.process.destroyForcibly();
+            }
+        }
         for (Path root : roots) {
             try (Stream<Path> files = Files.walk(root)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -113,6 +119,7 @@ class KillRestartIT {
         Service() throws IOException {
             root = Files.createTempDirectory("regbert-kill-it");
             roots.add(root);
+            services.add(this);
             Files.createDirectories(root.resolve("inbox"));
         }
 
