@@ -6,9 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import org.regbert.common.FileTrees;
 
 /**
  * The before-images that make a run's changes to the service state one transaction
@@ -53,7 +53,7 @@ final class ReferenceUndo {
 
     /** The transaction's changes stand: its images go. */
     static void commit(Path state, String transaction) throws IOException {
-        deleteTree(dir(state, transaction));
+        FileTrees.delete(dir(state, transaction));
     }
 
     /** Every file the transaction changed is put back as it was before (or deleted, if it did not exist). */
@@ -80,7 +80,7 @@ final class ReferenceUndo {
                 }
             }
         }
-        deleteTree(dir);
+        FileTrees.delete(dir);
     }
 
     /** Transactions with images: open when the service stopped (or a commit was cut short). */
@@ -93,17 +93,6 @@ final class ReferenceUndo {
             return new ArrayList<>(dirs.map(p -> p.getFileName().toString()).sorted().toList());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + undo, e);
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }
