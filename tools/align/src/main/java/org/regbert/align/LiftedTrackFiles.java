@@ -103,10 +103,8 @@ final class LiftedTrackFiles implements AutoCloseable {
 
     @Override
     public void close() {
-        try (var walk = Files.walk(folder)) {
-            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
+        try {
+            org.regbert.common.FileTrees.delete(folder);
         } catch (IOException ignored) {
             // A temporary folder left behind holds no result.
         }

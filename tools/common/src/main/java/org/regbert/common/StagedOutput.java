@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -206,13 +205,8 @@ public final class StagedOutput implements AutoCloseable {
     }
 
     private void deleteStaging() {
-        if (!Files.exists(stagingDir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(stagingDir)) {
-            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
+        try {
+            FileTrees.delete(stagingDir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot clean up " + stagingDir, e);
         }
