@@ -87,12 +87,7 @@ class KillRerunTest {
     }
 
     private Process start(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-cp", System.getProperty("java.class.path"), StageMain.class.getName()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
-        builder.environment().put("SOURCE_DATE_EPOCH", "1700000000");
-        return builder.start();
+        return StageMain.start(dir, args);
     }
 
     /** The same files with the same bytes, summaries (timings, the output's own path) aside. */

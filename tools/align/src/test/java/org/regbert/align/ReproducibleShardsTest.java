@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -104,12 +103,7 @@ class ReproducibleShardsTest {
     }
 
     private void stageIn(Path workingFolder, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), StageMain.class.getName()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(workingFolder.toFile()).redirectErrorStream(true);
-        builder.environment().put("SOURCE_DATE_EPOCH", "1700000000");
-        Process process = builder.start();
+        Process process = StageMain.start(workingFolder, args);
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(3, TimeUnit.MINUTES), output);
         assertEquals(0, process.exitValue(), output);
