@@ -33,7 +33,8 @@ import org.regbert.common.BadInputException;
  * that need no stage (a metadata table recorded, a file rejected or ignored). Headers it sets for the
  * routes: {@code regbertDuplicate}, {@code regbertRunId}, {@code regbertTransaction} (the run id too:
  * the chain's state changes are one transaction), {@code regbertKind} (reference, states, peaks,
- * labels, variants, metadata, rejected, ignored), {@code regbertCellType}, {@code regbertTask}.
+ * labels, variants, metadata, rejected, ignored), {@code regbertLane} (the inbox sub-folder: {@link Lanes}),
+ * {@code regbertCellType}, {@code regbertTask}.
  */
 @ApplicationScoped
 @Startup
@@ -86,8 +87,10 @@ public class Admission {
     public void admit(Exchange exchange) throws IOException {
         Path source = Path.of(exchange.getMessage().getHeader(Exchange.FILE_PATH, String.class));
         String name = SafeNames.fileName(exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class));
+        // inbox/NAME/file: reference lane NAME (its own current reference, run beside the other lanes)
+        String lane = Lanes.laneOf(exchange.getMessage().getHeader(Exchange.FILE_NAME, String.class));
         String[] sum = sha256(source);
-        String key = ProcessedJournal.key(name, sum[0]);
+        String key = ProcessedJournal.key(lane, name, sum[0]);
         if (processed.contains(key)) {
             exchange.getMessage().setHeader("regbertDuplicate", true);
             LOG.infof("%s: the same bytes were handled before (%s); not run again", name, sum[0]);
@@ -97,7 +100,8 @@ public class Admission {
         RunRecord run = new RunRecord();
         run.id = ID_TIME.format(Instant.now()) + "-" + UUID.randomUUID().toString().substring(0, 8);
         String origin = origins.remove(name);
-        run.trigger = origin != null ? origin : "file:" + settings.inbox().resolve(name);
+        run.trigger = origin != null ? origin : "file:" + (lane == null ? settings.inbox() : settings.inbox().resolve(lane)).resolve(name);
+        run.lane = lane;
         run.created = Instant.now().toString();
         run.status = "running";
         Path runDir = SafeNames.inside(settings.outputs(), run.id);
@@ -118,6 +122,7 @@ public class Admission {
         // the reference-state changes of this input's whole chain commit or roll back together
         exchange.getMessage().setHeader(RunRecorder.TRANSACTION, run.id);
         exchange.getMessage().setHeader("regbertKind", run.kind);
+        exchange.getMessage().setHeader(Lanes.LANE, lane);
         exchange.getMessage().setHeader("regbertCellType", decision.cellType());
         exchange.getMessage().setHeader("regbertTask", decision.task());
     }

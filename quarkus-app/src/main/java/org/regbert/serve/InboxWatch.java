@@ -7,6 +7,7 @@ import jakarta.inject.Named;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,9 +41,9 @@ public class InboxWatch {
         Pattern excluded = Pattern.compile(settings.inboxExclude());
         long now = System.currentTimeMillis();
         List<RunRecord> out = new ArrayList<>();
-        try (Stream<Path> files = Files.list(settings.inbox())) {
-            for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
-                String name = file.getFileName().toString();
+        try {
+            for (Path file : inboxFiles()) {
+                String name = settings.inbox().relativize(file).toString();
                 long modified;
                 long bytes;
                 try {
@@ -59,7 +60,7 @@ public class InboxWatch {
                 in.path = file.toString();
                 in.bytes = bytes;
                 r.inputs.add(in);
-                boolean never = excluded.matcher(name).matches();
+                boolean never = excluded.matcher(file.getFileName().toString()).matches();
                 if (never && now - modified > settings.readLockTimeoutMs()) {
                     r.status = "not-taken";
                     r.reason = "unchanged for " + (now - modified) / 1000 + " s under a name the inbox never takes"
@@ -71,7 +72,7 @@ public class InboxWatch {
                 } else {
                     r.status = "pending";
                     r.reason = "waiting to be taken (a file must be unchanged for "
-                            + settings.readLockIntervalMs() + " ms; one input runs at a time)";
+                            + settings.readLockIntervalMs() + " ms; the runs of one lane go one at a time)";
                 }
                 out.add(r);
             }
@@ -79,6 +80,27 @@ public class InboxWatch {
             throw new UncheckedIOException("cannot list the inbox " + settings.inbox(), e);
         }
         return out;
+    }
+
+    /** The files in the inbox and in its lane folders (inbox/LANE/), not in the .processed folders inputs move to. */
+    private List<Path> inboxFiles() throws IOException {
+        List<Path> out = new ArrayList<>();
+        for (Path entry : list(settings.inbox())) {
+            if (Files.isRegularFile(entry)) {
+                out.add(entry);
+            } else if (Files.isDirectory(entry) && !entry.getFileName().toString().startsWith(".")) {
+                list(entry).stream().filter(Files::isRegularFile).forEach(out::add);
+            }
+        }
+        return out;
+    }
+
+    private static List<Path> list(Path dir) throws IOException {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.sorted().toList();
+        } catch (NoSuchFileException gone) {
+            return List.of();  // a lane folder removed while listing
+        }
     }
 
     /** Route inbox-watch: logs each file newly not taken, once (again if it changes). */

@@ -47,8 +47,9 @@ public class ProcessedJournal {
         }
     }
 
-    public static String key(String name, String sha256) {
-        return name + ":" + sha256;
+    /** An input's key: its name (LANE/name in a reference lane: the same file may go to two references) and bytes. */
+    public static String key(String lane, String name, String sha256) {
+        return (lane == null ? "" : lane + "/") + name + ":" + sha256;
     }
 
     public synchronized boolean contains(String key) {

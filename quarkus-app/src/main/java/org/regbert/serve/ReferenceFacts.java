@@ -32,13 +32,13 @@ public class ReferenceFacts {
     References references;
 
     /**
-     * For an input just dropped: the current reference (the latest FASTA tokenized) becomes the run's,
-     * then the facts. A run that has its reference already (a VCF that waited) keeps it.
+     * For an input just dropped: its lane's current reference (the latest FASTA tokenized in that lane)
+     * becomes the run's, then the facts. A run that has its reference already (a VCF that waited) keeps it.
      */
     public void current(Exchange exchange) throws IOException {
         RunRecord run = runs.attempt(exchange);
         if (run.reference == null) {
-            ReferenceState ref = references.current();
+            ReferenceState ref = references.current(run.lane);
             if (ref != null) {
                 run.reference = ref.id;
                 journal.save(run);

@@ -13,9 +13,10 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The references' states ({@code state/references/ID/state.json}) and the current one
- * ({@code state/current-shards}: its shards, its FASTA, its id; the latest FASTA tokenized), which
- * peaks, states, labels and VCFs dropped later go to. Every change is written to a temporary file and
+ * The references' states ({@code state/references/ID/state.json}) and each lane's current one
+ * ({@code state/current-shards} for files dropped in the inbox itself, {@code state/lanes/LANE/current-shards}
+ * for those dropped in {@code inbox/LANE/}: its shards, its FASTA, its id; the lane's latest FASTA
+ * tokenized), which peaks, states, labels and VCFs dropped later in that lane go to. Every change is written to a temporary file and
  * moved into place, so a crash leaves the old state or the new one; and every change belongs to a
  * transaction (the inbox run whose chain makes it, {@link ReferenceUndo}) that commits or rolls back
  * as a whole, so a kill between two stages of a chain does not leave half of the chain's changes.
@@ -56,9 +57,9 @@ public class References {
         return ref;
     }
 
-    /** The current reference (the latest FASTA tokenized), or null before the first one. */
-    synchronized ReferenceState current() throws IOException {
-        Path pointer = settings.state().resolve("current-shards");
+    /** The lane's current reference (its latest FASTA tokenized; lane null: the inbox itself), or null before the first one. */
+    synchronized ReferenceState current(String lane) throws IOException {
+        Path pointer = pointer(lane);
         if (!Files.exists(pointer)) {
             return null;
         }
@@ -71,14 +72,20 @@ public class References {
         return pointed.size() > 2 ? load(pointed.get(2).strip()) : null;
     }
 
-    /** Makes the reference's shards the current ones (align's input for the files dropped next). */
-    synchronized void makeCurrent(String transaction, ReferenceState ref) throws IOException {
-        ReferenceUndo.remember(settings.state(), transaction, settings.state().resolve("current-shards"));
+    /** Makes the reference's shards the lane's current ones (align's input for the files dropped next in the lane). */
+    synchronized void makeCurrent(String transaction, String lane, ReferenceState ref) throws IOException {
+        Path pointer = Files.createDirectories(pointer(lane).getParent()).resolve("current-shards");
+        ReferenceUndo.remember(settings.state(), transaction, pointer);
         // shards, the reference they came from (its .fai names the contigs for align's aliases), its state
-        Path tmp = settings.state().resolve(".current-shards.tmp");
+        Path tmp = pointer.resolveSibling(".current-shards.tmp");
         Files.writeString(tmp, ref.tokens + "\n" + ref.fasta + "\n" + ref.id + "\n", StandardCharsets.UTF_8);
-        Files.move(tmp, settings.state().resolve("current-shards"), StandardCopyOption.REPLACE_EXISTING,
-                StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, pointer, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The lane's current-shards pointer file. */
+    private Path pointer(String lane) {
+        return lane == null ? settings.state().resolve("current-shards")
+                : settings.state().resolve("lanes").resolve(SafeNames.token(lane)).resolve("current-shards");
     }
 
     /** The transaction's changes stand (its run has finished). */

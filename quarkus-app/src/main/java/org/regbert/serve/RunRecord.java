@@ -12,6 +12,8 @@ public class RunRecord {
     /** running, succeeded, failed (dead-lettered), rejected, ignored, recorded, waiting (a VCF before a model). */
     public String status;
     public String kind;
+    /** The reference lane (inbox sub-folder) the input was dropped in; absent for the inbox itself. */
+    public String lane;
     /** The reference (state/references/ID) the run read or added to. */
     public String reference;
     public String reason;

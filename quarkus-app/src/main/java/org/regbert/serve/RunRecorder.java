@@ -173,7 +173,7 @@ public class RunRecorder {
         provenance(run);  // before the record says finished: whoever sees it finished finds its provenance
         journal.save(run);
         if (processedNow) {
-            processed.add(ProcessedJournal.key(run.inputs.get(0).name, run.inputs.get(0).sha256));
+            processed.add(ProcessedJournal.key(run.lane, run.inputs.get(0).name, run.inputs.get(0).sha256));
         }
         try {
             references.commit(run.id);  // after the record: a kill before this commits on restart (RunJournal)

@@ -28,9 +28,16 @@ public interface ServeSettings {
         return root().resolve("dead-letter");
     }
 
-    /** Stage runs at once (the bounded worker pool). */
+    /**
+     * Stage runs at once (the bounded worker pool): the bound on how many reference lanes (inbox/LANE/)
+     * run a stage side by side; the runs of one lane always go one at a time, in order.
+     */
     @WithDefault("1")
     int workers();
+
+    /** Used by the inbox route: threads carrying runs (most wait for their lane's turn); stages run on the workers. */
+    @WithDefault("16")
+    int laneThreads();
 
     /** Assembly names the references dropped are taken to be (ENCODE 'File assembly' is checked). */
     @WithDefault("hg19,GRCh37")

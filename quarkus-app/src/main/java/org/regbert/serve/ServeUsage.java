@@ -23,7 +23,11 @@ final class ServeUsage {
 
     private static final List<Setting> SETTINGS = List.of(
             new Setting("regbert.serve.root", null, "root folder (inbox/, runs/, state/, dead-letter/); --root wins"),
-            new Setting("regbert.serve.workers", null, "stage runs at once"),
+            new Setting("regbert.serve.workers", null,
+                    "stage runs at once: lanes (inputs dropped in inbox/LANE/, each lane its own reference)\n"
+                            + "      run side by side up to this bound; one lane's runs go one at a time, in order"),
+            new Setting("regbert.serve.lane-threads", null,
+                    "threads carrying runs through the routes (most wait for their lane's turn)"),
             new Setting("regbert.serve.backend", null, "tokenize and align: in-process or nextflow"),
             new Setting("regbert.serve.nextflow-dir", null, "the checkout's nextflow/ folder (./regbert sets it)"),
             new Setting("regbert.serve.pretrain-minutes", null,

@@ -48,13 +48,15 @@ public class TokenizeStage {
         }
         if (ok) {
             String tokens = out.toString();
-            String id = SafeNames.token(settings.assembly().get(0)) + "-" + fasta.sha256.substring(0, 12);
+            // a lane's references are its own: the same FASTA in two lanes makes two references
+            String id = (run.lane == null ? "" : SafeNames.token(run.lane) + "-")
+                    + SafeNames.token(settings.assembly().get(0)) + "-" + fasta.sha256.substring(0, 12);
             ReferenceState ref = references.update(RunRecorder.transaction(exchange), id, r -> {
                 r.assembly = settings.assembly().get(0);
                 r.tokens = tokens;
                 r.fasta = fasta.path;
             });
-            references.makeCurrent(RunRecorder.transaction(exchange), ref);
+            references.makeCurrent(RunRecorder.transaction(exchange), run.lane, ref);
             run.reference = ref.id;
             runs.summary(run, "tokenize", "tokenized; reference " + ref.id + ": these shards are now the current ones");
         }

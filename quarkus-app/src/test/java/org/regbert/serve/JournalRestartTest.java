@@ -22,6 +22,7 @@ class JournalRestartTest {
         return new ServeSettings() {
             public Path root() { return root; }
             public int workers() { return 1; }
+            public int laneThreads() { return 16; }
             public List<String> assembly() { return List.of("hg19"); }
             public List<String> tokenizeArgs() { return List.of(); }
             public List<String> alignArgs() { return List.of(); }
@@ -75,7 +76,7 @@ class JournalRestartTest {
         cut.status = "running";
         first.save(cut);
         ProcessedJournal keys = processed();
-        keys.add(ProcessedJournal.key("a.fa", "abc"));
+        keys.add(ProcessedJournal.key(null, "a.fa", "abc"));
         // a crash in the middle of a line
         Files.writeString(root.resolve("state/runs.jsonl"), "{\"id\":\"run-2\",\"sta", StandardCharsets.UTF_8,
                 StandardOpenOption.APPEND);

@@ -482,6 +482,49 @@ class PipelineServiceTest {
         assertTrue(batch.stream().allMatch(r -> r.status.equals("ignored")));
     }
 
+    /**
+     * Inputs dropped in inbox/LANE/ go to LANE's own current reference: the same FASTA there makes a second
+     * reference (its id names the lane), its pointer is the lane's, the default lane's pointer stays, and
+     * DHSs dropped in the lane are aligned onto the lane's shards, not onto the default lane's.
+     */
+    @Test
+    @Order(10)
+    void aLaneFolderHasItsOwnReference() throws Exception {
+        Path defaultPointer = ServeTestResource.root.resolve("state/current-shards");
+        String defaultBefore = Files.readString(defaultPointer);
+        Path lane = Files.createDirectories(inbox().resolve("second"));
+        Path tmp = lane.resolve("chr20-1mb.fa.part");
+        Files.write(tmp, fasta);
+        Files.move(tmp, lane.resolve("chr20-1mb.fa"), StandardCopyOption.ATOMIC_MOVE);
+        RunRecord tokenized = awaitRun("chr20-1mb.fa", r -> finished(r) && "second".equals(r.lane), 60_000);
+        assertEquals("succeeded", tokenized.status, tokenized.reason + " " + tokenized.errors);
+        assertTrue(tokenized.reference.startsWith("second-hg19-"), tokenized.reference);
+        assertTrue(tokenized.trigger.endsWith("inbox/second/chr20-1mb.fa"), tokenized.trigger);
+        List<String> pointer = Files.readAllLines(ServeTestResource.root.resolve("state/lanes/second/current-shards"));
+        assertEquals(tokenized.reference, pointer.get(2));
+        assertEquals(defaultBefore, Files.readString(defaultPointer), "the default lane's reference is unchanged");
+
+        tmp = lane.resolve("uw-dhs.chr20-1mb.bed.part");
+        Files.write(tmp, dhs);
+        Files.move(tmp, lane.resolve("uw-dhs.chr20-1mb.bed"), StandardCopyOption.ATOMIC_MOVE);
+        RunRecord aligned = awaitRun("uw-dhs.chr20-1mb.bed", r -> finished(r) && "second".equals(r.lane), 120_000);
+        assertEquals("succeeded", aligned.status, aligned.reason + " " + aligned.errors);
+        assertEquals(tokenized.reference, aligned.reference);
+        RunRecord.Stage align = aligned.stages.get(0);
+        assertEquals(pointer.get(0), align.arguments.get(align.arguments.indexOf("--shards") + 1),
+                "aligned onto the lane's shards");
+        // moved out of the inbox once the run's exchange completes (just after its record is finished)
+        long end = System.currentTimeMillis() + 10_000;
+        boolean left = true;
+        while (left && System.currentTimeMillis() < end) {
+            try (Stream<Path> files = Files.list(lane)) {
+                left = files.anyMatch(Files::isRegularFile);
+            }
+            Thread.sleep(100);
+        }
+        assertFalse(left, "the lane's inputs were moved out of the inbox");
+    }
+
     @Test
     @Order(9)
     void healthAndMetrics() {

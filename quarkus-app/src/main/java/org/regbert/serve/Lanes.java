@@ -1,0 +1,92 @@
+package org.regbert.serve;
+
+import io.quarkus.arc.Unremovable;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Named;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.SynchronizationAdapter;
+
+/**
+ * Reference lanes (bean {@code lanes}): every stage run belongs to the lane of the inbox folder it was
+ * dropped in ({@code inbox/NAME/} is lane NAME, the inbox itself the default lane), and each lane is one
+ * reference's ordered queue. The inbox route takes a turn in the consumer thread ({@link #take}: turns
+ * follow the order files are taken in), hands the run to its {@code threads} pool, and there the run
+ * waits for its turn ({@link #await}); the turn passes on when the exchange completes, whatever its
+ * outcome (succeeded, rejected, dead-lettered). So runs of one lane never overlap and keep their order,
+ * while runs of different lanes go on side by side (their stages bounded by {@code regbert.serve.workers}).
+ *
+ * <p>No deadlock: the pool is first in, first out, and turns are taken in submission order, so the run
+ * that holds a lane's turn was handed to a thread before any run waiting behind it.
+ */
+@ApplicationScoped
+@Named("lanes")
+@Unremovable
+public class Lanes {
+    /** Header: the run's lane (absent for the default lane). */
+    public static final String LANE = "regbertLane";
+    /** Header: the run's turn in its lane. */
+    public static final String TURN = "regbertTurn";
+
+    private final Map<String, long[]> nextTurn = new HashMap<>();
+    private final Map<String, long[]> serving = new HashMap<>();
+    private final Map<String, Set<Long>> done = new HashMap<>();
+
+    /** The lane a dropped file belongs to: its inbox sub-folder, or null for a file dropped in the inbox itself. */
+    public static String laneOf(String relativePath) {
+        if (relativePath == null) {
+            return null;
+        }
+        String p = relativePath.replace('\\', '/');
+        int slash = p.indexOf('/');
+        return slash <= 0 ? null : SafeNames.token(p.substring(0, slash));
+    }
+
+    /** Takes the next turn in the exchange's lane (header {@link #LANE}); the turn passes on when the exchange completes. */
+    public void take(Exchange exchange) {
+        String lane = key(exchange);
+        long turn;
+        synchronized (this) {
+            long[] next = nextTurn.computeIfAbsent(lane, k -> new long[1]);
+            turn = next[0]++;
+            serving.computeIfAbsent(lane, k -> new long[1]);
+        }
+        exchange.getMessage().setHeader(TURN, turn);
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                pass(lane, turn);
+            }
+        });
+    }
+
+    /** Blocks until it is the exchange's turn in its lane. */
+    public void await(Exchange exchange) throws InterruptedException {
+        String lane = key(exchange);
+        long turn = exchange.getMessage().getHeader(TURN, Long.class);
+        synchronized (this) {
+            while (serving.get(lane)[0] != turn) {
+                wait();
+            }
+        }
+    }
+
+    /** Marks the turn done; the lane moves past every done turn (one that ended before its turn came, too). */
+    private synchronized void pass(String lane, long turn) {
+        Set<Long> ended = done.computeIfAbsent(lane, k -> new HashSet<>());
+        ended.add(turn);
+        long[] now = serving.get(lane);
+        while (ended.remove(now[0])) {
+            now[0]++;
+        }
+        notifyAll();
+    }
+
+    private static String key(Exchange exchange) {
+        String lane = exchange.getMessage().getHeader(LANE, String.class);
+        return lane == null ? "" : lane;
+    }
+}
