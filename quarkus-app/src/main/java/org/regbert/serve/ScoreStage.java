@@ -1,12 +1,17 @@
 package org.regbert.serve;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.camel.Exchange;
 import org.regbert.score.ScoreCommand;
 
@@ -46,6 +51,7 @@ public class ScoreStage {
             // EBERT reads per-token states: the file its training shards were aligned with first
             args.addAll(List.of(ref.stateEpigenomes().get(0).split(" ", 2)));
         }
+        args.addAll(signalArgs(ref, Path.of(ref.model)));
         args.addAll(ReferenceContigs.contigAliases(Path.of(ref.fasta + ".fai"), args));
         boolean ok = runner.stage(run, "score", out, args, ScoreCommand::new);
         references.update(RunRecorder.transaction(exchange), ref.id, r -> r.pendingVcfs.removeIf(p -> p.runId.equals(run.id)));
@@ -53,6 +59,34 @@ public class ScoreStage {
             runs.summary(run, "score", "scored with " + ref.model + (waited ? " (it waited for the model)" : ""));
         }
         RunRecorder.finished(exchange, run, "score", ok);
+    }
+
+    /**
+     * A model fine-tuned with {@code --feature signal} reads bigWig task features: the reference's
+     * signal tracks, one per column the model reads (TRACK CELL fills {@code signal}, CELL.MARK
+     * {@code signal:MARK}; the first track aligned for a column), as {@code --signal FILE:TRACK}.
+     */
+    static List<String> signalArgs(ReferenceState ref, Path model) throws IOException {
+        Path task = model.resolve("model").resolve("task.json");
+        if (!Files.exists(task)) {
+            return List.of();
+        }
+        Set<String> columns = new HashSet<>();
+        new ObjectMapper().readTree(task.toFile()).path("featureNames").forEach(n -> columns.add(n.asText()));
+        List<String> args = new ArrayList<>();
+        for (String e : ref.epigenomes) {
+            if (!e.startsWith("--signal ")) {
+                continue;
+            }
+            String value = e.substring("--signal ".length());
+            String track = value.substring(value.lastIndexOf(':') + 1);
+            int dot = track.indexOf('.');
+            String column = dot < 0 ? "signal" : "signal:" + track.substring(dot + 1);
+            if (columns.remove(column)) {
+                args.addAll(List.of("--signal", value));
+            }
+        }
+        return args;
     }
 
     /** No fine-tuned model yet: the VCF waits in the reference's state; its run is "waiting". */

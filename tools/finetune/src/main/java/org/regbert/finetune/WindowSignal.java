@@ -9,15 +9,15 @@ import org.regbert.shards.Half;
  * and log(2x) for large x, keeps the sign, and is defined at 0, where log is not. A window without
  * data gets 0 and a "has data" flag of 0, so the head can tell it from measured zero signal.
  */
-final class WindowSignal {
+public final class WindowSignal {
     /** Column-name suffix of the 0/1 "the window has data" feature. */
-    static final String HAS_DATA = ":has-data";
+    public static final String HAS_DATA = ":has-data";
 
     private double sum;
     private int withData;
 
     /** Averages {@code count} token values; infinities (align's float16 overflow beyond 65504) count as ±65504. */
-    WindowSignal(float[] tokens, int count) {
+    public WindowSignal(float[] tokens, int count) {
         for (int i = 0; i < count; i++) {
             float v = tokens[i];
             if (!Float.isNaN(v)) {
@@ -28,12 +28,12 @@ final class WindowSignal {
     }
 
     /** asinh of the mean over the tokens with data; 0 when none has data. */
-    float scaledMean() {
+    public float scaledMean() {
         return withData == 0 ? 0f : (float) asinh(sum / withData);
     }
 
     /** 1 when at least one token has data, else 0. */
-    float hasData() {
+    public float hasData() {
         return withData > 0 ? 1f : 0f;
     }
 

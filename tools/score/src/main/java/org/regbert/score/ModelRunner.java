@@ -59,10 +59,13 @@ final class ModelRunner implements AutoCloseable {
                 cellTypes = new int[size];
                 Arrays.fill(cellTypes, cellTypeId);
             }
-            float[] features = featureLevels > 0 ? meanStates(states, size, length) : null;
+            int columns = buffer.features() != null ? buffer.featureColumns() : featureLevels > 0 ? 1 : 0;
+            float[] features = buffer.features() != null
+                    ? Arrays.copyOfRange(buffer.features(), from * columns, (from + size) * columns)
+                    : featureLevels > 0 ? meanStates(states, size, length) : null;
             float[] matrices = motifs == null ? null : motifs.inputs(buffer.tokens(), from * length, size);
             InputBatch batch = new InputBatch(size, length, tokens, states, cellTypes, features,
-                    features == null ? 0 : 1, matrices, motifs == null ? 0 : motifs.regions(),
+                    columns, matrices, motifs == null ? 0 : motifs.regions(),
                     motifs == null ? 0 : motifs.motifs());
             float[][] rows;
             try {

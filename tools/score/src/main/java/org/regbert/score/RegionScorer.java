@@ -13,6 +13,8 @@ final class RegionScorer {
 
     private final ReferenceWindows reference;
     private final WindowStates states;
+    /** bigWig task features, or null when the model reads none. */
+    private WindowSignals signals;
     private final ModelRunner runner;
     private final int batchSize;
     private long skippedN;
@@ -24,10 +26,17 @@ final class RegionScorer {
         this.batchSize = batchSize;
     }
 
+    /** Windows get these bigWig task features (score --signal). */
+    RegionScorer withSignals(WindowSignals signals) {
+        this.signals = signals;
+        return this;
+    }
+
     /** Scores [window][output] and, when {@code embeddings} is non-null, pooled vectors into it. */
     float[][] score(List<RegionWindows.Window> windows, float[][] embeddings, Progress progress) {
         int tokens = reference.windowTokens();
-        WindowBuffer buffer = new WindowBuffer(tokens, states.needed(), batchSize * CHUNK_BATCHES);
+        WindowBuffer buffer = new WindowBuffer(tokens, states.needed(), signals == null ? 0 : signals.columns(),
+                batchSize * CHUNK_BATCHES);
         int[] slot = new int[batchSize * CHUNK_BATCHES];
         byte[] scratch = new byte[tokens];
         float[][] scores = new float[windows.size()][];
@@ -45,6 +54,10 @@ final class RegionScorer {
                 if (states.needed()) {
                     states.fill(w.contig(), w.start(), tokens, reference.step(), reference.k(), buffer.states(), at,
                             scratch);
+                }
+                if (signals != null) {
+                    signals.fill(w.contig(), w.start(), tokens, reference.step(), reference.k(), buffer.features(),
+                            buffer.featuresAt());
                 }
                 slot[buffer.size()] = i;
                 buffer.commit();

@@ -46,8 +46,11 @@ import picocli.CommandLine.Option;
             "EBERT models read per-token states: give the file they were aligned with (--peaks or --states,",
             "FILE[:CELL]); without it every token gets state 0 ('no annotation') and a warning says so.",
             "A task feature on that same array (finetune --feature peaks) is computed as finetune does: the",
-            "window's mean state over the highest level. Other task features are refused, bigWig signal",
-            "(finetune --feature signal) too: evaluate such models on shards aligned with 'align --signal'.",
+            "window's mean state over the highest level. bigWig signal task features (finetune --feature",
+            "signal) are read from --signal FILE.bw:TRACK, one file per column the model reads (TRACK CELL for",
+            "'signal', CELL.MARK for 'signal:MARK'), as align --signal computed them: the per-token mean over",
+            "bases with data, asinh of the mean over tokens with data, and a has-data flag. VCF: the signal at",
+            "the locus, the same for REF and ALT. Other task features are refused.",
             "",
             "GeneBERT models read a motif matrix per window: it is scanned from each window's bases (REF and ALT",
             "windows alike) with the motif file and scan settings the model keeps (finetune copies them from",
@@ -124,6 +127,11 @@ public class ScoreCommand implements Callable<Integer> {
     @Option(names = "--states", paramLabel = "FILE[:CELL]",
             description = "EBERT trained on 'states': the chromatin-state segmentation to read states from.")
     String states;
+
+    @Option(names = "--signal", paramLabel = "FILE.bw[:TRACK]",
+            description = "Models fine-tuned with '--feature signal': a bigWig per signal column, TRACK as align"
+                    + " --signal named it (CELL, or CELL.MARK). Repeat for several.")
+    List<String> signal = new ArrayList<>();
 
     @Option(names = "--motifs", paramLabel = "FILE",
             description = "GeneBERT: the motif file 'align --motifs' scanned, instead of the copy the model keeps"

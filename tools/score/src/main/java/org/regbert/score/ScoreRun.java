@@ -62,6 +62,7 @@ final class ScoreRun {
             Map<String, String> aliases = ContigResolver.parseAliases(o.contigs.aliases());
             ContigResolver contigs = new ContigResolver(List.copyOf(lengths.keySet()), aliases, o.contigs.skipMissing());
             excluded = o.exclude == null ? null : ExcludedRegions.read(o.exclude, lengths, o.contigs.aliases());
+            WindowSignals signals = WindowSignals.open(spec, o.signal, lengths, aliases);
             WindowStates states = WindowStates.open(spec, vocab, model.encoder().config().architecture.cellTypeEmbedding,
                     stateArray, stateOption, lengths, aliases, o.run.quiet(), err);
             ReferenceWindows windows = new ReferenceWindows(genome, vocab.k(), vocab.overlapping(), spec.windowTokens(),
@@ -71,6 +72,7 @@ final class ScoreRun {
                     .put("windowBases", windows.windowBases()).put("k", vocab.k()).put("states", states.description())
                     .put("motifs", motifs == null ? "none (the model reads no motif matrices)"
                             : motifs.description())
+                    .put("signal", signals == null ? "none (the model reads no bigWig signal)" : signals.description())
                     .put("batchSize", o.batchSize);
             if (excluded != null) {
                 summary.put("exclude", excluded.describe());
@@ -81,13 +83,14 @@ final class ScoreRun {
             OutputLock claim = OutputLock.acquire(o.output, outputDir.resolve(ScoreSummary.stem(outputName)));
             try (StagedOutput staged = StagedOutput.open(outputDir, claim);
                     ModelRunner runner = new ModelRunner(model, o.batchSize, states.cellTypeId(), featureLevels,
-                            motifs)) {
+                            motifs);
+                    WindowSignals closeSignals = signals) {
                 staged.requireAbsent(List.of(summaryName), o.run.overwrite());
                 long begin = System.nanoTime();
                 if (o.vcf != null) {
-                    scoreVariants(spec, contigs, windows, states, runner, staged, outputName, names, summary);
+                    scoreVariants(spec, contigs, windows, states, signals, runner, staged, outputName, names, summary);
                 } else {
-                    scoreRegions(model, contigs, windows, states, runner, staged, outputName, names, summary);
+                    scoreRegions(model, contigs, windows, states, signals, runner, staged, outputName, names, summary);
                 }
                 double seconds = (System.nanoTime() - begin) / 1e9;
                 summary.put("seconds", Math.round(seconds * 1000) / 1000.0)
@@ -113,17 +116,16 @@ final class ScoreRun {
     /**
      * Task features score can compute: the window mean of the very state array it reads (finetune
      * --feature peaks on a model trained on peaks), scaled by the array's highest level as
-     * finetune's ShardInputs does; returns that level count, 0 without features. Other feature
-     * arrays score cannot build are refused up front, with the reason.
+     * finetune's ShardInputs does; returns that level count, 0 without features or with bigWig
+     * signal features ({@link WindowSignals}). Other feature arrays score cannot build are refused up
+     * front, with the reason.
      */
     private int featureLevels(TaskSpec spec, Vocabularies vocab) {
         if (spec.featureNames().isEmpty()) {
             return 0;
         }
         if (spec.features().contains(ShardInputs.SIGNAL)) {
-            throw new BadInputException("the model reads bigWig signal task features " + spec.featureNames()
-                    + " (finetune --feature signal): score does not read bigWig signal; score its windows with"
-                    + " 'regbert evaluate --model DIR --shards DIR' on shards aligned with 'align --signal' instead");
+            return 0;  // computed from --signal (WindowSignals)
         }
         boolean own = spec.stateArray() != null && spec.features().equals(List.of(spec.stateArray()))
                 && spec.featureNames().equals(List.of(spec.stateArray()));
@@ -140,7 +142,7 @@ final class ScoreRun {
     }
 
     private void scoreRegions(FinetunedModel model, ContigResolver contigs, ReferenceWindows windows,
-            WindowStates states, ModelRunner runner, StagedOutput staged, String outputName, List<String> names,
+            WindowStates states, WindowSignals signals, ModelRunner runner, StagedOutput staged, String outputName, List<String> names,
             ScoreSummary summary) throws IOException {
         TaskSpec spec = model.spec();
         int strideTokens = o.stride == null ? spec.windowTokens() : o.stride;
@@ -186,7 +188,7 @@ final class ScoreRun {
         }
         staged.requireAbsent(names, o.run.overwrite());
         float[][] vectors = o.embeddings == null ? null : new float[list.size()][];
-        RegionScorer scorer = new RegionScorer(windows, states, runner, o.batchSize);
+        RegionScorer scorer = new RegionScorer(windows, states, runner, o.batchSize).withSignals(signals);
         float[][] scores = scorer.score(list, vectors, Progress.onStderr("score", "windows", list.size(), o.run.quiet()));
         for (int c = 0; c < spec.outputs(); c++) {
             String name = columnFile(outputName, spec, c);
@@ -235,7 +237,7 @@ final class ScoreRun {
     }
 
     private void scoreVariants(TaskSpec spec, ContigResolver contigs, ReferenceWindows windows, WindowStates states,
-            ModelRunner runner, StagedOutput staged, String outputName, List<String> names, ScoreSummary summary) {
+            WindowSignals signals, ModelRunner runner, StagedOutput staged, String outputName, List<String> names, ScoreSummary summary) {
         boolean gz = outputName.endsWith(".gz") || outputName.endsWith(".bgz");
         names.add(outputName);
         if (gz) {
@@ -248,7 +250,7 @@ final class ScoreRun {
         }
         VcfAnnotator annotator = new VcfAnnotator(spec);
         VariantScorer scorer = new VariantScorer(o.vcf, contigs, windows, states, runner, annotator,
-                o.refMismatch.equals("error"), o.batchSize).excluding(excluded);
+                o.refMismatch.equals("error"), o.batchSize).excluding(excluded).withSignals(signals);
         String modelLine = "<Task=\"" + spec.name() + "\",Head=" + spec.head() + ",Outputs=\""
                 + String.join(",", spec.classNames()) + "\",WindowTokens=" + spec.windowTokens() + ",WindowBases="
                 + windows.windowBases() + ",States=\"" + states.description().replace("\"", "'")

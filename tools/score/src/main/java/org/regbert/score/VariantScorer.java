@@ -41,6 +41,8 @@ final class VariantScorer {
     private final ContigResolver contigs;
     private final ReferenceWindows reference;
     private final WindowStates states;
+    /** bigWig task features, or null when the model reads none. */
+    private WindowSignals signals;
     private final ModelRunner runner;
     private final VcfAnnotator annotator;
     private final boolean mismatchIsError;
@@ -70,6 +72,12 @@ final class VariantScorer {
         this.chunk = batchSize * 16;
     }
 
+    /** Windows get these bigWig task features (score --signal). */
+    VariantScorer withSignals(WindowSignals signals) {
+        this.signals = signals;
+        return this;
+    }
+
     /** Leaves out (RB_SKIP=excluded) records whose REF shares a base with these regions (score --exclude). */
     VariantScorer excluding(ExcludedRegions regions) {
         this.excluded = regions;
@@ -96,7 +104,8 @@ final class VariantScorer {
             VCFHeader header = header(codec, headerLines);
             long number = headerLines.size() + 1;
             try (VariantContextWriter writer = open.apply(header)) {
-                WindowBuffer buffer = new WindowBuffer(reference.windowTokens(), states.needed(), chunk + 8);
+                WindowBuffer buffer = new WindowBuffer(reference.windowTokens(), states.needed(),
+                        signals == null ? 0 : signals.columns(), chunk + 8);
                 List<Job> pending = new ArrayList<>();
                 for (; line != null; line = in.readLine(), number++) {
                     VariantContext vc;
@@ -248,6 +257,11 @@ final class VariantScorer {
         if (states.needed()) {
             states.fill(contig, from, reference.windowTokens(), reference.step(), reference.k(), buffer.states(), at,
                     new byte[reference.windowTokens()]);
+        }
+        if (signals != null) {
+            // the signal measured at the locus: the same for REF and ALT windows
+            signals.fill(contig, from, reference.windowTokens(), reference.step(), reference.k(), buffer.features(),
+                    buffer.featuresAt());
         }
         buffer.commit();
         scoredAlleles++;

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.regbert.align.AlignCommand;
+import org.regbert.bigfiles.BigWigWriter;
 import org.regbert.finetune.FinetuneCommand;
 import org.regbert.tokenize.TokenizeCommand;
 
@@ -62,6 +64,60 @@ final class RealModel {
             featureModel = out;
         }
         return featureModel;
+    }
+
+    private static Path signalModel;
+
+    /**
+     * A bigWig over the model's region ({@link #signalBigWig}), the tokens aligned again with it as
+     * {@code --signal FILE:DHS} besides the DHS peaks, and a model fine-tuned on them reading the signal
+     * as task features ({@code --feature signal}: columns signal, signal:has-data).
+     */
+    static synchronized Path signalModel() throws IOException {
+        if (signalModel == null) {
+            Path work = dir();
+            Path bw = signalBigWig();
+            StageRuns.Run run = StageRuns.run(new AlignCommand(), "--shards", work.resolve("tokens").toString(),
+                    "--labels", "promoter=" + StageRuns.kitData().resolve("chromhmm/coords-hg19/RefSeqTSS.hg19.bed.gz"),
+                    "--peaks", StageRuns.dhs() + ":DHS", "--signal", bw + ":DHS", "--contig-alias", "chr20=20",
+                    "--skip-missing-contigs", "--negatives-per-positive", "2", "--valid", "20:31000000-31250000",
+                    "--test", "20:31250000-31500000", "--threads", "2", "--quiet", "--output",
+                    work.resolve("aligned-signal").toString());
+            assertEquals(0, run.exitCode(), run.stderr());
+            Path out = work.resolve("ft-signal");
+            run = StageRuns.run(new FinetuneCommand(), "--from-scratch", "--preset", "tiny", "--shards",
+                    work.resolve("aligned-signal").toString(), "--task", "promoter", "--feature", "signal", "--epochs",
+                    "1", "--max-steps", "4", "--device", "cpu", "--quiet", "--output", out.toString());
+            assertEquals(0, run.exitCode(), run.stderr());
+            signalModel = out;
+        }
+        return signalModel;
+    }
+
+    /**
+     * chr20 (hg19 size) signal over 30.00-30.10 Mb in 50-base bins: bin b has value (b mod 13) x 1.5,
+     * no data in every 7th bin and in 30.02-30.03 Mb (whole windows without data), 70,000 (beyond float16:
+     * align stores +inf) in every 101st bin.
+     */
+    static synchronized Path signalBigWig() throws IOException {
+        Path bw = dir().resolve("signal.chr20.bw");
+        if (!Files.exists(bw)) {
+            try (BigWigWriter w = BigWigWriter.create(bw, Map.of("chr20", 63_025_520L))) {
+                for (long at = START; at < START + 100_000; at += 50) {
+                    long b = at / 50;
+                    if (b % 7 == 0 || (at >= 30_020_000 && at < 30_030_000)) {
+                        continue;
+                    }
+                    w.add("chr20", at, at + 50, b % 101 == 0 ? 70_000f : (b % 13) * 1.5f);
+                }
+            }
+        }
+        return bw;
+    }
+
+    /** The shards the signal model was fine-tuned on. */
+    static Path signalShards() throws IOException {
+        return dir().resolve("aligned-signal");
     }
 
     /** The fine-tuned model (finetune's output directory). */

@@ -82,15 +82,48 @@ class RegionScoreTest {
         assertTrue(run.stderr().contains("pass --peaks FILE[:CELL] to compute it"), run.stderr());
     }
 
+    /**
+     * The signal model's scores equal its predictions on the aligned shards: score reads the bigWig as
+     * align did (per-token means, float16, asinh of the window mean, has-data flag), windows without data
+     * and beyond float16 included. Without --signal it is refused, naming the option and columns.
+     */
+    @Test
+    void aModelWithBigWigSignalFeaturesGetsThemFromTheBigWigAsAlignRead() throws Exception {
+        assertScoresEqualShardPredictions(RealModel.signalModel(), RealModel.signalShards(), "--signal",
+                RealModel.signalBigWig() + ":DHS");
+        // base() names the plain model: the signal model instead
+        List<String> args = new ArrayList<>(List.of(base(tmp.resolve("s/x.bedGraph"), "--tile", "20:30000000-30001000")));
+        args.set(1, RealModel.signalModel().toString());
+        StageRuns.Run run = StageRuns.score(args.toArray(String[]::new));
+        assertEquals(2, run.exitCode(), run.stderr());
+        assertTrue(run.stderr().contains("pass --signal FILE.bw:TRACK for each of its columns [signal]"), run.stderr());
+        assertFalse(Files.exists(tmp.resolve("s/x.bedGraph")), "nothing written");
+        // a track named for a mark fills another column than the model reads
+        args.addAll(List.of("--signal", RealModel.signalBigWig() + ":DHS.H3K27ac"));
+        run = StageRuns.score(args.toArray(String[]::new));
+        assertEquals(2, run.exitCode(), run.stderr());
+        assertTrue(run.stderr().contains("fill columns [signal:H3K27ac], the model reads [signal]"), run.stderr());
+        // a model without signal features refuses the option rather than ignore it
+        run = StageRuns.score(base(tmp.resolve("p/x.bedGraph"), "--tile", "20:30000000-30001000", "--signal",
+                RealModel.signalBigWig() + ":DHS"));
+        assertEquals(2, run.exitCode(), run.stderr());
+        assertTrue(run.stderr().contains("--signal: this model reads no bigWig signal"), run.stderr());
+    }
+
     private void assertScoresEqualShardPredictions(Path modelDir) throws Exception {
+        assertScoresEqualShardPredictions(modelDir, RealModel.shards());
+    }
+
+    private void assertScoresEqualShardPredictions(Path modelDir, Path shards, String... more) throws Exception {
         Path out = tmp.resolve(modelDir.getFileName() + "/tiles.bedGraph");
         List<String> args = new ArrayList<>(List.of(base(out, "--tile", "20:" + FROM + "-" + TO, "--batch-size", "16")));
+        args.addAll(List.of(more));
         args.set(1, modelDir.toString());
         StageRuns.Run run = StageRuns.score(args.toArray(String[]::new));
         assertEquals(0, run.exitCode(), run.stderr());
         Map<Long, Float> scored = values(out);
         try (FinetunedModel model = FinetunedModel.load(modelDir);
-                ShardInputs inputs = new ShardInputs(RealModel.shards(), model.spec(), model.encoder());
+                ShardInputs inputs = new ShardInputs(shards, model.spec(), model.encoder());
                 Predictor<InputBatch, float[][]> predictor = model.newPredictor();
                 ReferenceGenome genome = ReferenceGenome.open(StageRuns.chr20())) {
             ReferenceWindows windows = new ReferenceWindows(genome, 6, true, model.spec().windowTokens(), 0.05);
