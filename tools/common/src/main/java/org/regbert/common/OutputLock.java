@@ -197,6 +197,15 @@ public final class OutputLock implements AutoCloseable {
     }
 
     /**
+     * The path claimed, its folder resolved to its real path: the output folder itself, or the file
+     * stem a score run claims in a folder it may share.
+     */
+    public Path key() {
+        String name = lockFile.getFileName().toString();
+        return lockFile.getParent().resolve(name.substring(1, name.length() - SUFFIX.length()));
+    }
+
+    /**
      * Gives the claim up: deletes the lock file (while still holding it, so a waiting run sees it
      * went away) and the parent folders {@link #acquire} created, when they are left empty.
      */

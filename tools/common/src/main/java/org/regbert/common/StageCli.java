@@ -18,6 +18,7 @@ public final class StageCli {
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setUsageHelpWidth(100);
         commandLine.setExecutionExceptionHandler(StageCli::handleExecutionException);
+        commandLine.setParameterExceptionHandler(StageCli::handleParameterException);
         CommandLine.IExecutionStrategy strategy = commandLine.getExecutionStrategy();
         commandLine.setExecutionStrategy(parseResult -> {
             try {
@@ -91,6 +92,24 @@ public final class StageCli {
         e.printStackTrace(err);
         err.flush();
         return ExitCodes.INTERNAL_ERROR;
+    }
+
+    /**
+     * Bad usage (an unknown option, a value of the wrong type, a required option missing): one line,
+     * as for bad input, pointing to --help instead of printing the whole usage, which buried
+     * picocli's message (and broke the one-line contract) under a page of options.
+     */
+    private static int handleParameterException(CommandLine.ParameterException e, String[] args) {
+        CommandLine commandLine = e.getCommandLine();
+        PrintWriter err = commandLine.getErr();
+        String stage = commandLine.getCommandName();
+        String message = e.getMessage() == null ? e.toString() : e.getMessage().strip().replaceAll("\\s*\\R\\s*", "; ");
+        if (e instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
+            message += "; did you mean " + String.join(" or ", unmatched.getSuggestions()) + "?";
+        }
+        err.println("regbert " + stage + ": error: " + message + " (see 'regbert " + stage + " --help')");
+        err.flush();
+        return ExitCodes.BAD_INPUT;
     }
 
     private static int reportMachineFault(Throwable e, CommandLine commandLine) {

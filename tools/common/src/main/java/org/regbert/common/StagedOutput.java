@@ -20,6 +20,8 @@ import java.util.stream.Stream;
  * is refused while this one writes it.
  */
 public final class StagedOutput implements AutoCloseable {
+    /** Names of staging folders start with it. */
+    private static final String STAGING = ".regbert-staging-";
     private final Path outputDir;
     private final Path stagingDir;
     private final boolean createdOutputDir;
@@ -63,10 +65,14 @@ public final class StagedOutput implements AutoCloseable {
                 throw new BadInputException(outputDir, "output directory is not writable");
             }
             // A run killed while it wrote (kill -9, power loss) left its staging folder; no other run can
-            // be using one, since this run holds the claim, so it goes, and a folder that held nothing
-            // else counts as this run's to remove again if it fails.
-            created |= removeStaleStaging(outputDir);
-            Path staging = Files.createTempDirectory(outputDir, ".regbert-staging-");
+            // be using one of this claim's, since this run holds the claim, so it goes, and a folder that
+            // held nothing else counts as this run's to remove again if it fails. A claim on a file stem
+            // (score: runs with other stems may write into the same folder meanwhile) stages in folders
+            // named after the stem and removes only those: another stem's belongs to a running run.
+            Path key = lock.key();
+            String prefix = key.equals(outputDir.toRealPath()) ? STAGING : STAGING + key.getFileName() + "-";
+            created |= removeStaleStaging(outputDir, prefix);
+            Path staging = Files.createTempDirectory(outputDir, prefix);
             return new StagedOutput(outputDir, staging, created, lock);
         } catch (RuntimeException | IOException e) {
             if (created) {
@@ -96,14 +102,20 @@ public final class StagedOutput implements AutoCloseable {
                 + e.getMessage() + ")", e);
     }
 
-    /** Deletes the staging folders in DIR; true when nothing else was there. */
-    private static boolean removeStaleStaging(Path dir) throws IOException {
+    /**
+     * Deletes the staging folders in DIR named PREFIX (the whole folder's claim: every staging folder;
+     * a stem's: PREFIX and createTempDirectory's digits); true when nothing else was there.
+     */
+    private static boolean removeStaleStaging(Path dir, String prefix) throws IOException {
         boolean onlyStaging = true;
         boolean any = false;
+        boolean wholeFolder = prefix.equals(STAGING);
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path entry : entries) {
                 any = true;
-                if (entry.getFileName().toString().startsWith(".regbert-staging-") && Files.isDirectory(entry)) {
+                String name = entry.getFileName().toString();
+                boolean ours = name.startsWith(prefix) && (wholeFolder || name.substring(prefix.length()).matches("\\d+"));
+                if (ours && Files.isDirectory(entry)) {
                     FileTrees.delete(entry);
                 } else {
                     onlyStaging = false;

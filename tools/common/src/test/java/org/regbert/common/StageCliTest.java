@@ -78,4 +78,31 @@ class StageCliTest {
         assertTrue(outcome.stderr().contains("\tat org.regbert.common.StageCliTest.badInputIsExitTwo"),
                 "a stack trace: " + outcome.stderr());
     }
+
+    @Command(name = "demo")
+    static final class WithOptions implements Callable<Integer> {
+        @picocli.CommandLine.Option(names = "--count", description = "A number.")
+        int count;
+
+        @Override
+        public Integer call() {
+            return 0;
+        }
+    }
+
+    @Test
+    void badUsageIsOneLineAndExitTwoWithoutTheUsage() {
+        // picocli's own words for the problem, on the stage's error line; the usage (which lists --count) is not printed.
+        StageCli.Outcome notANumber = StageCli.runCapturing(new WithOptions(), "--count", "many");
+        assertEquals(2, notANumber.exitCode(), notANumber.stderr());
+        assertEquals(1, notANumber.stderr().lines().count(), notANumber.stderr());
+        assertTrue(notANumber.stderr().startsWith("regbert demo: error: Invalid value for option '--count': 'many'"),
+                notANumber.stderr());
+        assertTrue(notANumber.stderr().endsWith(" (see 'regbert demo --help')\n"), notANumber.stderr());
+
+        StageCli.Outcome unknown = StageCli.runCapturing(new WithOptions(), "--bogus");
+        assertEquals(2, unknown.exitCode(), unknown.stderr());
+        assertEquals(1, unknown.stderr().lines().count(), unknown.stderr());
+        assertTrue(unknown.stderr().startsWith("regbert demo: error: Unknown option: '--bogus'"), unknown.stderr());
+    }
 }

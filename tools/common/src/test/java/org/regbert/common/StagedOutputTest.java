@@ -43,4 +43,23 @@ class StagedOutputTest {
         }
         assertFalse(Files.exists(out), "nothing left: " + (Files.exists(out) ? names(out) : List.of()));
     }
+
+    @Test
+    void runsOnOtherStemsOfOneFolderKeepTheirStagingAndAKilledRunsOfTheSameStemGoes() throws Exception {
+        // score's claims: the stems a and b of one folder. a is writing when b opens; b's killed run left
+        // .regbert-staging-b-123, and .regbert-staging-bb-7 is stem bb's (another run's, not b's).
+        Path out = Files.createDirectories(dir.resolve("out"));
+        Files.createDirectories(out.resolve(".regbert-staging-b-123"));
+        Files.createDirectories(out.resolve(".regbert-staging-bb-7"));
+        try (StagedOutput a = StagedOutput.open(out, OutputLock.acquire(out.resolve("a.vcf"), out.resolve("a")))) {
+            Files.writeString(a.stage("a.vcf"), "a");
+            try (StagedOutput b = StagedOutput.open(out, OutputLock.acquire(out.resolve("b.vcf"), out.resolve("b")))) {
+                Files.writeString(b.stage("b.vcf"), "b");
+                b.commit();
+            }
+            a.commit();
+        }
+        assertEquals(List.of(".regbert-staging-bb-7", "a.vcf", "b.vcf"), names(out));
+        assertEquals("a", Files.readString(out.resolve("a.vcf")));
+    }
 }

@@ -73,7 +73,9 @@ final class EvaluateRun {
                 }
             }
             Path parent = output.toAbsolutePath().normalize().getParent();
-            Path staged = Files.createTempDirectory(parent, "." + output.getFileName() + ".staging-");
+            String stagingPrefix = "." + output.getFileName() + ".staging-";
+            removeStaleStaging(parent, stagingPrefix);
+            Path staged = Files.createTempDirectory(parent, stagingPrefix);
             try {
                 EvaluationReport report = write(staged);
                 deleteTree(output);
@@ -183,6 +185,23 @@ final class EvaluateRun {
             throw new BadInputException(dir, "holds no predictions (*.npz)");
         }
         return out;
+    }
+
+    /**
+     * Deletes the staging folders a killed run (kill -9, power loss) left beside the output: only a
+     * run that holds the output's claim stages into them, and this run holds it now.
+     */
+    private static void removeStaleStaging(Path parent, String prefix) throws IOException {
+        try (Stream<Path> entries = Files.list(parent)) {
+            for (Path entry : entries.toList()) {
+                String name = entry.getFileName().toString();
+                // createTempDirectory's suffix is digits: the output 'a.staging-b' stages elsewhere.
+                if (name.startsWith(prefix) && name.substring(prefix.length()).matches("\\d+")
+                        && Files.isDirectory(entry)) {
+                    deleteTree(entry);
+                }
+            }
+        }
     }
 
     private static boolean isEmpty(Path dir) throws IOException {

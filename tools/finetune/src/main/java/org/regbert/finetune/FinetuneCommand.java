@@ -222,8 +222,22 @@ public class FinetuneCommand implements Callable<Integer> {
         if (!List.of("none", "weight", "sample").contains(balance)) {
             throw new BadInputException("--balance " + balance + ": expected none, weight or sample");
         }
-        if (epochs < 1 || batchSize < 1 || learningRate <= 0 || warmup < 0 || warmup >= 1) {
-            throw new BadInputException("--epochs and --batch-size must be at least 1, --lr above 0, --warmup in [0, 1)");
+        // One message per option, naming the value given. The comparisons are written so that NaN
+        // (which picocli parses as a double) fails them: a NaN --lr used to pass and end in a diverged loss.
+        if (epochs < 1) {
+            throw new BadInputException("--epochs " + epochs + ": expected at least 1");
+        }
+        if (batchSize < 1) {
+            throw new BadInputException("--batch-size " + batchSize + ": expected at least 1");
+        }
+        if (!(learningRate > 0 && Double.isFinite(learningRate))) {
+            throw new BadInputException("--lr " + learningRate + ": expected a learning rate above 0, e.g. 2e-4");
+        }
+        if (!(weightDecay >= 0 && Double.isFinite(weightDecay))) {
+            throw new BadInputException("--weight-decay " + weightDecay + ": expected 0 or more");
+        }
+        if (!(warmup >= 0 && warmup < 1)) {
+            throw new BadInputException("--warmup " + warmup + ": expected a fraction of the steps in [0, 1)");
         }
         if (maxMinutes != null && !(maxMinutes > 0 && Double.isFinite(maxMinutes))) {
             throw new BadInputException("--max-minutes " + maxMinutes + ": expected a positive number of minutes");
