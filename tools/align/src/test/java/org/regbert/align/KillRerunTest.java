@@ -69,6 +69,9 @@ class KillRerunTest {
      * Runs a stage; with KILL_AFTER, SIGKILLs it after that many milliseconds (if still
      * running) and runs it again to the end. Returns the (first) run's milliseconds.
      */
+    /** The output of the stage started last. */
+    private Path log;
+
     private long stage(Long killAfter, String... args) throws IOException, InterruptedException {
         long t0 = System.nanoTime();
         Process first = start(args);
@@ -77,17 +80,18 @@ class KillRerunTest {
             assertTrue(first.waitFor(30, TimeUnit.SECONDS));
             Process again = start(args);
             assertTrue(again.waitFor(5, TimeUnit.MINUTES));
-            String log = new String(again.getInputStream().readAllBytes());
-            assertEquals(0, again.exitValue(), "the rerun after a kill at " + killAfter + " ms: " + log);
+            assertEquals(0, again.exitValue(), "the rerun after a kill at " + killAfter + " ms: " + Files.readString(log));
             return killAfter;
         }
         assertTrue(first.waitFor(5, TimeUnit.MINUTES));
-        assertEquals(0, first.exitValue(), new String(first.getInputStream().readAllBytes()));
+        assertEquals(0, first.exitValue(), Files.readString(log));
         return (System.nanoTime() - t0) / 1_000_000;
     }
 
     private Process start(String... args) throws IOException {
-        return StageMain.start(dir, args);
+        log = Files.createTempFile("regbert-stage-", ".log");
+        log.toFile().deleteOnExit();
+        return StageMain.start(dir, log, args);
     }
 
     /** The same files with the same bytes, summaries (timings, the output's own path) aside. */

@@ -103,9 +103,10 @@ class ReproducibleShardsTest {
     }
 
     private void stageIn(Path workingFolder, String... args) throws IOException, InterruptedException {
-        Process process = StageMain.start(workingFolder, args);
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(3, TimeUnit.MINUTES), output);
-        assertEquals(0, process.exitValue(), output);
+        Path log = Files.createTempFile("regbert-stage-", ".log");
+        log.toFile().deleteOnExit();
+        Process process = StageMain.start(workingFolder, log, args);
+        assertTrue(process.waitFor(3, TimeUnit.MINUTES), Files.readString(log));
+        assertEquals(0, process.exitValue(), Files.readString(log));
     }
 }
