@@ -157,7 +157,10 @@ class TwoInstancesIT {
                     && !"running".equals(r.record.status)).count();
             return finals >= objects.size() && rows.stream().noneMatch(r -> "running".equals(r.record.status))
                     && inboxFiles(a).isEmpty() && inboxFiles(b).isEmpty();
-        }, 240_000, "every object run", a, b);
+        }, 240_000, () -> "every object run; without a final record: " + objects.keySet().stream()
+                .filter(n -> rows(pg).stream().noneMatch(r -> r.record.inputs.get(0).name.equals(n)
+                        && !"interrupted".equals(r.record.status) && !"running".equals(r.record.status))).toList()
+                + "; in the inboxes: " + inboxFiles(a) + " " + inboxFiles(b), a, b);
         Thread.sleep(3_000);  // a few more polls: a second copy of anything would show now
 
         List<Row> rows = rows(pg);
@@ -304,6 +307,11 @@ class TwoInstancesIT {
     /** Polls COND every 20 ms; fails when MILLIS pass or a service dies. */
     private static void await(BooleanSupplier cond, long millis, String what, ServiceProcess... services)
             throws Exception {
+        await(cond, millis, () -> what, services);
+    }
+
+    private static void await(BooleanSupplier cond, long millis, java.util.function.Supplier<String> what,
+            ServiceProcess... services) throws Exception {
         long end = System.currentTimeMillis() + millis;
         while (System.currentTimeMillis() < end) {
             if (cond.getAsBoolean()) {
@@ -314,7 +322,7 @@ class TwoInstancesIT {
             }
             Thread.sleep(20);
         }
-        throw new AssertionError("timed out waiting for " + what + "\n--- a:\n" + tail(services[0]) + "\n--- b:\n"
+        throw new AssertionError("timed out waiting for " + what.get() + "\n--- a:\n" + tail(services[0]) + "\n--- b:\n"
                 + tail(services[1]));
     }
 
