@@ -53,6 +53,8 @@ public class Admission {
     ProcessedJournal processed;
     @Inject
     RunRecorder runs;
+    @Inject
+    S3Claims claims;
 
     private final MetadataCatalog metadata = new MetadataCatalog();
     /** S3 objects on their way into the inbox: safe name -> s3://bucket/key, the run's trigger. */
@@ -92,6 +94,7 @@ public class Admission {
         String[] sum = sha256(source);
         String key = ProcessedJournal.key(lane, name, sum[0]);
         if (processed.contains(key)) {
+            claims.settleDuplicate(lane, name);
             exchange.getMessage().setHeader("regbertDuplicate", true);
             LOG.infof("%s: the same bytes were handled before (%s); not run again", name, sum[0]);
             return;
@@ -100,6 +103,11 @@ public class Admission {
         RunRecord run = new RunRecord();
         run.id = ID_TIME.format(Instant.now()) + "-" + UUID.randomUUID().toString().substring(0, 8);
         String origin = origins.remove(name);
+        // the S3 claim this copy came from (shared database) notes the run; its origin survives a restart
+        String claimed = claims.attach(lane, name, run.id);
+        if (origin == null) {
+            origin = claimed;
+        }
         run.trigger = origin != null ? origin : "file:" + (lane == null ? settings.inbox() : settings.inbox().resolve(lane)).resolve(name);
         run.lane = lane;
         run.created = Instant.now().toString();

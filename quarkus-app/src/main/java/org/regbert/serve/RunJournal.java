@@ -20,7 +20,10 @@ import java.util.Map;
 /**
  * Run records kept as JSON lines ({@code state/runs.jsonl}): every change of a record appends its whole
  * new state and is forced to disk; on start the last line of each id wins. Append-only, so a crash
- * loses at most the line being written (a torn last line is skipped on reading).
+ * loses at most the line being written (a torn last line is skipped on reading). With
+ * {@code regbert.serve.jdbc-url} they are rows of the shared database instead ({@link JdbcRuns}): this
+ * instance keeps its own records in memory as before, {@link #all} and {@link #get} read every
+ * instance's, and a restart marks only its own unfinished runs interrupted.
  */
 @ApplicationScoped
 public class RunJournal {
@@ -28,16 +31,28 @@ public class RunJournal {
     ServeSettings settings;
     @Inject
     ObjectMapper mapper;
+    @Inject
+    SharedDatabase database;
+    @Inject
+    ProcessedJournal processed;
 
+    /** This instance's records (with the file: all of them). */
     private final Map<String, RunRecord> runs = new LinkedHashMap<>();
     private Path file;
+    /** The shared database's records, or null: the file. */
+    private JdbcRuns shared;
 
     @PostConstruct
     void load() {
         file = settings.state().resolve("runs.jsonl");
         try {
             Files.createDirectories(file.getParent());
-            runs.putAll(read(file, mapper));
+            if (database != null && database.enabled()) {
+                shared = new JdbcRuns(database, mapper);
+                runs.putAll(shared.own());
+            } else {
+                runs.putAll(read(file, mapper));
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -90,22 +105,46 @@ public class RunJournal {
     }
 
     public synchronized void save(RunRecord record) {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND)) {
-            byte[] line = (mapper.writeValueAsString(record) + "\n").getBytes(StandardCharsets.UTF_8);
-            ch.write(ByteBuffer.wrap(line));
-            ch.force(false);
-            runs.put(record.id, mapper.readValue(line, RunRecord.class));
+        write(record, null);
+    }
+
+    /**
+     * A run's final record and, when PROCESSED_KEY is not null, its input journalled as processed: in one
+     * transaction in the shared database; with files the record first, then the key.
+     */
+    public synchronized void finish(RunRecord record, String processedKey) {
+        write(record, processedKey);
+        if (shared == null && processedKey != null) {
+            processed.add(processedKey);
+        }
+    }
+
+    private void write(RunRecord record, String processedKey) {
+        try {
+            byte[] json = mapper.writeValueAsBytes(record);
+            if (shared != null) {
+                shared.save(record, new String(json, StandardCharsets.UTF_8), processedKey);
+            } else {
+                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        StandardOpenOption.APPEND)) {
+                    ch.write(ByteBuffer.wrap((new String(json, StandardCharsets.UTF_8) + "\n")
+                            .getBytes(StandardCharsets.UTF_8)));
+                    ch.force(false);
+                }
+            }
+            runs.put(record.id, mapper.readValue(json, RunRecord.class));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the run journal " + file, e);
         }
     }
 
+    /** Every run record (with a shared database: every instance's), oldest first. */
     public synchronized List<RunRecord> all() {
-        return new ArrayList<>(runs.values());
+        return shared != null ? shared.all() : new ArrayList<>(runs.values());
     }
 
     public synchronized RunRecord get(String id) {
-        return runs.get(id);
+        RunRecord own = runs.get(id);
+        return own != null || shared == null || id == null ? own : shared.get(id);
     }
 }

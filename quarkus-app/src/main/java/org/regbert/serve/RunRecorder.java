@@ -34,8 +34,6 @@ public class RunRecorder {
     @Inject
     RunJournal journal;
     @Inject
-    ProcessedJournal processed;
-    @Inject
     References references;
     @Inject
     MeterRegistry meters;
@@ -171,10 +169,8 @@ public class RunRecorder {
         run.reason = reason;
         run.finished = Instant.now().toString();
         provenance(run);  // before the record says finished: whoever sees it finished finds its provenance
-        journal.save(run);
-        if (processedNow) {
-            processed.add(ProcessedJournal.key(run.lane, run.inputs.get(0).name, run.inputs.get(0).sha256));
-        }
+        journal.finish(run, processedNow
+                ? ProcessedJournal.key(run.lane, run.inputs.get(0).name, run.inputs.get(0).sha256) : null);
         try {
             references.commit(run.id);  // after the record: a kill before this commits on restart (RunJournal)
         } catch (IOException e) {

@@ -19,12 +19,18 @@ import software.amazon.awssdk.services.s3.S3Client;
 /** Beans the S3 route names: {@code s3Seen} and {@code s3Client} (created only when that route runs). */
 @ApplicationScoped
 public class S3Repositories {
-    /** S3 objects (bucket/key@ETag) already copied to the inbox, kept in a file across restarts. */
+    /**
+     * S3 objects (bucket/key@ETag) already copied to the inbox: claims in the shared database when
+     * {@code regbert.serve.jdbc-url} is set ({@link S3Claims}), else kept in a file across restarts.
+     */
     @Produces
     @Named("s3Seen")
     @ApplicationScoped
     @Unremovable
-    IdempotentRepository s3Seen(ServeSettings settings) {
+    IdempotentRepository s3Seen(ServeSettings settings, S3Claims claims, SharedDatabase database) {
+        if (database.enabled()) {
+            return claims.repository();
+        }
         return FileIdempotentRepository.fileIdempotentRepository(settings.state().resolve("s3-seen.keys").toFile(),
                 100_000);
     }

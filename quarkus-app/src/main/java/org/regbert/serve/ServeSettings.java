@@ -16,9 +16,28 @@ public interface ServeSettings {
         return root().resolve("inbox");
     }
 
+    /** Run outputs ({@code runs/ID/...}): {@code regbert.serve.runs-dir}, by default {@code ROOT/runs}. */
     default Path outputs() {
-        return root().resolve("runs");
+        return runsDir().orElse(root().resolve("runs"));
     }
+
+    /**
+     * Where run outputs go when not under the root: a folder every instance sees when several share a
+     * database (run ids are unique across instances). Unset: {@code ROOT/runs}.
+     */
+    java.util.Optional<Path> runsDir();
+
+    /**
+     * PostgreSQL JDBC URL ({@code jdbc:postgresql://HOST:PORT/DB}) of the state several instances share:
+     * run records, processed keys, S3 claims ({@link SharedDatabase}). Unset: files under {@code ROOT/state}.
+     */
+    java.util.Optional<String> jdbcUrl();
+
+    /** The database user for {@code jdbc-url} (or the URL's {@code user=} parameter). */
+    java.util.Optional<String> jdbcUser();
+
+    /** The database password for {@code jdbc-url} (or the URL's {@code password=} parameter). */
+    java.util.Optional<String> jdbcPassword();
 
     default Path state() {
         return root().resolve("state");

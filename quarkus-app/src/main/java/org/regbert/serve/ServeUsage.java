@@ -37,6 +37,10 @@ final class ServeUsage {
             new Setting("regbert.serve.finetune-max-steps", null, "a cap on its steps (0: the budget decides)"),
             new Setting("regbert.serve.evaluate-bootstrap", null, "bootstrap replicates of each evaluate report"),
             new Setting("regbert.serve.retries", null, "retries of a failed stage before dead-letter/"),
+            new Setting("regbert.serve.jdbc-url", "(unset: files under ROOT/state)",
+                    "PostgreSQL (jdbc:postgresql://HOST:PORT/DB) for run records, processed keys and S3 claims:\n"
+                            + "      several instances on one bucket, each object run once (.jdbc-user, .jdbc-password)"),
+            new Setting("regbert.serve.runs-dir", "(unset: ROOT/runs)", "run outputs; a folder every instance sees"),
             new Setting("regbert.serve.api-token", "(unset)", "Bearer token of the REST API; required off loopback"),
             new Setting("quarkus.http.host", null, "address of the REST API (/runs, /q/health, /q/metrics)"),
             new Setting("quarkus.http.port", null, "its port (0: any free port; ./regbert demo uses 0)"),

@@ -43,6 +43,10 @@ class JournalRestartTest {
             public String backend() { return "in-process"; }
             public Path nextflowDir() { return Path.of("nextflow"); }
             public java.util.Optional<String> apiToken() { return java.util.Optional.empty(); }
+            public java.util.Optional<Path> runsDir() { return java.util.Optional.empty(); }
+            public java.util.Optional<String> jdbcUrl() { return java.util.Optional.empty(); }
+            public java.util.Optional<String> jdbcUser() { return java.util.Optional.empty(); }
+            public java.util.Optional<String> jdbcPassword() { return java.util.Optional.empty(); }
         };
     }
 

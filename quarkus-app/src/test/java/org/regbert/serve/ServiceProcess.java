@@ -51,6 +51,10 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    boolean alive() {
+        return process != null && process.isAlive();
+    }
+
     /** SIGKILL, and waits for the process to be gone. */
     void kill() throws InterruptedException {
         process.destroyForcibly();

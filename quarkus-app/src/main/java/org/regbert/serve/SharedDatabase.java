@@ -1,0 +1,118 @@
+package org.regbert.serve;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * The PostgreSQL database several instances share ({@code regbert.serve.jdbc-url}; unset: none, and
+ * every store keeps its files under {@code state/}), and this instance's id ({@code state/instance.id},
+ * made once per root): claims and run records carry it, so a restarted instance finds its own unfinished
+ * work and leaves the others' alone. Plain JDBC, a connection per unit of work: the service writes a few
+ * rows per run, and a connection pool would be one more thing to keep alive across a database restart.
+ */
+@ApplicationScoped
+public class SharedDatabase {
+    /** The tables, made when missing; an advisory lock serialises two instances starting at once. */
+    private static final String[] SCHEMA = {
+        "SELECT pg_advisory_xact_lock(7345120)",
+        // run records: the JSON of RunRecord; status/finished copied out for queries; seq keeps creation order
+        "CREATE TABLE IF NOT EXISTS regbert_runs (id text PRIMARY KEY, seq bigserial, instance text NOT NULL,"
+                + " status text, finished text, record text NOT NULL)",
+        // inputs handled (ProcessedJournal.key), written with the run's final record in one transaction
+        "CREATE TABLE IF NOT EXISTS regbert_processed (key text PRIMARY KEY, run_id text, instance text NOT NULL)",
+        // S3 objects (bucket/key@ETag) claimed by an instance; done once a run of it reached a final outcome
+        "CREATE TABLE IF NOT EXISTS regbert_s3_claims (key text PRIMARY KEY, instance text NOT NULL,"
+                + " inbox_name text, run_id text, done boolean NOT NULL DEFAULT false)",
+    };
+
+    @Inject
+    ServeSettings settings;
+
+    private PGSimpleDataSource source;
+    private String instance;
+
+    @PostConstruct
+    void open() {
+        instance = instanceId(settings.state());
+        if (settings.jdbcUrl().isEmpty()) {
+            return;
+        }
+        source = new PGSimpleDataSource();
+        source.setUrl(settings.jdbcUrl().get());
+        settings.jdbcUser().ifPresent(source::setUser);
+        settings.jdbcPassword().ifPresent(source::setPassword);
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            for (String sql : SCHEMA) {
+                s.execute(sql);
+            }
+            c.commit();
+        } catch (SQLException e) {
+            throw new IllegalStateException("regbert.serve.jdbc-url: cannot use " + settings.jdbcUrl().get() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Whether the state lives in PostgreSQL ({@code regbert.serve.jdbc-url} set). */
+    public boolean enabled() {
+        return source != null;
+    }
+
+    /** This instance's id (state/instance.id under its root). */
+    public String instance() {
+        return instance;
+    }
+
+    Connection connect() throws SQLException {
+        return source.getConnection();
+    }
+
+    /** Work done in one transaction: all of it or none (rolled back on any exception). */
+    interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    <T> T inTransaction(Work<T> work) {
+        try (Connection c = connect()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("shared database: " + e.getMessage(), e);
+        }
+    }
+
+    /** The instance id kept under STATE, made (a random UUID, written atomically) on first use. */
+    static String instanceId(Path state) {
+        Path file = state.resolve("instance.id");
+        try {
+            if (!Files.exists(file)) {
+                Files.createDirectories(state);
+                Path tmp = state.resolve(".instance.id.tmp");
+                Files.writeString(tmp, UUID.randomUUID() + "\n", StandardCharsets.UTF_8);
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+            }
+            return Files.readString(file, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot keep the instance id " + file, e);
+        }
+    }
+}
