@@ -75,14 +75,9 @@ final class JdbcRuns {
     private List<RunRecord> select(String sql, String... args) {
         return database.inTransaction(c -> {
             List<RunRecord> out = new ArrayList<>();
-            try (PreparedStatement q = c.prepareStatement(sql)) {
-                for (int i = 0; i < args.length; i++) {
-                    q.setString(i + 1, args[i]);
-                }
-                try (ResultSet rs = q.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(parse(rs.getString(1)));
-                    }
+            try (PreparedStatement q = SharedDatabase.prepare(c, sql, args); ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    out.add(parse(rs.getString(1)));
                 }
             }
             return out;

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashSet;
 import java.util.Set;
@@ -70,14 +69,7 @@ public class ProcessedJournal {
 
     public synchronized boolean contains(String key) {
         if (shared()) {
-            return database.inTransaction(c -> {
-                try (PreparedStatement q = c.prepareStatement("SELECT 1 FROM regbert_processed WHERE key = ?")) {
-                    q.setString(1, key);
-                    try (ResultSet rs = q.executeQuery()) {
-                        return rs.next();
-                    }
-                }
-            });
+            return database.exists("SELECT 1 FROM regbert_processed WHERE key = ?", key);
         }
         return keys.contains(key);
     }

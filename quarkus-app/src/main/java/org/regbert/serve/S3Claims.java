@@ -119,14 +119,8 @@ public class S3Claims {
         if (!database.enabled() || lane != null) {
             return;
         }
-        database.inTransaction(c -> {
-            try (PreparedStatement u = c.prepareStatement(
-                    "UPDATE regbert_s3_claims SET done = true WHERE instance = ? AND inbox_name = ? AND NOT done")) {
-                u.setString(1, database.instance());
-                u.setString(2, name);
-                return u.executeUpdate();
-            }
-        });
+        database.update("UPDATE regbert_s3_claims SET done = true WHERE instance = ? AND inbox_name = ? AND NOT done",
+                database.instance(), name);
     }
 
     /** In the transaction of RUN's final record: the claim it came from is settled. */
@@ -151,26 +145,19 @@ public class S3Claims {
     private final class Repository extends ServiceSupport implements IdempotentRepository {
         @Override
         public boolean add(String key) {
-            return update("INSERT INTO regbert_s3_claims (key, instance, inbox_name) VALUES (?, ?, ?)"
+            return database.update("INSERT INTO regbert_s3_claims (key, instance, inbox_name) VALUES (?, ?, ?)"
                     + " ON CONFLICT (key) DO NOTHING", key, database.instance(), inboxName(key)) == 1;
         }
 
         @Override
         public boolean contains(String key) {
-            return database.inTransaction(c -> {
-                try (PreparedStatement q = c.prepareStatement("SELECT 1 FROM regbert_s3_claims WHERE key = ?")) {
-                    q.setString(1, key);
-                    try (ResultSet rs = q.executeQuery()) {
-                        return rs.next();
-                    }
-                }
-            });
+            return database.exists("SELECT 1 FROM regbert_s3_claims WHERE key = ?", key);
         }
 
         /** The copy failed (Camel removes the key of a failed exchange): the claim is released. */
         @Override
         public boolean remove(String key) {
-            return update("DELETE FROM regbert_s3_claims WHERE key = ? AND instance = ? AND NOT done", key,
+            return database.update("DELETE FROM regbert_s3_claims WHERE key = ? AND instance = ? AND NOT done", key,
                     database.instance()) == 1;
         }
 
@@ -182,18 +169,7 @@ public class S3Claims {
         /** Releases this instance's unsettled claims (others' are theirs). */
         @Override
         public void clear() {
-            update("DELETE FROM regbert_s3_claims WHERE instance = ? AND NOT done", database.instance());
-        }
-
-        private int update(String sql, String... args) {
-            return database.inTransaction(c -> {
-                try (PreparedStatement u = c.prepareStatement(sql)) {
-                    for (int i = 0; i < args.length; i++) {
-                        u.setString(i + 1, args[i]);
-                    }
-                    return u.executeUpdate();
-                }
-            });
+            database.update("DELETE FROM regbert_s3_claims WHERE instance = ? AND NOT done", database.instance());
         }
     }
 }

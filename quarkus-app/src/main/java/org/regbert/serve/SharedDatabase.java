@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
@@ -98,6 +100,33 @@ public class SharedDatabase {
         } catch (SQLException e) {
             throw new IllegalStateException("shared database: " + e.getMessage(), e);
         }
+    }
+
+    /** SQL with string parameters ARGS, in a transaction of its own; the rows it changed. */
+    int update(String sql, String... args) {
+        return inTransaction(c -> {
+            try (PreparedStatement u = prepare(c, sql, args)) {
+                return u.executeUpdate();
+            }
+        });
+    }
+
+    /** Whether the query SQL with string parameters ARGS finds a row. */
+    boolean exists(String sql, String... args) {
+        return inTransaction(c -> {
+            try (PreparedStatement q = prepare(c, sql, args); ResultSet rs = q.executeQuery()) {
+                return rs.next();
+            }
+        });
+    }
+
+    /** SQL prepared on C with ARGS as its string parameters, in order. */
+    static PreparedStatement prepare(Connection c, String sql, String... args) throws SQLException {
+        PreparedStatement statement = c.prepareStatement(sql);
+        for (int i = 0; i < args.length; i++) {
+            statement.setString(i + 1, args[i]);
+        }
+        return statement;
     }
 
     /** The instance id kept under STATE, made (a random UUID, written atomically) on first use. */
