@@ -31,9 +31,14 @@ public class Lanes {
     /** Header: the run's turn in its lane. */
     public static final String TURN = "regbertTurn";
 
-    private final Map<String, long[]> nextTurn = new HashMap<>();
-    private final Map<String, long[]> serving = new HashMap<>();
-    private final Map<String, Set<Long>> done = new HashMap<>();
+    /** One lane's turns: the next to hand out, the one running, and those ended before their turn came. */
+    private static final class Lane {
+        long next;
+        long serving;
+        final Set<Long> ended = new HashSet<>();
+    }
+
+    private final Map<String, Lane> lanes = new HashMap<>();
 
     /** The lane a dropped file belongs to: its inbox sub-folder, or null for a file dropped in the inbox itself. */
     public static String laneOf(String relativePath) {
@@ -47,12 +52,11 @@ public class Lanes {
 
     /** Takes the next turn in the exchange's lane (header {@link #LANE}); the turn passes on when the exchange completes. */
     public void take(Exchange exchange) {
-        String lane = key(exchange);
+        Lane lane;
         long turn;
         synchronized (this) {
-            long[] next = nextTurn.computeIfAbsent(lane, k -> new long[1]);
-            turn = next[0]++;
-            serving.computeIfAbsent(lane, k -> new long[1]);
+            lane = lanes.computeIfAbsent(key(exchange), k -> new Lane());
+            turn = lane.next++;
         }
         exchange.getMessage().setHeader(TURN, turn);
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
@@ -65,22 +69,20 @@ public class Lanes {
 
     /** Blocks until it is the exchange's turn in its lane. */
     public void await(Exchange exchange) throws InterruptedException {
-        String lane = key(exchange);
         long turn = exchange.getMessage().getHeader(TURN, Long.class);
         synchronized (this) {
-            while (serving.get(lane)[0] != turn) {
+            Lane lane = lanes.get(key(exchange));
+            while (lane.serving != turn) {
                 wait();
             }
         }
     }
 
     /** Marks the turn done; the lane moves past every done turn (one that ended before its turn came, too). */
-    private synchronized void pass(String lane, long turn) {
-        Set<Long> ended = done.computeIfAbsent(lane, k -> new HashSet<>());
-        ended.add(turn);
-        long[] now = serving.get(lane);
-        while (ended.remove(now[0])) {
-            now[0]++;
+    private synchronized void pass(Lane lane, long turn) {
+        lane.ended.add(turn);
+        while (lane.ended.remove(lane.serving)) {
+            lane.serving++;
         }
         notifyAll();
     }
