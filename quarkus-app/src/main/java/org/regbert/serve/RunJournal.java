@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -127,8 +128,9 @@ public class RunJournal {
             } else {
                 try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                         StandardOpenOption.APPEND)) {
-                    ch.write(ByteBuffer.wrap((new String(json, StandardCharsets.UTF_8) + "\n")
-                            .getBytes(StandardCharsets.UTF_8)));
+                    byte[] line = Arrays.copyOf(json, json.length + 1);
+                    line[json.length] = '\n';
+                    ch.write(ByteBuffer.wrap(line));
                     ch.force(false);
                 }
             }
