@@ -138,6 +138,8 @@ final class PretrainRun {
         double unigramCe = unigramCrossEntropy(unigramP, evalBatches);
         long parameterCount = parameters.values().stream().mapToLong(p -> p.getArray().size()).sum();
         StepBudget.Report budget = null;
+        long stepCap = hasStepCount(settings.fileTree()) || hasStepCount(settings.overrides())
+                ? config.training.steps : Integer.MAX_VALUE;
         if (start == 0 && config.training.maxMinutes != null) {
             // A resumed run keeps the step count its checkpoint's config holds: it is never timed again.
             budget = fitToBudget(engine, manager, model, parameters, sampler, evalBatches, vocab, state);
@@ -148,6 +150,8 @@ final class PretrainRun {
         int evalEvery = config.evalEvery(total);
         LearningRateSchedule schedule = config.schedule();
         TrainingProgress progress = TrainingProgress.onStderr(settings.quiet(), start, total);
+        long refitAt = budget == null ? 0 : BudgetRefit.atStep(total, config.warmupSteps(),
+                config.training.checkpointEvery, evalEvery);
         if (budget != null) {
             progress.note("pretrain: " + budget.describe());
         }
@@ -172,7 +176,7 @@ final class PretrainRun {
         long tokensThisRun = 0;
         long runStart = System.nanoTime();
         try (MetricsLog metrics = new MetricsLog(output, start);
-                Prefetcher prefetcher = new Prefetcher(sampler, start + 1, total)) {
+                Prefetcher prefetcher = new Prefetcher(sampler, start + 1, refitAt > 0 ? Long.MAX_VALUE : total)) {
             for (long step = start + 1; step <= total; step++) {
                 long t0 = System.nanoTime();
                 Prefetcher.Prepared prepared = prefetcher.take();
@@ -206,6 +210,12 @@ final class PretrainRun {
                 record.put("tokensPerSecond", Math.round(stepTokens / stepSeconds));
                 metrics.write(record);
                 progress.update(step, (Double) record.get("loss"), stepTokens);
+                if (step == refitAt && refit(budget, step, (System.nanoTime() - runStart) / 1e9, stepCap, state, progress)) {
+                    total = config.training.steps;
+                    evalEvery = config.evalEvery(total);
+                    schedule = config.schedule();
+                    progress = TrainingProgress.onStderr(settings.quiet(), step, total);
+                }
                 boolean last = step == total;
                 if (last || (evalEvery > 0 && step % evalEvery == 0)) {
                     lastEval = Training.evaluate(model, manager, evalBatches, config.isGeneBert());
@@ -257,6 +267,43 @@ final class PretrainRun {
                     (System.nanoTime() - settings.startNanos()) / 1e9, budget.maxMinutes() * 60));
         }
         return result;
+    }
+
+    /**
+     * --max-minutes: fits the step count again from the run's own first steps ({@link BudgetRefit});
+     * when it changes, the warm-up stays as long as it was and the config, the trainer state's budget
+     * and its "to repeat" options say so. True when the step count changed.
+     */
+    private boolean refit(StepBudget.Report budget, long done, double runSeconds, long stepCap, TrainerState state,
+            TrainingProgress progress) {
+        double now = (System.nanoTime() - settings.startNanos()) / 1e9;
+        BudgetRefit.Measured measured = new BudgetRefit.Measured(done, runSeconds,
+                config.training.maxMinutes * 60 * (1 - StepBudget.MARGIN) - now - budget.finishSeconds(),
+                budget.evalSeconds(), budget.checkpointSeconds());
+        long planned = config.training.steps;
+        long fitted = BudgetRefit.fit(measured, stepCap, config);
+        long steps = BudgetRefit.decide(planned, fitted);
+        int warmup = config.warmupSteps();
+        ObjectNode report = (ObjectNode) state.budget;
+        report.set("refit", ConfigLoader.JSON.valueToTree(BudgetRefit.record(measured, planned, fitted, steps, warmup)));
+        progress.note(String.format(Locale.ROOT, "pretrain: --max-minutes: steps 1-%d took %.4f s each (the probe"
+                + " timed %.4f): %,d steps fit%s", done, measured.secondsPerStep(), budget.timing().stepSeconds(),
+                fitted, steps == planned ? ", within 5 %% of the %,d planned: kept".formatted(planned)
+                        : "; the run goes on to step %,d, warm-up kept at %,d steps".formatted(steps, warmup)));
+        if (steps == planned) {
+            return false;
+        }
+        config.training.warmupSteps = warmup;
+        config.training.warmupFraction = null;
+        config.training.steps = (int) steps;
+        report.put("steps", steps);
+        List<String> reproduce = new ArrayList<>(List.of("--steps", Long.toString(steps), "--warmup",
+                Integer.toString(warmup)));
+        if (config.training.evals != null) {
+            reproduce.addAll(List.of("--evals", Integer.toString(config.training.evals)));
+        }
+        report.set("reproduce", ConfigLoader.JSON.valueToTree(reproduce));
+        return true;
     }
 
     private static String describe(Map<String, Double> eval) {
