@@ -36,7 +36,8 @@ public class RunRecord {
         public String stage;
         /**
          * running, succeeded, failed, rejected, waiting (cannot run until another input arrives; the message
-         * says which), not-wired (a stage outside the routes yet), not-landed.
+         * says which), not-wired (a stage outside the routes yet), not-landed, interrupted (running when the
+         * service was killed: its half-made output folder is removed on restart; the input runs again).
          */
         public String status;
         public String started;

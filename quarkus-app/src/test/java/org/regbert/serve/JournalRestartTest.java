@@ -128,4 +128,97 @@ class JournalRestartTest {
         assertEquals("{\"id\":\"b\"}", Files.readString(refB), "the finished run's change stands");
         assertTrue(ReferenceUndo.open(state).isEmpty());
     }
+
+    /**
+     * The defect a kill after a waiting VCF's outcome and before the outcome of the labels run whose
+     * chain scored it exposed: the rollback put the VCF back into the reference's pendingVcfs while its
+     * record said "succeeded", so the rerun never scored it again and it stayed pending for ever. Its
+     * record is part of the transaction now: a restart puts back the record as it was before the chain
+     * (waiting), beside the pending entry, so the rerun scores it once.
+     */
+    @Test
+    void aRestartPutsBackTheRecordOfAWaitingVcfThatACutChainScored() throws Exception {
+        Path state = root.resolve("state");
+        Path ref = Files.createDirectories(state.resolve("references/r")).resolve("state.json");
+        String pending = "{\"id\":\"r\",\"pendingVcfs\":[{\"runId\":\"vcf\",\"vcf\":\"v.vcf\"}]}";
+        Files.writeString(ref, pending);
+        RunJournal first = runs();
+        RunRecord vcf = new RunRecord();
+        vcf.id = "vcf";
+        vcf.status = "waiting";
+        vcf.finished = "2026-12-06T00:00:00Z";
+        RunRecord.Stage score = new RunRecord.Stage();
+        score.stage = "score";
+        score.status = "waiting";
+        vcf.stages.add(score);
+        first.save(vcf);
+        RunRecord labels = new RunRecord();
+        labels.id = "labels";
+        labels.status = "running";
+        first.save(labels);
+        // the labels run's chain: the VCF's record kept before its first change (RunRecorder.attempt), the
+        // VCF scored (its pending entry removed, ScoreStage) and finished; killed before the labels run ends
+        ReferenceUndo.rememberRecord(state, "labels", "vcf", new ObjectMapper().writeValueAsBytes(first.get("vcf")));
+        RunRecord scored = first.get("vcf");
+        scored.stages.get(0).status = "succeeded";
+        scored.stages.get(0).attempts = 1;
+        scored.status = "succeeded";
+        first.save(scored);
+        ReferenceUndo.remember(state, "labels", ref);
+        Files.writeString(ref, "{\"id\":\"r\",\"pendingVcfs\":[]}");
+
+        RunJournal again = runs();
+        assertEquals("interrupted", again.get("labels").status);
+        assertEquals(pending, Files.readString(ref), "pending again");
+        assertEquals("waiting", again.get("vcf").status, "and its record waits again, as before the chain");
+        assertEquals("waiting", again.get("vcf").stages.get(0).status);
+        assertEquals(0, again.get("vcf").stages.get(0).attempts);
+        assertEquals("waiting", runs().get("vcf").status, "and that is journalled");
+        assertTrue(ReferenceUndo.open(state).isEmpty());
+    }
+
+    /**
+     * A stage cut by the kill reads "interrupted", and what it left half-made goes: its output folder
+     * (a staging folder in it), the claim file and evaluate's staging folder beside it. Its run's
+     * finished stages keep their outputs; a folder outside the runs folder is never touched.
+     */
+    @Test
+    void aRestartRemovesWhatTheStageCutByTheKillLeftHalfMade() throws Exception {
+        Path run = root.resolve("runs/run-cut");
+        Path aligned = Files.createDirectories(run.resolve("align"));
+        Files.writeString(aligned.resolve("shard-00000.npz"), "done");
+        Path evaluate = Files.createDirectories(run.resolve("evaluate-promoter"));
+        Files.createDirectories(run.resolve(".evaluate-promoter.staging-123")).resolve("report.json").toFile()
+                .createNewFile();
+        Files.writeString(run.resolve(".evaluate-promoter.regbert-lock"), "token");
+        Path outside = Files.createDirectories(root.resolve("elsewhere/finetune-promoter"));
+        RunRecord cut = new RunRecord();
+        cut.id = "run-cut";
+        cut.status = "running";
+        cut.stages.add(stage("align", "succeeded", aligned));
+        cut.stages.add(stage("evaluate", "running", evaluate));
+        RunRecord other = new RunRecord();
+        other.id = "run-other";
+        other.status = "running";
+        other.stages.add(stage("finetune", "running", outside));
+        RunJournal first = runs();
+        first.save(cut);
+        first.save(other);
+
+        RunJournal again = runs();
+        assertEquals(List.of("succeeded", "interrupted"), again.get("run-cut").stages.stream().map(s -> s.status).toList());
+        try (java.util.stream.Stream<Path> left = Files.list(run)) {
+            assertEquals(List.of("align"), left.map(p -> p.getFileName().toString()).toList());
+        }
+        assertEquals("done", Files.readString(aligned.resolve("shard-00000.npz")));
+        assertTrue(Files.isDirectory(outside), "outside the runs folder: not the service's to remove");
+    }
+
+    static RunRecord.Stage stage(String name, String status, Path output) {
+        RunRecord.Stage s = new RunRecord.Stage();
+        s.stage = name;
+        s.status = status;
+        s.output = output.toString();
+        return s;
+    }
 }
