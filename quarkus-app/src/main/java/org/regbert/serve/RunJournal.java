@@ -57,6 +57,15 @@ public class RunJournal {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        // a kill between a final record and its processed key (two files): the key is journalled now, so
+        // the input, still in the inbox, is not run a second time
+        if (shared == null && processed != null) {
+            for (RunRecord r : runs.values()) {
+                if (r.processedKey != null && !processed.contains(r.processedKey)) {
+                    processed.add(r.processedKey);
+                }
+            }
+        }
         // state changes of runs cut short are undone; those of runs that finished (a kill came between
         // the record and the commit) stand
         for (String transaction : ReferenceUndo.open(settings.state())) {
@@ -173,6 +182,9 @@ public class RunJournal {
      * transaction in the shared database; with files the record first, then the key.
      */
     public synchronized void finish(RunRecord record, String processedKey) {
+        if (processedKey != null) {
+            record.processedKey = processedKey;  // the record carries it: a kill before the key's own write is repaired on restart
+        }
         write(record, processedKey);
         if (shared == null && processedKey != null) {
             processed.add(processedKey);

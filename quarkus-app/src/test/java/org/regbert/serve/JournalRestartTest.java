@@ -54,6 +54,7 @@ class JournalRestartTest {
         RunJournal j = new RunJournal();
         j.settings = settings();
         j.mapper = new ObjectMapper();
+        j.processed = processed();
         j.load();
         return j;
     }
@@ -212,6 +213,35 @@ class JournalRestartTest {
         }
         assertEquals("done", Files.readString(aligned.resolve("shard-00000.npz")));
         assertTrue(Files.isDirectory(outside), "outside the runs folder: not the service's to remove");
+    }
+
+    /**
+     * A kill between a run's final record and its processed key (two files, forced one after the other):
+     * the restart journals the key the record carries, so the input still in the inbox is a duplicate
+     * and does not run a second time (a DHS file run twice registers its epigenome twice). A refused
+     * input (no key in its record) stays unjournalled: dropped again, it runs.
+     */
+    @Test
+    void aRestartJournalsTheKeyOfAFinishedRunKilledBeforeItsKeyWasWritten() throws Exception {
+        RunJournal first = runs();
+        RunRecord done = new RunRecord();
+        done.id = "run-done";
+        done.status = "succeeded";
+        done.finished = "2026-12-06T00:00:00Z";
+        done.processedKey = ProcessedJournal.key(null, "dhs.bed", "abc");
+        first.save(done);  // the record's line is written; killed before the key's
+        RunRecord refused = new RunRecord();
+        refused.id = "run-refused";
+        refused.status = "rejected";
+        refused.finished = "2026-12-06T00:00:01Z";
+        first.save(refused);
+        assertFalse(processed().contains("dhs.bed:abc"));
+
+        runs();
+        assertTrue(processed().contains("dhs.bed:abc"), "journalled on restart");
+        assertEquals(List.of("dhs.bed:abc"), Files.readAllLines(root.resolve("state/processed.keys")), "once");
+        runs();
+        assertEquals(List.of("dhs.bed:abc"), Files.readAllLines(root.resolve("state/processed.keys")), "still once");
     }
 
     static RunRecord.Stage stage(String name, String status, Path output) {
