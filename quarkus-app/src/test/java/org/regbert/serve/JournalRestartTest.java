@@ -244,6 +244,34 @@ class JournalRestartTest {
         assertEquals(List.of("dhs.bed:abc"), Files.readAllLines(root.resolve("state/processed.keys")), "still once");
     }
 
+    /** A waiting VCF cut inside its score in a labels run's chain: waiting again, its half-made score folder gone. */
+    @Test
+    void aWaitingVcfCutInsideItsScoreWaitsAgainWithoutItsHalfMadeOutput() throws Exception {
+        Path state = root.resolve("state");
+        Path out = Files.createDirectories(root.resolve("runs/vcf/score/.regbert-staging-v-1"));
+        Files.writeString(out.resolveSibling(".v.regbert-lock"), "token");
+        RunJournal first = runs();
+        RunRecord vcf = new RunRecord();
+        vcf.id = "vcf";
+        vcf.status = "waiting";
+        vcf.finished = "2026-12-06T00:00:00Z";
+        vcf.stages.add(stage("score", "waiting", out.getParent()));
+        first.save(vcf);
+        RunRecord labels = new RunRecord();
+        labels.id = "labels";
+        labels.status = "running";
+        first.save(labels);
+        ReferenceUndo.rememberRecord(state, "labels", "vcf", new ObjectMapper().writeValueAsBytes(first.get("vcf")));
+        RunRecord scoring = first.get("vcf");
+        scoring.stages.get(0).status = "running";
+        first.save(scoring);
+
+        RunJournal again = runs();
+        assertEquals("waiting", again.get("vcf").stages.get(0).status);
+        assertFalse(Files.exists(root.resolve("runs/vcf/score")), "the cut score's folder, staging and claim");
+        assertTrue(Files.isDirectory(root.resolve("runs/vcf")));
+    }
+
     static RunRecord.Stage stage(String name, String status, Path output) {
         RunRecord.Stage s = new RunRecord.Stage();
         s.stage = name;

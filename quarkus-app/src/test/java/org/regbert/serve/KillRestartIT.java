@@ -163,6 +163,15 @@ class KillRestartIT {
         await(whole, WAITING_VCF, r -> "succeeded".equals(r.status));
         whole.stop();
 
+        // the step counts, not the time budgets, decided how long the models trained (else the roots differ)
+        for (ServiceProcess service : List.of(killed, whole)) {
+            JsonNode ref = new Snapshot(service, Set.of()).reference();
+            assertEquals(8, JSON.readTree(Path.of(ref.path("pretrained").asText()).resolve("model-card.json").toFile())
+                    .path("training").path("steps").asInt(), "pre-trained for pretrain-steps");
+            assertEquals(4, JSON.readTree(Path.of(ref.path("model").asText()).resolve("finetune-summary.json").toFile())
+                    .path("steps").asInt(), "fine-tuned for finetune-max-steps");
+        }
+
         // the reference state and the current shards of a service never killed
         JsonNode afterKills = referenceState(killed);
         assertEquals(1, afterKills.path("epigenomes").size(), afterKills.toString());
@@ -342,9 +351,9 @@ class KillRestartIT {
                 "-Dregbert.serve.poll-ms=200", "-Dregbert.serve.tokenize-args=--kmer=6,--window=510,--threads=1",
                 "-Dregbert.serve.pretrain-steps=8", "-Dregbert.serve.finetune-max-steps=4",
                 "-Dregbert.serve.evaluate-bootstrap=20",
-                // the defaults plus small batches: the time-budget's timing steps cost little
-                "-Dregbert.serve.pretrain-args=--model=ebert,--preset=tiny,--batch-size=4",
-                "-Dregbert.serve.finetune-args=--epochs=1000,--eval-every=20,--batch-size=4"));
+                // short budgets: the time budget's timing steps take a few % of it; the step counts above,
+                // far below what the budgets fit, decide how long the models train, the same in every run
+                "-Dregbert.serve.pretrain-minutes=2", "-Dregbert.serve.finetune-minutes=1"));
         settings.addAll(List.of(more));
         ServiceProcess service = new ServiceProcess("regbert-kill-it", settings.toArray(String[]::new));
         services.add(service);
