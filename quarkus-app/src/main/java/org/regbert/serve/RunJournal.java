@@ -134,7 +134,7 @@ public class RunJournal {
      * Journals again a record as it was before a rolled-back transaction changed it (ReferenceUndo); the
      * output of a stage the chain was running for it (a waiting VCF's score) goes, as for a run cut short.
      */
-    void restore(byte[] json) {
+    synchronized void restore(byte[] json) {
         try {
             RunRecord before = mapper.readValue(json, RunRecord.class);
             RunRecord now = runs.get(before.id);
