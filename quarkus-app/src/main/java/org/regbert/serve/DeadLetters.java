@@ -59,7 +59,8 @@ public class DeadLetters {
                 StandardCharsets.UTF_8);
         String transaction = RunRecorder.transaction(exchange);
         if (transaction != null) {
-            references.rollback(transaction);  // a failed chain leaves the state as it was before its input
+            // a failed chain leaves the state, and the records of the waiting VCFs it scored, as before its input
+            references.rollback(transaction, journal::restore);
         }
         if (run != null) {
             run.errors.add(message + " (after " + run.attempts + " attempts)");

@@ -93,8 +93,19 @@ public class References {
         ReferenceUndo.commit(settings.state(), transaction);
     }
 
-    /** The transaction's changes are undone (its run failed). */
-    synchronized void rollback(String transaction) throws IOException {
-        ReferenceUndo.rollback(settings.state(), transaction);
+    /**
+     * Keeps RUN's record as it is now, before TRANSACTION's chain first changes it (a run other than the
+     * transaction's own: a waiting VCF scored in the chain of the labels run that made the model).
+     */
+    synchronized void rememberRecord(String transaction, RunRecord run) throws IOException {
+        ReferenceUndo.rememberRecord(settings.state(), transaction, run.id, mapper.writeValueAsBytes(run));
+    }
+
+    /**
+     * The transaction's changes are undone (its run failed): the state files, and the other runs'
+     * records it changed are handed to RECORDS (their JSON before the chain) to be journalled again.
+     */
+    synchronized void rollback(String transaction, java.util.function.Consumer<byte[]> records) throws IOException {
+        ReferenceUndo.rollback(settings.state(), transaction, records);
     }
 }

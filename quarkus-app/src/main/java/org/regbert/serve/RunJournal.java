@@ -57,13 +57,22 @@ public class RunJournal {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        // a kill between a final record and its processed key (two files): the key is journalled now, so
+        // the input, still in the inbox, is not run a second time
+        if (shared == null && processed != null) {
+            for (RunRecord r : runs.values()) {
+                if (r.processedKey != null && !processed.contains(r.processedKey)) {
+                    processed.add(r.processedKey);
+                }
+            }
+        }
         // state changes of runs cut short are undone; those of runs that finished (a kill came between
         // the record and the commit) stand
         for (String transaction : ReferenceUndo.open(settings.state())) {
             RunRecord r = runs.get(transaction);
             try {
                 if (r == null || r.finished == null || "failed".equals(r.status)) {
-                    ReferenceUndo.rollback(settings.state(), transaction);
+                    ReferenceUndo.rollback(settings.state(), transaction, this::restore);
                 } else {
                     ReferenceUndo.commit(settings.state(), transaction);
                 }
@@ -75,11 +84,70 @@ public class RunJournal {
         // still in the inbox, so they run again under a new id
         for (RunRecord r : new ArrayList<>(runs.values())) {
             if (r.finished == null) {
+                for (RunRecord.Stage stage : r.stages) {
+                    if ("running".equals(stage.status)) {
+                        stage.status = "interrupted";
+                        removeCutOutput(stage.output);
+                    }
+                }
                 r.status = "interrupted";
                 r.reason = "the service stopped during this run; the input runs again";
                 r.finished = java.time.Instant.now().toString();
                 save(r);
             }
+        }
+    }
+
+    /**
+     * The output folder NAME of a stage cut by the kill (a staging folder in it, pretrain's checkpoints)
+     * and the hidden files named after it beside it (the claim {@code .NAME.regbert-lock}, evaluate's
+     * staging folder {@code .NAME.staging-*}): half-made, read by nothing (the rerun writes into its own
+     * run folder), so they go. Only a folder inside the runs folder is touched.
+     */
+    private void removeCutOutput(String output) {
+        if (output == null) {
+            return;
+        }
+        Path dir = Path.of(output).toAbsolutePath().normalize();
+        Path runsDir = settings.outputs().toAbsolutePath().normalize();
+        if (!dir.startsWith(runsDir) || dir.equals(runsDir)) {
+            return;
+        }
+        if (!Files.isDirectory(dir.getParent())) {
+            return;
+        }
+        String besides = "." + dir.getFileName() + ".";
+        try {
+            List<Path> cut = new ArrayList<>(List.of(dir));
+            try (java.util.stream.Stream<Path> siblings = Files.list(dir.getParent())) {
+                siblings.filter(p -> p.getFileName().toString().startsWith(besides)).forEach(cut::add);
+            }
+            for (Path p : cut) {
+                org.regbert.common.FileTrees.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove the output of a stage cut short: " + dir, e);
+        }
+    }
+
+    /**
+     * Journals again a record as it was before a rolled-back transaction changed it (ReferenceUndo); the
+     * output of a stage the chain was running for it (a waiting VCF's score) goes, as for a run cut short.
+     */
+    synchronized void restore(byte[] json) {
+        try {
+            RunRecord before = mapper.readValue(json, RunRecord.class);
+            RunRecord now = runs.get(before.id);
+            if (now != null) {
+                for (RunRecord.Stage stage : now.stages) {
+                    if ("running".equals(stage.status)) {
+                        removeCutOutput(stage.output);
+                    }
+                }
+            }
+            save(before);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read a run record kept for a rollback", e);
         }
     }
 
@@ -114,6 +182,9 @@ public class RunJournal {
      * transaction in the shared database; with files the record first, then the key.
      */
     public synchronized void finish(RunRecord record, String processedKey) {
+        if (processedKey != null) {
+            record.processedKey = processedKey;  // the record carries it: a kill before the key's own write is repaired on restart
+        }
         write(record, processedKey);
         if (shared == null && processedKey != null) {
             processed.add(processedKey);

@@ -19,6 +19,13 @@ public class RunRecord {
     public String reason;
     public String created;
     public String finished;
+    /**
+     * The input's key in the processed journal ({@code LANE/NAME:SHA256}), set with a final outcome that
+     * journals it (the same bytes are not run again); absent while running and for an input refused until
+     * a reference exists. A restart journals a key its record has and the journal lacks (a kill between
+     * the two writes), so a finished input never runs twice.
+     */
+    public String processedKey;
     /** Deliveries of the input to its stage route (1 + retries). */
     public int attempts;
     public List<Input> inputs = new ArrayList<>();
@@ -36,7 +43,8 @@ public class RunRecord {
         public String stage;
         /**
          * running, succeeded, failed, rejected, waiting (cannot run until another input arrives; the message
-         * says which), not-wired (a stage outside the routes yet), not-landed.
+         * says which), not-wired (a stage outside the routes yet), not-landed, interrupted (running when the
+         * service was killed: its half-made output folder is removed on restart; the input runs again).
          */
         public String status;
         public String started;

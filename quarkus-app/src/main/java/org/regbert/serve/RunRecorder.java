@@ -65,6 +65,17 @@ public class RunRecorder {
      */
     RunRecord attempt(Exchange exchange) {
         RunRecord run = run(exchange);
+        String transaction = transaction(exchange);
+        if (transaction != null && !transaction.equals(run.id)) {
+            // another run's record changed in this chain (a waiting VCF scored): it belongs to the
+            // transaction, so a kill or a failure before the chain's end puts it back (ReferenceUndo)
+            try {
+                references.rememberRecord(transaction, run);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot keep the record of run " + run.id + " for transaction "
+                        + transaction, e);
+            }
+        }
         int delivery = 1 + exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
         if (delivery > run.attempts) {
             run.attempts = delivery;

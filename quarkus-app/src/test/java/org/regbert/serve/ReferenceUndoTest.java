@@ -77,4 +77,32 @@ class ReferenceUndoTest {
         assertEquals("unchanged", Files.readString(state.resolve("current-shards")));
         assertTrue(ReferenceUndo.open(state).isEmpty());
     }
+
+    /**
+     * Another run's record changed in a transaction (a waiting VCF scored in a labels run's chain): its
+     * first image is handed back on rollback, dropped on commit; a rollback that cannot journal
+     * records refuses before it changes anything.
+     */
+    @Test
+    void recordImagesAreHandedBackOnRollbackAndDroppedOnCommit() throws Exception {
+        Path file = Files.createDirectories(state.resolve("references/r")).resolve("state.json");
+        Files.writeString(file, "0");
+        ReferenceUndo.remember(state, "run-1", file);
+        Files.writeString(file, "1");
+        ReferenceUndo.rememberRecord(state, "run-1", "vcf", "{\"id\":\"vcf\",\"status\":\"waiting\"}".getBytes());
+        ReferenceUndo.rememberRecord(state, "run-1", "vcf", "{\"id\":\"vcf\",\"status\":\"succeeded\"}".getBytes());
+
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> ReferenceUndo.rollback(state, "run-1"));
+        assertEquals("1", Files.readString(file), "refused before any change");
+        List<String> handedBack = new java.util.ArrayList<>();
+        ReferenceUndo.rollback(state, "run-1", json -> handedBack.add(new String(json)));
+        assertEquals(List.of("{\"id\":\"vcf\",\"status\":\"waiting\"}"), handedBack, "the first image");
+        assertEquals("0", Files.readString(file));
+        assertEquals(List.of(), ReferenceUndo.open(state));
+
+        ReferenceUndo.rememberRecord(state, "run-2", "vcf", "{}".getBytes());
+        ReferenceUndo.commit(state, "run-2");
+        assertEquals(List.of(), ReferenceUndo.open(state));
+    }
 }
