@@ -2,6 +2,7 @@ package org.regbert.common;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -22,6 +23,12 @@ import java.util.stream.Stream;
 public final class StagedOutput implements AutoCloseable {
     /** Names of staging folders start with it. */
     private static final String STAGING = ".regbert-staging-";
+    /**
+     * The list of a commit's files, written in the staging folder before the first move: a run killed
+     * while it moved its files leaves it, and the next run of the output removes the files that list
+     * names and the staging folder no longer holds (a half-published result), unless all were moved.
+     */
+    private static final String PUBLISHING = ".publishing";
     private final Path outputDir;
     private final Path stagingDir;
     private final boolean createdOutputDir;
@@ -107,22 +114,48 @@ public final class StagedOutput implements AutoCloseable {
      * a stem's: PREFIX and createTempDirectory's digits); true when nothing else was there.
      */
     private static boolean removeStaleStaging(Path dir, String prefix) throws IOException {
-        boolean onlyStaging = true;
-        boolean any = false;
         boolean wholeFolder = prefix.equals(STAGING);
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-            for (Path entry : entries) {
-                any = true;
+        List<Path> stale = new ArrayList<>();
+        boolean any;
+        try (Stream<Path> entries = Files.list(dir)) {
+            List<Path> all = entries.toList();
+            any = !all.isEmpty();
+            for (Path entry : all) {
                 String name = entry.getFileName().toString();
                 boolean ours = name.startsWith(prefix) && (wholeFolder || name.substring(prefix.length()).matches("\\d+"));
                 if (ours && Files.isDirectory(entry)) {
-                    FileTrees.delete(entry);
-                } else {
-                    onlyStaging = false;
+                    stale.add(entry);
                 }
             }
         }
-        return any && onlyStaging;
+        for (Path staging : stale) {
+            removeHalfPublished(dir, staging);
+            FileTrees.delete(staging);
+        }
+        try (Stream<Path> left = Files.list(dir)) {
+            return any && left.findAny().isEmpty();
+        }
+    }
+
+    /**
+     * A staging folder whose commit a kill cut short: the files it had already moved into DIR go (the
+     * result is incomplete: a rerun writes all of it). A commit that moved every file finished its
+     * result, which stays; one that had not started moved nothing.
+     */
+    private static void removeHalfPublished(Path dir, Path staging) throws IOException {
+        Path list = staging.resolve(PUBLISHING);
+        if (!Files.exists(list)) {
+            return;
+        }
+        List<String> names = Files.readAllLines(list, StandardCharsets.UTF_8);
+        if (names.stream().noneMatch(name -> Files.exists(staging.resolve(name)))) {
+            return;
+        }
+        for (String name : names) {
+            if (!Files.exists(staging.resolve(name))) {
+                Files.deleteIfExists(dir.resolve(name));
+            }
+        }
     }
 
     private static void deleteIfEmpty(Path dir) {
@@ -179,6 +212,9 @@ public final class StagedOutput implements AutoCloseable {
     public List<Path> commit() {
         List<Path> finished = new ArrayList<>();
         try {
+            Path list = stagingDir.resolve(PUBLISHING + ".tmp");
+            Files.write(list, staged, StandardCharsets.UTF_8);
+            Files.move(list, stagingDir.resolve(PUBLISHING), StandardCopyOption.ATOMIC_MOVE);
             for (String name : staged) {
                 Path target = outputDir.resolve(name);
                 Files.move(stagingDir.resolve(name), target, StandardCopyOption.ATOMIC_MOVE,

@@ -2,6 +2,7 @@ package org.regbert.common;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,5 +62,42 @@ class StagedOutputTest {
         }
         assertEquals(List.of(".regbert-staging-bb-7", "a.vcf", "b.vcf"), names(out));
         assertEquals("a", Files.readString(out.resolve("a.vcf")));
+    }
+
+    @Test
+    void filesOfACommitCutByAKillGoAndTheRerunWritesThemAllWithoutOverwrite() throws Exception {
+        // A kill after the commit moved a.txt, before b.txt: a.txt is visible, b.txt still staged, and the
+        // staging folder holds the commit's list. The next run removes a.txt (half a result), so
+        // requireAbsent lets it write both without --overwrite; kept.txt, an earlier result, stays.
+        Path out = dir.resolve("out");
+        Path killed = Files.createDirectories(out.resolve(".regbert-staging-77"));
+        Files.writeString(killed.resolve(".publishing"), "a.txt\nb.txt\n");
+        Files.writeString(killed.resolve("b.txt"), "b of the killed run");
+        Files.writeString(out.resolve("a.txt"), "a of the killed run");
+        Files.writeString(out.resolve("kept.txt"), "an earlier result");
+        try (StagedOutput output = StagedOutput.open(out)) {
+            assertEquals(List.of("kept.txt"), names(out).stream().filter(n -> !n.startsWith(".")).toList());
+            output.requireAbsent(List.of("a.txt", "b.txt"), false);
+            Files.writeString(output.stage("a.txt"), "a");
+            Files.writeString(output.stage("b.txt"), "b");
+            output.commit();
+        }
+        assertEquals(List.of("a.txt", "b.txt", "kept.txt"), names(out));
+        assertEquals("a", Files.readString(out.resolve("a.txt")));
+    }
+
+    @Test
+    void aCommitThatMovedEveryFileBeforeTheKillLeftAFinishedResult() throws Exception {
+        // Killed after both moves, before its staging folder was deleted: the result is complete and stays,
+        // and a run without --overwrite is refused on it as on any finished result.
+        Path out = dir.resolve("out");
+        Path killed = Files.createDirectories(out.resolve(".regbert-staging-78"));
+        Files.writeString(killed.resolve(".publishing"), "a.txt\nb.txt\n");
+        Files.writeString(out.resolve("a.txt"), "a");
+        Files.writeString(out.resolve("b.txt"), "b");
+        try (StagedOutput output = StagedOutput.open(out)) {
+            assertThrows(BadInputException.class, () -> output.requireAbsent(List.of("a.txt"), false));
+        }
+        assertEquals(List.of("a.txt", "b.txt"), names(out));
     }
 }
