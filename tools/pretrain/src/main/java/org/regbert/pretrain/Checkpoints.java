@@ -70,6 +70,28 @@ final class Checkpoints {
         }
     }
 
+    /**
+     * Deletes what a run killed while it wrote a checkpoint left in {@code OUTPUT/checkpoints}: its
+     * hidden temporary folder and pointer file. Only for the run that holds the output's claim, so no
+     * other run's write is in progress.
+     */
+    static void removeTemporaries(Path output) throws IOException {
+        Path dir = output.resolve(DIR);
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> entries = Files.list(dir)) {
+            for (Path entry : entries.toList()) {
+                String name = entry.getFileName().toString();
+                if (name.startsWith(".tmp-") && Files.isDirectory(entry)) {
+                    deleteTree(entry);
+                } else if (name.startsWith(".latest-") && name.endsWith(".tmp")) {
+                    Files.deleteIfExists(entry);
+                }
+            }
+        }
+    }
+
     /** The newest checkpoint of a run directory, or null when it has none. */
     static Path latest(Path output) {
         Path pointer = output.resolve(DIR).resolve(LATEST);

@@ -514,6 +514,7 @@ final class PretrainRun {
             if (!Files.isWritable(output)) {
                 throw new BadInputException(output, "output directory is not writable");
             }
+            Checkpoints.removeTemporaries(output);  // a killed run's half-written checkpoint
             if (resumeFrom == null) {
                 Checkpoints.deleteTree(output.resolve(Checkpoints.DIR));
                 for (String name : List.of(MetricsLog.FILE, LossPlot.FILE, ModelCard.JSON_FILE, ModelCard.MARKDOWN_FILE)) {

@@ -1,0 +1,86 @@
+package org.regbert.pretrain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.regbert.common.KillRerun;
+
+/**
+ * pretrain killed with SIGKILL at random points (seeded; checkpoints every 4 steps, so kills land
+ * inside checkpoint writes too) and run again with the same arguments, --resume among them: the run
+ * ends with the parameters and optimiser moments of an uninterrupted run, and nothing of the killed
+ * run (checkpoint temporaries, its claim) is left. Each run is a JVM of its own on one libtorch
+ * thread, where runs are bit-identical; libtorch's rare last-bit spread between fresh JVMs (see
+ * ResumeTest) is told apart by a second uninterrupted run.
+ */
+class PretrainKillResumeTest {
+
+    @Test
+    void sigkilledRunsResumeToTheUninterruptedRun(@TempDir Path dir) throws Exception {
+        Path shards = TestShards.ebertShards(dir.resolve("shards"), 120, 40);
+        Path config = dir.resolve("run.yaml");
+        Files.writeString(config, "architecture:\n  dropout: 0.1\n  layers: 1\n  maxLength: 34\n"
+                + "training:\n  batchSize: 8\n  warmupSteps: 5\n  evalEvery: 15\n"
+                + "data:\n  maskStates: true\n  evalWindows: 16\n");
+        // --resume on an empty output starts afresh: the same arguments serve the first run and the rerun.
+        List<String> common = List.of("--shards", shards.toString(), "--model", "ebert", "--config", config.toString(),
+                "--steps", "60", "--checkpoint-every", "4", "--seed", "42", "--device", "cpu", "--threads", "1",
+                "--quiet", "--resume");
+        KillRerun stage = new KillRerun(dir, PretrainCommand.class);
+        Path whole = dir.resolve("whole");
+        long millis = stage.run(args(common, whole));
+        Random random = new Random(31);
+        for (int i = 0; i < 2; i++) {
+            Path out = dir.resolve("killed-" + i);
+            // JVM and libtorch start take much of a run: kill in its second half, where it trains.
+            long delay = (long) (millis * (0.5 + 0.45 * random.nextDouble()));
+            KillRerun.Kill kill = stage.killAndRerun(args(common, out), delay, out);
+            assertTrue(kill.killed(), "the kill at " + delay + " ms came after the run had ended");
+            double diff = maxDifference(Checkpoints.latest(whole), Checkpoints.latest(out));
+            if (diff > 0) {
+                Path again = dir.resolve("whole-again-" + i);
+                stage.run(args(common, again));
+                double spread = maxDifference(Checkpoints.latest(whole), Checkpoints.latest(again));
+                assertTrue(spread > 0 && diff <= 2 * spread, "killed at " + delay + " ms and resumed: differs from the"
+                        + " uninterrupted run by " + diff + ", two uninterrupted runs by " + spread);
+            }
+            assertEquals(Checkpoints.name(60), Checkpoints.latest(out).getFileName().toString());
+            assertEquals(List.of(), KillRerun.leftovers(out), "left in the output");
+            assertEquals(List.of(), KillRerun.leftovers(out.resolve(Checkpoints.DIR)), "left among the checkpoints");
+        }
+    }
+
+    private static List<String> args(List<String> common, Path output) {
+        List<String> all = new ArrayList<>(common);
+        all.addAll(List.of("--output", output.toString()));
+        return all;
+    }
+
+    /** Largest absolute difference between two checkpoints' parameters and optimiser moments. */
+    private static double maxDifference(Path a, Path b) {
+        double max = 0;
+        for (String file : List.of(Checkpoints.PARAMETERS, Checkpoints.OPTIMIZER)) {
+            Map<String, TensorFiles.Tensor> x = TensorFiles.read(a.resolve(file));
+            Map<String, TensorFiles.Tensor> y = TensorFiles.read(b.resolve(file));
+            assertEquals(x.keySet(), y.keySet());
+            for (String name : x.keySet()) {
+                float[] u = x.get(name).values();
+                float[] v = y.get(name).values();
+                for (int i = 0; i < u.length; i++) {
+                    if (Float.floatToRawIntBits(u[i]) != Float.floatToRawIntBits(v[i])) {
+                        max = Math.max(max, Math.abs(u[i] - v[i]));
+                    }
+                }
+            }
+        }
+        return max;
+    }
+}
