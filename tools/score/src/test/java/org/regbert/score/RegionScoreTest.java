@@ -110,13 +110,51 @@ class RegionScoreTest {
         assertTrue(run.stderr().contains("--signal: this model reads no bigWig signal"), run.stderr());
     }
 
+    /**
+     * EBERT pre-trained and fine-tuned on quantised signal ('signal_states', align --signal-levels 4):
+     * score levels the bigWig's per-token means with the cut points the model keeps, so its scores equal
+     * the model's predictions on the aligned shards' states, whose windows include ones without data
+     * (state 0) and with means beyond float16. Peaks are refused for such a model, naming --signal.
+     */
+    @Test
+    void aModelOnQuantisedSignalStatesGetsThemFromTheBigWigWithTheTrainingCuts() throws Exception {
+        Path model = RealModel.signalStatesModel();
+        assertScoresEqualShardPredictions(model, RealModel.signalStatesShards(), false, "--signal",
+                RealModel.signalBigWig() + ":DHS");
+        try (FinetunedModel loaded = FinetunedModel.load(model)) {
+            assertEquals("signal_states", loaded.spec().stateArray());
+            assertEquals(List.of("none", "Q1", "Q2", "Q3", "Q4"), loaded.vocabularies().states());
+            // The model keeps the cut points align stored in the shards it was trained on.
+            try (TokenShard shard = TokenShard.open(org.regbert.shards.ShardSet.list(
+                    RealModel.signalStatesShards()).get(0))) {
+                float[] stored = new float[3];
+                shard.array("signal_level_cuts").copyFloats(0, stored, 3);
+                assertArrayEquals(stored, loaded.vocabularies().stateLevelCuts().get("DHS"));
+            }
+        }
+        StageRuns.Run run = StageRuns.score("--model", model.toString(), "--reference", StageRuns.chr20().toString(), "--peaks",
+                StageRuns.dhs() + ":DHS", "--contig-alias", "chr20=20", "--tile", "20:30000000-30001000", "--output",
+                tmp.resolve("ss/x.bedGraph").toString());
+        assertEquals(2, run.exitCode(), run.stderr());
+        assertTrue(run.stderr().contains("--peaks: the model was trained on quantised bigWig signal"), run.stderr());
+    }
+
     private void assertScoresEqualShardPredictions(Path modelDir) throws Exception {
         assertScoresEqualShardPredictions(modelDir, RealModel.shards());
     }
 
     private void assertScoresEqualShardPredictions(Path modelDir, Path shards, String... more) throws Exception {
+        assertScoresEqualShardPredictions(modelDir, shards, true, more);
+    }
+
+    private void assertScoresEqualShardPredictions(Path modelDir, Path shards, boolean peaks, String... more)
+            throws Exception {
         Path out = tmp.resolve(modelDir.getFileName() + "/tiles.bedGraph");
         List<String> args = new ArrayList<>(List.of(base(out, "--tile", "20:" + FROM + "-" + TO, "--batch-size", "16")));
+        if (!peaks) {
+            int at = args.indexOf("--peaks");
+            args.subList(at, at + 2).clear();
+        }
         args.addAll(List.of(more));
         args.set(1, modelDir.toString());
         StageRuns.Run run = StageRuns.score(args.toArray(String[]::new));
