@@ -12,6 +12,7 @@ import org.regbert.common.ContigOptions;
 import org.regbert.common.ExitCodes;
 import org.regbert.common.RunOptions;
 import org.regbert.common.ToolVersion;
+import org.regbert.epigenome.SignalLevels;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -43,6 +44,8 @@ import picocli.CommandLine.Spec;
             "  regbert align --shards chr20/ --peaks uw-dhs-master.hg19.bed.gz:DHS --contig-alias chr20=20 --output dhs/",
             "  regbert align --shards chr20/ --signal K562.H3K27ac.fc.bigWig:K562.H3K27ac --signal GM12878.dnase.bw:GM12878 \\",
             "                --contig-alias chr20=20 --skip-missing-contigs --output signal/",
+            "  regbert align --shards chr20/ --signal GM12878.dnase.bw:GM12878 --signal-levels 8 --contig-alias chr20=20 \\",
+            "                --test 20:50000000-63025520 --output dnase-levels/   # then: pretrain --state-array signal_states",
             "",
             "  regbert align --shards hg19/ --labels CTCF=CTCF.train.labels.tsv.gz --exclude blacklist.bed.gz \\",
             "                --test chr21 --output ctcf-dream/",
@@ -80,6 +83,15 @@ public class AlignCommand implements Callable<Integer> {
                     + " TRACK names the cell type, or CELL.MARK when a cell type has several files (default: the"
                     + " --metadata biosample, else the file name). Read window by window, never whole. Repeatable.")
     List<String> signals = new ArrayList<>();
+
+    @Option(names = "--signal-levels", paramLabel = "Q",
+            description = "Also quantise each --signal track into Q levels (2 to 254) as EBERT's per-token state:"
+                    + " uint8 'signal_states' [tracks, windows, tokens], 0 where the token has no data, 1 (weakest) .. Q"
+                    + " (strongest) by the track's Q-quantiles of the training windows' per-token means (validation"
+                    + " and test windows left out; exact up to 2^20 means, else of a reservoir sample drawn with --seed),"
+                    + " kept in 'signal_level_cuts' [tracks, Q-1] for pretrain, finetune and score"
+                    + " ('pretrain --state-array signal_states'). Default: none.")
+    Integer signalLevels;
 
     @Option(names = "--peak-levels", defaultValue = "1", paramLabel = "Q",
             description = "1: open/closed (default); Q > 1: peaks binned into Q signal-value quantiles.")
@@ -205,6 +217,13 @@ public class AlignCommand implements Callable<Integer> {
         if (peakLevels < 1 || peakLevels > 254) {
             throw new BadInputException("--peak-levels must be 1 to 254");
         }
+        if (signalLevels != null && signals.isEmpty()) {
+            throw new BadInputException("--signal-levels needs --signal FILE.bw[:TRACK]: it quantises bigWig signal");
+        }
+        if (signalLevels != null && (signalLevels < 2 || signalLevels > SignalLevels.MAX_LEVELS)) {
+            throw new BadInputException("--signal-levels must be 2 to " + SignalLevels.MAX_LEVELS + ", was "
+                    + signalLevels);
+        }
         if (negativesPerPositive != null && !(negativesPerPositive > 0)) {
             throw new BadInputException("--negatives-per-positive must be positive");
         }
@@ -244,7 +263,7 @@ public class AlignCommand implements Callable<Integer> {
                 sampleValidation, sampleTest, seed, valid, test, contigOptions.aliases(),
                 contigOptions.skipMissing(),
                 liftover, liftoverMinMatch, threads, runOptions.overwrite(), runOptions.quiet(), command,
-                exclude, signals)).execute();
+                exclude, signals, signalLevels)).execute();
         return ExitCodes.OK;
     }
 

@@ -113,7 +113,8 @@ final class AlignInputs {
         return exclusion;
     }
 
-    List<ShardAnnotator> annotators() {
+    /** The arrays to add; {@code holdouts} picks the training windows --signal-levels takes its cut points from. */
+    List<ShardAnnotator> annotators(Holdouts holdouts) {
         List<ShardAnnotator> annotators = new ArrayList<>();
         List<TrackSpec> segmentations = new ArrayList<>();
         List<TrackSpec> binarized = new ArrayList<>();
@@ -126,7 +127,14 @@ final class AlignInputs {
         addStates(annotators, "marks", binarized);
         addStates(annotators, "peaks", peaks);
         if (settings.signals() != null && !settings.signals().isEmpty()) {
-            annotators.add(signalAnnotator());
+            SignalTracks tracks = signalTracks();
+            annotators.add(new SignalAnnotator(tracks, manifest.tokenizer()));
+            if (settings.signalLevels() != null) {
+                List<SignalLevelCuts.TrackCuts> cuts = SignalLevelCuts.choose(tracks, ShardSet.list(settings.shards()),
+                        manifest.tokenizer(), holdouts, exclusion(), settings.signalLevels(), settings.seed());
+                annotators.add(new SignalStatesAnnotator(tracks, cuts, manifest.tokenizer(), settings.seed()));
+                summary.put("signalLevels", settings.signalLevels());
+            }
         }
         if (settings.motifs() != null) {
             annotators.add(motifAnnotator());
@@ -137,14 +145,14 @@ final class AlignInputs {
         return annotators;
     }
 
-    private SignalAnnotator signalAnnotator() {
+    private SignalTracks signalTracks() {
         ContigResolver resolver = new ContigResolver(List.copyOf(lengths.keySet()),
                 ContigResolver.parseAliases(settings.contigAliases()), settings.skipMissingContigs());
         ReferenceContigs reference = new ReferenceContigs(lengths, resolver, manifest.assembly());
         SignalTracks tracks = SignalTracks.open(settings.signals().stream().map(TrackSpec::parse).toList(), reference,
                 settings.metadata() == null ? null : EncodeMetadata.read(settings.metadata()));
         summary.put("signal", tracks.names());
-        return new SignalAnnotator(tracks, manifest.tokenizer());
+        return tracks;
     }
 
     private MotifAnnotator motifAnnotator() {

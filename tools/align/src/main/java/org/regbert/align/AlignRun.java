@@ -59,8 +59,8 @@ final class AlignRun {
                 : new Liftover(settings.liftover(), settings.liftoverMinMatch());
         AlignInputs inputs = new AlignInputs(settings, first, contigs, lengths, liftover);
         List<LabelTask> tasks = inputs.labelTasks();
-        List<ShardAnnotator> annotators = inputs.annotators();
         Holdouts holdouts = Holdouts.parse(settings.valid(), settings.test(), contigs, lengths);
+        List<ShardAnnotator> annotators = inputs.annotators(holdouts);
 
         List<byte[]> splits = new ArrayList<>();
         Map<String, List<byte[]>> labels = computeLabels(shardFiles, tasks, first, holdouts, splits,

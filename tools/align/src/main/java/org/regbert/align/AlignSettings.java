@@ -36,5 +36,6 @@ record AlignSettings(
         boolean quiet,
         List<String> command,
         Path exclude,
-        List<String> signals) {
+        List<String> signals,
+        Integer signalLevels) {
 }

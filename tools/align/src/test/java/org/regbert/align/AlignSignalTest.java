@@ -123,6 +123,70 @@ class AlignSignalTest {
         assertEquals("[\"K562\",\"K562.H3K27ac\"]", summary.get("signal").toString());
     }
 
+    /** A 48-base chr1 written by pyBigWig for --signal-levels: runs chosen so token means are whole numbers. */
+    private static final String WRITE_LEVELS = """
+            import sys
+            import pyBigWig
+            bw = pyBigWig.open(sys.argv[1] + "/K562.bw", "w")
+            bw.addHeader([("chr1", 48)])
+            # bases 24-29 have no data
+            bw.addEntries(["chr1"] * 6, [0, 6, 12, 18, 30, 36], ends=[6, 12, 18, 24, 36, 48],
+                          values=[6.0, 30.0, 0.0, 12.0, 18.0, 100.0])
+            bw.close()
+            print("{}")
+            """;
+
+    /**
+     * {@code --signal-levels 4} on 4 windows of 12 bases (7 overlapping 6-mer tokens: token j of the
+     * window at s covers [s + j, s + j + 6)), the last one held out as test. Worked by hand:
+     * <pre>
+     * window 0 (bases 0-5 = 6, 6-11 = 30): token j = ((6 - j) 6 + 30 j) / 6 = 6 + 4j  -> 6 10 14 18 22 26 30
+     * window 1 (12-17 = 0, 18-23 = 12):    token j = 12 j / 6 = 2j                     -> 0 2 4 6 8 10 12
+     * window 2 (24-29 no data, 30-35 = 18): token 0 has no base with data (NaN), tokens 1-6 -> 18
+     * window 3 (36-47 = 100, test):         100 x 7, left out of the cut points
+     * The 20 training means sorted: 0 2 4 6 6 8 10 10 12 14 | 18 x 7 | 22 26 30 (ranks 0-9, 10-16, 17-19).
+     * Cut i of 3 is the value of rank ceil(20 i / 4) - 1 = 5i - 1: ranks 4, 9, 14 -> 6, 14, 18.
+     * Level = 1 + cuts strictly below the mean: <= 6 -> 1, (6, 14] -> 2, (14, 18] -> 3, > 18 -> 4; NaN -> 0.
+     * </pre>
+     * All means are whole numbers, exact in float16.
+     */
+    @Test
+    void signalLevelsAreQuantilesOfTheTrainingWindowsMeans(@TempDir Path dir) throws Exception {
+        Path shards = TestShards.tiledReference(dir, TestShards.sizes("chr1", 48L), "hg19", 12, 12);
+        python(WRITE_LEVELS, dir);
+        Path out = dir.resolve("aligned");
+        TestShards.Run run = TestShards.align("--shards", shards.toString(), "--signal", dir.resolve("K562.bw").toString(),
+                "--signal-levels", "4", "--test", "chr1:36-48", "--output", out.toString());
+        assertEquals(0, run.exitCode(), run.stderr());
+        int[] expected = {
+            1, 2, 2, 3, 4, 4, 4,  // 6 10 14 18 22 26 30
+            1, 1, 1, 1, 2, 2, 2,  // 0 2 4 6 8 10 12
+            0, 3, 3, 3, 3, 3, 3,  // NaN 18 x 6
+            4, 4, 4, 4, 4, 4, 4}; // 100 (test window: levelled with the training cuts)
+        assertArrayEquals(expected, TestShards.concat(out, "signal_states"));
+        try (org.regbert.shards.TokenShard shard = org.regbert.shards.TokenShard.open(
+                org.regbert.shards.ShardSet.list(out).get(0))) {
+            float[] cuts = new float[3];
+            shard.array("signal_level_cuts").copyFloats(0, cuts, 3);
+            assertArrayEquals(new float[] {6f, 14f, 18f}, cuts);
+            assertEquals("K562", shard.array("signal_states_cell_types").getString(0));
+            JsonNode section = shard.manifest().annotations().get("signal_states");
+            assertEquals("[\"none\",\"Q1\",\"Q2\",\"Q3\",\"Q4\"]", section.get("vocabulary").get("names").toString());
+            assertEquals(20, section.get("cuts").get("tracks").get(0).get("tokenMeans").asInt(), "training means");
+        }
+
+        TestShards.Run alone = TestShards.align("--shards", shards.toString(), "--signal-levels", "4", "--output",
+                dir.resolve("bad1").toString());
+        assertEquals(2, alone.exitCode(), alone.stderr());
+        assertEquals("regbert align: error: --signal-levels needs --signal FILE.bw[:TRACK]: it quantises bigWig signal",
+                alone.stderr().strip());
+        TestShards.Run one = TestShards.align("--shards", shards.toString(), "--signal", dir.resolve("K562.bw").toString(),
+                "--signal-levels", "1", "--output", dir.resolve("bad2").toString());
+        assertEquals(2, one.exitCode(), one.stderr());
+        assertEquals("regbert align: error: --signal-levels must be 2 to 254, was 1", one.stderr().strip());
+        assertTrue(!Files.exists(dir.resolve("bad2")), "no output on bad input");
+    }
+
     @Test
     void liftoverWithBigWigIsRefused(@TempDir Path dir) throws Exception {
         Path shards = TestShards.tiledReference(dir, TestShards.sizes("chr1", 3000L), "hg19", 60, 50);

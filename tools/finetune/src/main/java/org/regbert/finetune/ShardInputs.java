@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.regbert.common.BadInputException;
 import org.regbert.pretrain.PretrainedModel;
+import org.regbert.pretrain.SignalLevelCutTable;
 import org.regbert.pretrain.Vocabularies;
 import org.regbert.shards.NpyArray;
 import org.regbert.shards.NpyDType;
@@ -66,6 +67,9 @@ public final class ShardInputs implements AutoCloseable {
             }
             cropOffset = (shardTokens - spec.windowTokens()) / 2;
             stateCellTypes = spec.stateArray() == null ? List.of() : rowNames(spec.stateArray());
+            if (SignalLevelCutTable.STATE_ARRAY.equals(spec.stateArray())) {
+                checkLevelCuts();
+            }
             for (String feature : spec.features()) {
                 featureRows.put(feature, rowNames(feature));
                 featureLevels.put(feature, levels(feature));
@@ -120,6 +124,28 @@ public final class ShardInputs implements AutoCloseable {
             }
         }
         return List.copyOf(names);
+    }
+
+    /**
+     * signal_states: the shards' levels must mean what they meant in pre-training, so each cell type the
+     * model keeps cut points for must have been quantised with the same ones (the shards of one
+     * tokenize run aligned with the same holdouts and --seed have them); other cell types (held out
+     * of pre-training) keep their shards' own.
+     */
+    private void checkLevelCuts() {
+        Map<String, float[]> model = vocab.stateLevelCuts();
+        if (model == null) {
+            return;
+        }
+        for (TokenShard shard : shards) {
+            Map<String, float[]> here = SignalLevelCutTable.read(shard, stateCellTypes, vocab.states().size() - 1);
+            if (!SignalLevelCutTable.agree(model, here)) {
+                throw new BadInputException(shard.file(), "its signal levels ('" + SignalLevelCutTable.CUTS + "') were"
+                        + " cut at other points than the model's (pre-trained on shards aligned with other holdouts,"
+                        + " --seed or bigWig files): align these shards with the same --signal files, --valid/--test"
+                        + " and --seed as the pre-training shards");
+            }
+        }
     }
 
     /** Cell types with a row in the state array (EBERT), empty otherwise. */

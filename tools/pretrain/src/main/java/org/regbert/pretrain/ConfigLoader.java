@@ -203,8 +203,9 @@ public final class ConfigLoader {
             throw new BadInputException("data.stateDropout must be at least 0 and below 1, was " + d.stateDropout);
         }
         positive("data.evalWindows", d.evalWindows);
-        if (d.stateArray != null && !List.of("states", "peaks").contains(d.stateArray)) {
-            throw new BadInputException("data.stateArray must be 'states' or 'peaks', was '" + d.stateArray + "'");
+        if (d.stateArray != null && !ShardCorpus.STATE_ARRAYS.contains(d.stateArray)) {
+            throw new BadInputException("data.stateArray must be 'states', 'peaks' or 'signal_states', was '"
+                    + d.stateArray + "'");
         }
         PretrainConfig.Training t = c.training;
         positive("training.steps", t.steps);

@@ -129,7 +129,7 @@ public final class PretrainBenchmark {
         int b = config.training.batchSize;
         int s = config.architecture.maxLength;
         Vocabularies vocab = new Vocabularies(new KmerVocabulary(6).tokens(), 6, KmerVocabulary.specialTokenIds(), s - 2,
-                true, "peaks", List.of("none", "closed", "open"), List.of("cell"), null, 0, null, null);
+                true, "peaks", List.of("none", "closed", "open"), List.of("cell"), null, 0, null, null, null);
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
             engine.setRandomSeed(1);
             PretrainingModel model = PretrainingModel.create(config, vocab);

@@ -117,7 +117,9 @@ public class PretrainCommand implements Callable<Integer> {
     Integer maxLength;
 
     @Option(names = "--state-array", paramLabel = "NAME",
-            description = "EBERT: 'states' (ChromHMM) or 'peaks' (accessibility) (default: states if present, else peaks).")
+            description = "EBERT: 'states' (ChromHMM), 'peaks' (accessibility) or 'signal_states' (bigWig signal"
+                    + " quantised by align --signal-levels; the model keeps the cut points) (default: states if present,"
+                    + " else peaks, else signal_states).")
     String stateArray;
 
     @Option(names = "--cell-types", split = ",", paramLabel = "NAME",

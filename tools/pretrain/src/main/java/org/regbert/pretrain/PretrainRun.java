@@ -583,7 +583,7 @@ final class PretrainRun {
         return new Vocabularies(corpus.vocabulary(), corpus.k(), corpus.manifest().specialTokens(),
                 corpus.windowTokens(), corpus.manifest().tokenizer().overlapping(), genebert ? null : corpus.stateArray(), genebert ? null : corpus.stateVocabulary(),
                 genebert ? null : corpus.cellTypes(), genebert ? corpus.motifNames() : null,
-                genebert ? corpus.regions() : 0, mean, std);
+                genebert ? corpus.regions() : 0, mean, std, genebert ? null : corpus.stateLevelCuts());
     }
 
     static Vocabularies readVocabularies(Path checkpoint) {
@@ -603,6 +603,11 @@ final class PretrainRun {
         if (saved.states() != null && (!saved.states().equals(corpus.stateVocabulary())
                 || !saved.cellTypes().equals(corpus.cellTypes()))) {
             throw new BadInputException(corpus.source(), "--resume: the shards' states or cell types differ from the"
+                    + " checkpoint's");
+        }
+        if (saved.stateLevelCuts() != null && corpus.stateLevelCuts() != null
+                && !SignalLevelCutTable.agree(saved.stateLevelCuts(), corpus.stateLevelCuts())) {
+            throw new BadInputException(corpus.source(), "--resume: the shards' signal level cut points differ from the"
                     + " checkpoint's");
         }
         if (saved.motifNames() != null && (!saved.motifNames().equals(corpus.motifNames())

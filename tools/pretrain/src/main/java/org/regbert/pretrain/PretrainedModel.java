@@ -121,7 +121,7 @@ public final class PretrainedModel implements AutoCloseable {
     private static Vocabularies sequenceOnly(Path shards, PretrainConfig config) {
         try (org.regbert.shards.TokenShard first = org.regbert.shards.TokenShard.open(
                 org.regbert.shards.ShardSet.list(shards).get(0))) {
-            if (first.hasArray("states") || first.hasArray("peaks")) {
+            if (ShardCorpus.STATE_ARRAYS.stream().anyMatch(first::hasArray)) {
                 return null;
             }
             org.regbert.shards.ShardManifest m = first.manifest();
@@ -129,7 +129,7 @@ public final class PretrainedModel implements AutoCloseable {
                 throw new BadInputException(first.file(), "manifest has no tokenizer or vocabulary section");
             }
             return new Vocabularies(m.vocabulary(), m.tokenizer().k(), m.specialTokens(), m.tokenizer().windowTokens(),
-                    m.tokenizer().overlapping(), null, List.of("none"), List.of(), null, 0, null, null);
+                    m.tokenizer().overlapping(), null, List.of("none"), List.of(), null, 0, null, null, null);
         }
     }
 

@@ -6,6 +6,7 @@ import java.nio.ShortBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.regbert.common.BadInputException;
 import org.regbert.shards.KmerVocabulary;
@@ -31,6 +32,8 @@ final class ShardCorpus implements AutoCloseable {
     private final int k;
     private final List<String> vocabulary;
     private String stateArray;
+    /** signal_states: cut points of every cell type (row), else null. */
+    private Map<String, float[]> levelCuts;
     private List<String> stateVocabulary = List.of();
     private List<String> allCellTypes = List.of();
     private int[] cellTypeColumns = new int[0];
@@ -87,23 +90,28 @@ final class ShardCorpus implements AutoCloseable {
         }
     }
 
+    /** State arrays EBERT can read, in the order a run without --state-array tries them. */
+    static final List<String> STATE_ARRAYS = List.of("states", "peaks", SignalLevelCutTable.STATE_ARRAY);
+
     private void openStates(PretrainConfig.Data data) {
-        boolean hasStates = shards.stream().allMatch(s -> s.hasArray("states"));
-        boolean hasPeaks = shards.stream().allMatch(s -> s.hasArray("peaks"));
+        List<String> present = STATE_ARRAYS.stream()
+                .filter(name -> shards.stream().allMatch(s -> s.hasArray(name))).toList();
         String wanted = data.stateArray;
         if (wanted == null) {
-            if (!hasStates && !hasPeaks) {
-                throw new BadInputException(source, "the shards have no chromatin-state array ('states' or 'peaks'):"
-                        + " EBERT pairs every token with its cell type's state. Run 'regbert align --states ...' (ChromHMM)"
-                        + " or 'regbert align --peaks ...' (DNase/ATAC peaks) on them first");
+            if (present.isEmpty()) {
+                throw new BadInputException(source, "the shards have no chromatin-state array ('states' or 'peaks',"
+                        + " or quantised signal 'signal_states'): EBERT pairs every token with its cell type's state. Run 'regbert align"
+                        + " --states ...' (ChromHMM), 'regbert align --peaks ...' (DNase/ATAC peaks) or 'regbert align"
+                        + " --signal FILE.bw --signal-levels Q' (quantised bigWig signal) on them first");
             }
-            wanted = hasStates ? "states" : "peaks";
-        } else if (!(wanted.equals("states") ? hasStates : hasPeaks)) {
-            String other = wanted.equals("states") ? "peaks" : "states";
-            boolean hasOther = wanted.equals("states") ? hasPeaks : hasStates;
+            wanted = present.get(0);
+        } else if (!present.contains(wanted)) {
+            String how = wanted.equals(SignalLevelCutTable.STATE_ARRAY) ? "--signal FILE.bw --signal-levels Q"
+                    : "--" + wanted + " ...";
             throw new BadInputException(source, "the shards have no '" + wanted + "' array in every shard"
-                    + (hasOther ? " (they have '" + other + "': use --state-array " + other + ")"
-                            : "; run 'regbert align --" + wanted + " ...' on them first"));
+                    + (!present.isEmpty() ? " (they have '" + String.join("', '", present) + "': use --state-array "
+                            + present.get(0) + ")"
+                            : "; run 'regbert align " + how + "' on them first"));
         }
         stateArray = wanted;
         JsonNode section = manifest.annotations() == null ? null : manifest.annotations().get(wanted);
@@ -139,6 +147,16 @@ final class ShardCorpus implements AutoCloseable {
                         + shards.get(0).file().getFileName() + "'s " + cellTypes);
             }
             states.add(a);
+            if (wanted.equals(SignalLevelCutTable.STATE_ARRAY)) {
+                Map<String, float[]> cuts = SignalLevelCutTable.read(shard, names2, stateVocabulary.size() - 1);
+                if (levelCuts == null) {
+                    levelCuts = cuts;
+                } else if (!SignalLevelCutTable.agree(levelCuts, cuts)) {
+                    throw new BadInputException(shard.file(), "its signal level cut points ('"
+                            + SignalLevelCutTable.CUTS + "') differ from " + shards.get(0).file().getFileName()
+                            + "'s: the shards come from different align runs");
+                }
+            }
         }
         allCellTypes = List.copyOf(cellTypes);
         if (allCellTypes.isEmpty()) {
@@ -313,6 +331,16 @@ final class ShardCorpus implements AutoCloseable {
 
     List<String> stateVocabulary() {
         return stateVocabulary;
+    }
+
+    /** signal_states: the signal-level cut points of the cell types sampled (in order), else null. */
+    Map<String, float[]> stateLevelCuts() {
+        if (levelCuts == null) {
+            return null;
+        }
+        Map<String, float[]> out = new java.util.LinkedHashMap<>();
+        cellTypes().forEach(c -> out.put(c, levelCuts.get(c).clone()));
+        return out;
     }
 
     /** The cell types sampled (the selection, in order). */

@@ -21,6 +21,9 @@ import java.util.Map;
  * @param regions GeneBERT: regions (columns) per motif matrix
  * @param motifMean GeneBERT: per-motif mean of the training windows' scores (inputs are standardised)
  * @param motifStd GeneBERT: per-motif standard deviation (at least 1e-3)
+ * @param stateLevelCuts EBERT on {@code signal_states}: each cell type's signal-level cut points (align
+ *     {@code --signal-levels}), so finetune checks its shards were quantised alike and score quantises
+ *     new windows with them; null for other state arrays
  */
 public record Vocabularies(
         List<String> tokens,
@@ -34,7 +37,8 @@ public record Vocabularies(
         List<String> motifNames,
         int regions,
         float[] motifMean,
-        float[] motifStd) {
+        float[] motifStd,
+        Map<String, float[]> stateLevelCuts) {
 
     /** The id the model uses for a masked state (one past the last state). */
     public int maskStateId() {

@@ -63,7 +63,8 @@ class BadInputTest {
 
     @Test
     void shardsWithoutTheArrayTheModelNeeds() {
-        expectBadInput("no chromatin-state array ('states' or 'peaks')", "--shards", tokensOnly.toString());
+        expectBadInput("no chromatin-state array ('states' or 'peaks', or quantised signal 'signal_states')",
+                "--shards", tokensOnly.toString());
         expectBadInput("no 'motifs' array", "--shards", tokensOnly.toString(), "--model", "genebert");
         expectBadInput("no 'motifs' array", "--shards", ebert.toString(), "--model", "genebert");
         expectBadInput("use --state-array peaks", "--shards", ebert.toString(), "--state-array", "states");

@@ -35,7 +35,7 @@ class StepResourcesTest {
                         model.equals("ebert") ? corpus.cellTypes() : null,
                         model.equals("ebert") ? null : corpus.motifNames(), model.equals("ebert") ? 0 : corpus.regions(),
                         model.equals("ebert") ? null : new float[corpus.motifNames().size()],
-                        model.equals("ebert") ? null : ones(corpus.motifNames().size()));
+                        model.equals("ebert") ? null : ones(corpus.motifNames().size()), null);
                 Sampler sampler = new Sampler(corpus, config, vocab);
                 PretrainingModel block = PretrainingModel.create(config, vocab);
                 block.initializeParameters(manager, sampler.length());

@@ -130,7 +130,9 @@ public class ScoreCommand implements Callable<Integer> {
 
     @Option(names = "--signal", paramLabel = "FILE.bw[:TRACK]",
             description = "Models fine-tuned with '--feature signal': a bigWig per signal column, TRACK as align"
-                    + " --signal named it (CELL, or CELL.MARK). Repeat for several.")
+                    + " --signal named it (CELL, or CELL.MARK). Repeat for several. Also the per-token states of EBERT"
+                    + " models trained on 'signal_states' (align --signal-levels): each token's mean levelled with the"
+                    + " cut points the model keeps for TRACK, as align levelled the training windows.")
     List<String> signal = new ArrayList<>();
 
     @Option(names = "--motifs", paramLabel = "FILE",

@@ -22,6 +22,7 @@ import org.regbert.finetune.TaskSpec;
 import org.regbert.genome.ContigResolver;
 import org.regbert.genome.ExcludedRegions;
 import org.regbert.genome.ReferenceGenome;
+import org.regbert.pretrain.SignalLevelCutTable;
 import org.regbert.pretrain.Vocabularies;
 
 /**
@@ -62,9 +63,16 @@ final class ScoreRun {
             Map<String, String> aliases = ContigResolver.parseAliases(o.contigs.aliases());
             ContigResolver contigs = new ContigResolver(List.copyOf(lengths.keySet()), aliases, o.contigs.skipMissing());
             excluded = o.exclude == null ? null : ExcludedRegions.read(o.exclude, lengths, o.contigs.aliases());
-            WindowSignals signals = WindowSignals.open(spec, o.signal, lengths, aliases);
-            WindowStates states = WindowStates.open(spec, vocab, model.encoder().config().architecture.cellTypeEmbedding,
-                    stateArray, stateOption, lengths, aliases, o.run.quiet(), err);
+            // --signal serves a signal_states model's states, and its signal task features if it has any.
+            boolean signalStates = SignalLevelCutTable.STATE_ARRAY.equals(spec.stateArray());
+            boolean cellTypeEmbedding = model.encoder().config().architecture.cellTypeEmbedding;
+            WindowSignals signals = WindowSignals.open(spec, signalStates && !spec.features().contains(ShardInputs.SIGNAL)
+                    ? List.of() : o.signal, lengths, aliases);
+            WindowStates states = signalStates
+                    ? WindowStates.openSignal(spec, vocab, cellTypeEmbedding, stateArray, o.signal, lengths, aliases,
+                            o.run.quiet(), err)
+                    : WindowStates.open(spec, vocab, cellTypeEmbedding, stateArray, stateOption, lengths, aliases,
+                            o.run.quiet(), err);
             ReferenceWindows windows = new ReferenceWindows(genome, vocab.k(), vocab.overlapping(), spec.windowTokens(),
                     o.maxNFraction);
             summary.put("task", spec.name()).put("head", spec.head().toString().toLowerCase(java.util.Locale.ROOT))
@@ -84,7 +92,8 @@ final class ScoreRun {
             try (StagedOutput staged = StagedOutput.open(outputDir, claim);
                     ModelRunner runner = new ModelRunner(model, o.batchSize, states.cellTypeId(), featureLevels,
                             motifs);
-                    WindowSignals closeSignals = signals) {
+                    WindowSignals closeSignals = signals;
+                    WindowStates closeStates = states) {
                 staged.requireAbsent(List.of(summaryName), o.run.overwrite());
                 long begin = System.nanoTime();
                 if (o.vcf != null) {

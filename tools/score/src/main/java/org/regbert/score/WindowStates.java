@@ -1,6 +1,7 @@
 package org.regbert.score;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.regbert.common.BadInputException;
@@ -8,32 +9,110 @@ import org.regbert.epigenome.EpigenomeLoader;
 import org.regbert.epigenome.EpigenomeTracks;
 import org.regbert.epigenome.PeakLevels;
 import org.regbert.epigenome.ReferenceContigs;
+import org.regbert.epigenome.SignalLevels;
+import org.regbert.epigenome.SignalTracks;
 import org.regbert.epigenome.TrackFormat;
 import org.regbert.epigenome.TrackSpec;
 import org.regbert.finetune.TaskSpec;
 import org.regbert.genome.ContigResolver;
 import org.regbert.pretrain.Vocabularies;
+import org.regbert.shards.Half;
 
 /**
  * Per-token states of scored windows for EBERT models: computed from the user's segmentation
  * ({@code --states}) or peak file ({@code --peaks}) with the epigenome library, as align computed
- * them for the training shards, after checking the state names are the model's. Without a file
- * every token gets state 0 ("no annotation"), with a warning: the model then sees less than it was
- * trained on. Models without a state array (GeneBERT) get none.
+ * them for the training shards, after checking the state names are the model's; for models trained on
+ * quantised bigWig signal ({@code signal_states}), from {@code --signal FILE.bw:TRACK}: align's
+ * per-token means rounded to float16 as the shards store them, then levelled with the cut points the
+ * model keeps for TRACK. Without a file every token gets state 0 ("no annotation"), with a warning:
+ * the model then sees less than it was trained on. Models without a state array (GeneBERT) get none.
  */
-final class WindowStates {
+final class WindowStates implements AutoCloseable {
     private final EpigenomeTracks tracks;
     private final int track;
     private final int cellTypeId;
     private final boolean needed;
     private final String description;
+    /** signal_states: the track's reader and the model's cut points for it, else null. */
+    private final SignalTracks.Reader signal;
+    private final SignalLevels levels;
+    private float[] means = new float[0];
 
     private WindowStates(EpigenomeTracks tracks, int track, int cellTypeId, boolean needed, String description) {
+        this(tracks, track, cellTypeId, needed, description, null, null);
+    }
+
+    private WindowStates(EpigenomeTracks tracks, int track, int cellTypeId, boolean needed, String description,
+            SignalTracks.Reader signal, SignalLevels levels) {
         this.tracks = tracks;
         this.track = track;
         this.cellTypeId = cellTypeId;
         this.needed = needed;
         this.description = description;
+        this.signal = signal;
+        this.levels = levels;
+    }
+
+    /**
+     * The states of a model trained on {@code signal_states}: {@code options} are the {@code --signal}
+     * values, of which the one whose TRACK the model keeps cut points for gives the states (several
+     * may be given when the model also reads signal task features); {@code array} is {@code --peaks} or
+     * {@code --states} if given (refused).
+     */
+    static WindowStates openSignal(TaskSpec spec, Vocabularies vocab, boolean cellTypeEmbedding, String array,
+            List<String> options, Map<String, Long> contigLengths, Map<String, String> aliases, boolean quiet,
+            PrintStream err) {
+        Map<String, float[]> cuts = vocab.stateLevelCuts();
+        if (cuts == null || cuts.isEmpty()) {
+            throw new BadInputException("the model reads '" + spec.stateArray() + "' but keeps no signal level cut"
+                    + " points (vocabularies.json): pre-train it again with this regbert");
+        }
+        if (array != null) {
+            throw new BadInputException("--" + array + ": the model was trained on quantised bigWig signal ('"
+                    + spec.stateArray() + "'): pass --signal FILE.bw:TRACK with TRACK one of " + cuts.keySet());
+        }
+        if (options.isEmpty()) {
+            if (cellTypeEmbedding) {
+                throw new BadInputException("this EBERT model has a cell-type embedding: pass --signal FILE.bw:TRACK"
+                        + " with TRACK one of " + cuts.keySet());
+            }
+            if (!quiet) {
+                err.println("score: warning: the model reads per-token quantised bigWig signal and no --signal"
+                        + " FILE.bw:TRACK was given: every token gets state 0 (no data), so predictions differ from"
+                        + " those on windows with signal");
+            }
+            return new WindowStates(null, -1, -1, true, "state 0 (no --signal given)");
+        }
+        List<TrackSpec> specs = options.stream().map(TrackSpec::parse).toList();
+        ContigResolver resolver = new ContigResolver(List.copyOf(contigLengths.keySet()), aliases, true);
+        SignalTracks signalTracks = SignalTracks.open(specs, new ReferenceContigs(contigLengths, resolver, null), null);
+        List<Integer> matching = new ArrayList<>();
+        for (int t = 0; t < signalTracks.size(); t++) {
+            if (cuts.containsKey(signalTracks.names().get(t))) {
+                matching.add(t);
+            }
+        }
+        if (matching.size() != 1) {
+            throw new BadInputException("--signal: the model keeps signal level cut points for " + cuts.keySet()
+                    + "; give one --signal FILE.bw:TRACK with TRACK one of them (given: " + signalTracks.names() + ")");
+        }
+        int t = matching.get(0);
+        String name = signalTracks.names().get(t);
+        SignalLevels levels = new SignalLevels(cuts.get(name));
+        if (levels.levels() != vocab.states().size() - 1) {
+            throw new BadInputException("the model's " + (vocab.states().size() - 1) + " signal levels do not match its "
+                    + levels.levels() + " cut intervals for '" + name + "' (vocabularies.json)");
+        }
+        int cellTypeId = -1;
+        if (cellTypeEmbedding) {
+            cellTypeId = vocab.cellTypes() == null ? -1 : vocab.cellTypes().indexOf(name);
+            if (cellTypeId < 0) {
+                throw new BadInputException(specs.get(t).file(), "track '" + name + "' has no cell-type embedding in"
+                        + " the model (it knows " + vocab.cellTypes() + ")");
+            }
+        }
+        return new WindowStates(null, -1, cellTypeId, true, "signal_states of " + name + " (" + levels.levels()
+                + " levels, the model's cut points) from " + specs.get(t).file(), signalTracks.reader(t), levels);
     }
 
     /**
@@ -124,6 +203,16 @@ final class WindowStates {
 
     /** States of the {@code tokens} tokens of the forward window at {@code [start, start + bases)}. */
     void fill(String contig, long start, int tokens, int step, int k, int[] into, int at, byte[] scratch) {
+        if (signal != null) {
+            if (means.length < tokens) {
+                means = new float[tokens];
+            }
+            signal.fill(contig, start, tokens, step, k, 1, start + (long) (tokens - 1) * step + k, means, 0);
+            for (int j = 0; j < tokens; j++) {
+                into[at + j] = levels.level(Half.toFloat(Half.fromFloat(means[j])));  // as align levels them
+            }
+            return;
+        }
         if (tracks == null) {
             java.util.Arrays.fill(into, at, at + tokens, 0);
             return;
@@ -132,6 +221,13 @@ final class WindowStates {
         tracks.fill(track, contig, start, tokens, step, k, 1, end, scratch, 0);
         for (int j = 0; j < tokens; j++) {
             into[at + j] = scratch[j] & 0xFF;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (signal != null) {
+            signal.close();
         }
     }
 }

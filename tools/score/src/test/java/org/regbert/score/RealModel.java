@@ -9,6 +9,7 @@ import java.util.Map;
 import org.regbert.align.AlignCommand;
 import org.regbert.bigfiles.BigWigWriter;
 import org.regbert.finetune.FinetuneCommand;
+import org.regbert.pretrain.PretrainCommand;
 import org.regbert.tokenize.TokenizeCommand;
 
 /**
@@ -113,6 +114,42 @@ final class RealModel {
             }
         }
         return bw;
+    }
+
+    private static Path signalStatesModel;
+
+    /**
+     * EBERT on quantised signal: the tokens aligned with {@link #signalBigWig} as {@code --signal FILE:DHS
+     * --signal-levels 4} (same labels and holdouts), pre-trained for 2 real steps with {@code --state-array
+     * signal_states} and fine-tuned from that checkpoint for 3 steps.
+     */
+    static synchronized Path signalStatesModel() throws IOException {
+        if (signalStatesModel == null) {
+            Path work = dir();
+            StageRuns.Run run = StageRuns.run(new AlignCommand(), "--shards", work.resolve("tokens").toString(),
+                    "--labels", "promoter=" + StageRuns.kitData().resolve("chromhmm/coords-hg19/RefSeqTSS.hg19.bed.gz"),
+                    "--signal", signalBigWig() + ":DHS", "--signal-levels", "4", "--contig-alias", "chr20=20",
+                    "--skip-missing-contigs", "--negatives-per-positive", "2", "--valid", "20:31000000-31250000",
+                    "--test", "20:31250000-31500000", "--threads", "2", "--quiet", "--output",
+                    signalStatesShards().toString());
+            assertEquals(0, run.exitCode(), run.stderr());
+            run = StageRuns.run(new PretrainCommand(), "--shards", signalStatesShards().toString(), "--model", "ebert",
+                    "--preset", "tiny", "--state-array", "signal_states", "--steps", "2", "--batch-size", "4", "--device",
+                    "cpu", "--quiet", "--output", work.resolve("pt-signal-states").toString());
+            assertEquals(0, run.exitCode(), run.stderr());
+            Path out = work.resolve("ft-signal-states");
+            run = StageRuns.run(new FinetuneCommand(), "--checkpoint", work.resolve("pt-signal-states").toString(),
+                    "--shards", signalStatesShards().toString(), "--task", "promoter", "--epochs", "1", "--max-steps",
+                    "3", "--device", "cpu", "--quiet", "--output", out.toString());
+            assertEquals(0, run.exitCode(), run.stderr());
+            signalStatesModel = out;
+        }
+        return signalStatesModel;
+    }
+
+    /** The shards (with 'signal_states') the signal-states model was trained on. */
+    static Path signalStatesShards() throws IOException {
+        return dir().resolve("aligned-signal-states");
     }
 
     /** The shards the signal model was fine-tuned on. */

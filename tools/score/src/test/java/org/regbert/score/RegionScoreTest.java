@@ -110,13 +110,88 @@ class RegionScoreTest {
         assertTrue(run.stderr().contains("--signal: this model reads no bigWig signal"), run.stderr());
     }
 
+    /**
+     * EBERT pre-trained and fine-tuned on quantised signal ('signal_states', align --signal-levels 4):
+     * score levels the bigWig's per-token means with the cut points the model keeps, so its scores equal
+     * the model's predictions on the aligned shards' states, whose windows include ones without data
+     * (state 0) and with means beyond float16. Peaks are refused for such a model, naming --signal.
+     */
+    @Test
+    void aModelOnQuantisedSignalStatesGetsThemFromTheBigWigWithTheTrainingCuts() throws Exception {
+        Path model = RealModel.signalStatesModel();
+        assertScoresEqualShardPredictions(model, RealModel.signalStatesShards(), false, "--signal",
+                RealModel.signalBigWig() + ":DHS");
+        try (FinetunedModel loaded = FinetunedModel.load(model)) {
+            assertEquals("signal_states", loaded.spec().stateArray());
+            assertEquals(List.of("none", "Q1", "Q2", "Q3", "Q4"), loaded.vocabularies().states());
+            // The model keeps the cut points align stored in the shards it was trained on.
+            try (TokenShard shard = TokenShard.open(org.regbert.shards.ShardSet.list(
+                    RealModel.signalStatesShards()).get(0))) {
+                float[] stored = new float[3];
+                shard.array("signal_level_cuts").copyFloats(0, stored, 3);
+                assertArrayEquals(stored, loaded.vocabularies().stateLevelCuts().get("DHS"));
+            }
+            // The scored range's states are not all alike: no data (0) and several levels occur.
+            java.util.Set<Integer> levels = new java.util.TreeSet<>();
+            for (java.nio.file.Path file : org.regbert.shards.ShardSet.list(RealModel.signalStatesShards())) {
+                try (TokenShard shard = TokenShard.open(file)) {
+                    NpyArray states = shard.array("signal_states");
+                    int tokens = (int) states.shape()[2];
+                    for (int r = 0; r < shard.windows(); r++) {
+                        long at = shard.array("start").getLong(r);
+                        for (int j = 0; at >= FROM && at + 131 <= TO && j < tokens; j++) {
+                            levels.add(states.getByte((long) r * tokens + j) & 0xFF);
+                        }
+                    }
+                }
+            }
+            assertTrue(levels.contains(0) && levels.size() >= 4, "levels in the scored range: " + levels);
+            // Shards levelled from another bigWig (a ramp: bin b of 50 bases has value b, so its quartiles are
+            // nowhere near the model's 0-18 values) have other cut points: fine-tuning the model on them is refused.
+            Path ramp = tmp.resolve("ramp.bw");
+            try (org.regbert.bigfiles.BigWigWriter w = org.regbert.bigfiles.BigWigWriter.create(ramp,
+                    Map.of("chr20", 63_025_520L))) {
+                for (long at = RealModel.START; at < RealModel.START + 100_000; at += 50) {
+                    w.add("chr20", at, at + 50, (at - RealModel.START) / 50f);
+                }
+            }
+            Path other = tmp.resolve("other-cuts");
+            StageRuns.Run aligned = StageRuns.run(new org.regbert.align.AlignCommand(), "--shards",
+                    RealModel.dir().resolve("tokens").toString(), "--labels", "promoter=" + StageRuns.kitData()
+                            .resolve("chromhmm/coords-hg19/RefSeqTSS.hg19.bed.gz"), "--signal", ramp + ":DHS",
+                    "--signal-levels", "4", "--contig-alias", "chr20=20", "--skip-missing-contigs", "--valid",
+                    "20:31000000-31250000", "--test", "20:31250000-31500000", "--quiet", "--output", other.toString());
+            assertEquals(0, aligned.exitCode(), aligned.stderr());
+            StageRuns.Run refused = StageRuns.run(new org.regbert.finetune.FinetuneCommand(), "--checkpoint",
+                    RealModel.dir().resolve("pt-signal-states").toString(), "--shards", other.toString(), "--task",
+                    "promoter", "--max-steps", "1", "--device", "cpu", "--quiet", "--output",
+                    tmp.resolve("ft-other").toString());
+            assertEquals(2, refused.exitCode(), refused.stderr());
+            assertTrue(refused.stderr().contains("were cut at other points than the model's"), refused.stderr());
+        }
+        StageRuns.Run run = StageRuns.score("--model", model.toString(), "--reference", StageRuns.chr20().toString(), "--peaks",
+                StageRuns.dhs() + ":DHS", "--contig-alias", "chr20=20", "--tile", "20:30000000-30001000", "--output",
+                tmp.resolve("ss/x.bedGraph").toString());
+        assertEquals(2, run.exitCode(), run.stderr());
+        assertTrue(run.stderr().contains("--peaks: the model was trained on quantised bigWig signal"), run.stderr());
+    }
+
     private void assertScoresEqualShardPredictions(Path modelDir) throws Exception {
         assertScoresEqualShardPredictions(modelDir, RealModel.shards());
     }
 
     private void assertScoresEqualShardPredictions(Path modelDir, Path shards, String... more) throws Exception {
+        assertScoresEqualShardPredictions(modelDir, shards, true, more);
+    }
+
+    private void assertScoresEqualShardPredictions(Path modelDir, Path shards, boolean peaks, String... more)
+            throws Exception {
         Path out = tmp.resolve(modelDir.getFileName() + "/tiles.bedGraph");
         List<String> args = new ArrayList<>(List.of(base(out, "--tile", "20:" + FROM + "-" + TO, "--batch-size", "16")));
+        if (!peaks) {
+            int at = args.indexOf("--peaks");
+            args.subList(at, at + 2).clear();
+        }
         args.addAll(List.of(more));
         args.set(1, modelDir.toString());
         StageRuns.Run run = StageRuns.score(args.toArray(String[]::new));
