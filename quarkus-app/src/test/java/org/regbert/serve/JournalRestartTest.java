@@ -54,6 +54,9 @@ class JournalRestartTest {
         RunJournal j = new RunJournal();
         j.settings = settings();
         j.mapper = new ObjectMapper();
+        j.references = new References();
+        j.references.settings = j.settings;
+        j.references.mapper = j.mapper;
         j.load();
         return j;
     }
