@@ -47,7 +47,7 @@ public class SharedDatabase {
                 + " kind text NOT NULL, key text NOT NULL, instance text NOT NULL, before text, after text)",
         "CREATE INDEX IF NOT EXISTS regbert_reference_undo_tx ON regbert_reference_undo (tx)",
         // ENCODE metadata tables recorded by any instance, in the order they were recorded (SharedMetadata)
-        "CREATE TABLE IF NOT EXISTS regbert_metadata (name text PRIMARY KEY, seq bigserial, tsv text NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS regbert_metadata (name text PRIMARY KEY, seq bigserial, tsv bytea NOT NULL)",
     };
 
     @Inject
