@@ -55,6 +55,8 @@ public class Admission {
     RunRecorder runs;
     @Inject
     S3Claims claims;
+    @Inject
+    SharedMetadata sharedMetadata;
 
     private final MetadataCatalog metadata = new MetadataCatalog();
     /** S3 objects on their way into the inbox: safe name -> s3://bucket/key, the run's trigger. */
@@ -72,6 +74,7 @@ public class Admission {
                     metadata.read(tsv);
                 }
             }
+            sharedMetadata.pull(metadata);  // with a shared database: the tables other instances recorded
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -122,6 +125,7 @@ public class Admission {
         in.sha256 = sum[0];
         in.bytes = Long.parseLong(sum[1]);
         run.inputs.add(in);
+        sharedMetadata.pull(metadata);
         Classifier.Decision decision = Classifier.classify(name, metadata, settings.assembly());
         run.kind = decision.kind().name().toLowerCase();
         run.reason = decision.reason();
@@ -135,7 +139,10 @@ public class Admission {
         exchange.getMessage().setHeader("regbertTask", decision.task());
     }
 
-    /** An ENCODE metadata.tsv: kept under state/metadata; later ENCFF files are classified by it. */
+    /**
+     * An ENCODE metadata.tsv: kept under state/metadata (and in the shared database, when set); later ENCFF
+     * files are classified by it.
+     */
     public void metadata(Exchange exchange) throws IOException {
         RunRecord run = runs.run(exchange);
         Path input = Path.of(run.inputs.get(0).path);
@@ -143,6 +150,7 @@ public class Admission {
         Files.copy(input, kept, StandardCopyOption.REPLACE_EXISTING);
         try {
             int rows = metadata.read(kept);
+            sharedMetadata.publish(kept);
             runs.finish(run, "recorded", "ENCODE metadata: " + rows + " files described", true);
         } catch (BadInputException bad) {
             Files.deleteIfExists(kept);

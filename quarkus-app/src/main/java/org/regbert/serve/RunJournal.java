@@ -36,6 +36,8 @@ public class RunJournal {
     SharedDatabase database;
     @Inject
     ProcessedJournal processed;
+    @Inject
+    References references;
 
     /** This instance's records (with the file: all of them). */
     private final Map<String, RunRecord> runs = new LinkedHashMap<>();
@@ -67,14 +69,14 @@ public class RunJournal {
             }
         }
         // state changes of runs cut short are undone; those of runs that finished (a kill came between
-        // the record and the commit) stand
-        for (String transaction : ReferenceUndo.open(settings.state())) {
+        // the record and the commit) stand. With a shared database: only this instance's transactions
+        for (String transaction : references.open()) {
             RunRecord r = runs.get(transaction);
             try {
                 if (r == null || r.finished == null || "failed".equals(r.status)) {
-                    ReferenceUndo.rollback(settings.state(), transaction, this::restore);
+                    references.rollback(transaction, this::restore);
                 } else {
-                    ReferenceUndo.commit(settings.state(), transaction);
+                    references.commit(transaction);
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot recover the state changes of run " + transaction, e);

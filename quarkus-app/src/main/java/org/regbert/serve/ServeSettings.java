@@ -29,7 +29,8 @@ public interface ServeSettings {
 
     /**
      * PostgreSQL JDBC URL ({@code jdbc:postgresql://HOST:PORT/DB}) of the state several instances share:
-     * run records, processed keys, S3 claims ({@link SharedDatabase}). Unset: files under {@code ROOT/state}.
+     * run records, processed keys, S3 claims, reference states, metadata tables ({@link SharedDatabase}).
+     * Unset: files under {@code ROOT/state}.
      */
     java.util.Optional<String> jdbcUrl();
 

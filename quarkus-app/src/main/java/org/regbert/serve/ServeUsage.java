@@ -38,7 +38,8 @@ final class ServeUsage {
             new Setting("regbert.serve.evaluate-bootstrap", null, "bootstrap replicates of each evaluate report"),
             new Setting("regbert.serve.retries", null, "retries of a failed stage before dead-letter/"),
             new Setting("regbert.serve.jdbc-url", "(unset: files under ROOT/state)",
-                    "PostgreSQL (jdbc:postgresql://HOST:PORT/DB) for run records, processed keys and S3 claims:\n"
+                    "PostgreSQL (jdbc:postgresql://HOST:PORT/DB) for run records, processed keys, S3 claims,\n"
+                            + "      reference states and metadata tables:\n"
                             + "      several instances on one bucket, each object run once (.jdbc-user, .jdbc-password)"),
             new Setting("regbert.serve.runs-dir", "(unset: ROOT/runs)", "run outputs; a folder every instance sees"),
             new Setting("regbert.serve.api-token", "(unset)", "Bearer token of the REST API; required off loopback"),

@@ -37,6 +37,21 @@ public class SharedDatabase {
         // S3 objects (bucket/key@ETag) claimed by an instance; done once a run of it reached a final outcome
         "CREATE TABLE IF NOT EXISTS regbert_s3_claims (key text PRIMARY KEY, instance text NOT NULL,"
                 + " inbox_name text, run_id text, done boolean NOT NULL DEFAULT false)",
+        // each reference's state (ReferenceState's JSON) and each lane's current reference ('' = the inbox);
+        // a NULL value only inside the transaction that made the row to lock it (JdbcReferences)
+        "CREATE TABLE IF NOT EXISTS regbert_references (id text PRIMARY KEY, state text)",
+        "CREATE TABLE IF NOT EXISTS regbert_current_references (lane text PRIMARY KEY, reference_id text)",
+        // open transactions' changes, one row per change (kind: reference or current; the row's value before
+        // and after it; null: no row), undone latest first by a rollback
+        "CREATE TABLE IF NOT EXISTS regbert_reference_undo (step bigserial PRIMARY KEY, tx text NOT NULL,"
+                + " kind text NOT NULL, key text NOT NULL, instance text NOT NULL, before text, after text)",
+        "CREATE INDEX IF NOT EXISTS regbert_reference_undo_tx ON regbert_reference_undo (tx)",
+        // other runs' records an open transaction's chain changed (a waiting VCF scored there), as they were
+        // before: a rollback journals them again
+        "CREATE TABLE IF NOT EXISTS regbert_record_undo (tx text NOT NULL, id text NOT NULL, instance text NOT NULL,"
+                + " record text NOT NULL, PRIMARY KEY (tx, id))",
+        // ENCODE metadata tables recorded by any instance, in the order they were recorded (SharedMetadata)
+        "CREATE TABLE IF NOT EXISTS regbert_metadata (name text PRIMARY KEY, seq bigserial, tsv bytea NOT NULL)",
     };
 
     @Inject

@@ -55,6 +55,9 @@ class JournalRestartTest {
         j.settings = settings();
         j.mapper = new ObjectMapper();
         j.processed = processed();
+        j.references = new References();
+        j.references.settings = j.settings;
+        j.references.mapper = j.mapper;
         j.load();
         return j;
     }

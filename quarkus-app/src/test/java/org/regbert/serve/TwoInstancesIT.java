@@ -78,6 +78,51 @@ class TwoInstancesIT {
         }
     }
 
+    /**
+     * The reference state is shared: instance A tokenizes a FASTA dropped in its inbox; a VCF dropped later
+     * in instance B's inbox goes to that reference (B never saw the FASTA) and, with no model yet, waits in
+     * its state. Expected by hand: the reference id is the first assembly ("hg19") and the first 12 hex
+     * digits of the FASTA's SHA-256 (README), B's run names it and is "waiting", and the reference's
+     * pending VCFs hold B's run.
+     */
+    @Test
+    void aSecondInstanceContinuesTheChainOfAReferenceTheFirstRegistered() throws Exception {
+        Path sharedRuns = Files.createTempDirectory("regbert-shared-runs");
+        try (LocalPostgres pg = new LocalPostgres()) {
+            String[] settings = {"-Xmx512m", "-Dregbert.serve.jdbc-url=" + pg.url(), "-Dregbert.serve.jdbc-user=postgres",
+                "-Dregbert.serve.runs-dir=" + sharedRuns, "-Dregbert.serve.read-lock-interval-ms=200",
+                "-Dregbert.serve.poll-ms=200"};
+            try (ServiceProcess a = new ServiceProcess("regbert-chain-a", settings);
+                    ServiceProcess b = new ServiceProcess("regbert-chain-b", settings)) {
+                a.start();
+                b.start();
+                byte[] fasta = fasta(7, 20_000);
+                String reference = "hg19-" + sha256(fasta).substring(0, 12);
+                a.drop("chain.fa", fasta);
+                await(() -> rows(pg).stream().anyMatch(r -> r.record.inputs.get(0).name.equals("chain.fa")
+                        && "succeeded".equals(r.record.status)), 120_000, "A's tokenize run", a, b);
+                b.drop("later.vcf", "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                await(() -> rows(pg).stream().anyMatch(r -> r.record.inputs.get(0).name.equals("later.vcf")
+                        && r.record.finished != null), 120_000, "B's VCF run", a, b);
+                Row vcf = rows(pg).stream().filter(r -> r.record.inputs.get(0).name.equals("later.vcf")).findFirst()
+                        .orElseThrow();
+                assertEquals(Files.readString(b.root.resolve("state/instance.id")).strip(), vcf.instance, "B ran it");
+                assertEquals("waiting", vcf.record.status, vcf.record.reason);
+                assertEquals(reference, vcf.record.reference, "A's reference");
+                ReferenceState state = JSON.readValue((String) single(pg, "SELECT state FROM regbert_references WHERE id = '"
+                        + reference + "'").get("state"), ReferenceState.class);
+                assertEquals(List.of(vcf.record.id), state.pendingVcfs.stream().map(p -> p.runId).toList());
+                assertEquals(reference, single(pg, "SELECT reference_id FROM regbert_current_references WHERE lane = ''")
+                        .get("reference_id"), "the default lane's current reference, for every instance");
+                assertFalse(Files.exists(a.root.resolve("state/references")), "no reference state in A's files");
+                assertEquals(0, all(pg, "SELECT tx FROM regbert_reference_undo").size(), "both runs committed");
+            }
+        } finally {
+            FileTrees.delete(sharedRuns);
+        }
+    }
+
     private void run(LocalPostgres pg, S3Client client, ServiceProcess a, ServiceProcess b, Path sharedRuns)
             throws Exception {
         Map<String, byte[]> objects = new LinkedHashMap<>();
