@@ -79,17 +79,17 @@ class BudgetTest {
                 + budget);
         Path b = dir.resolve("plain");
         assertEquals(0, TestShards.pretrain(args(plain, "--output", b.toString())).exitCode());
-        double[] diff = compare(Checkpoints.latest(a), Checkpoints.latest(b));
+        double[] diff = CheckpointComparison.compare(Checkpoints.latest(a), Checkpoints.latest(b));
         if (diff[0] > 0) {
             // As ResumeTest: a leak of the timing steps reproduces, libtorch's rare run-to-run spread does not.
             a = dir.resolve("budgeted-again");
             assertEquals(0, TestShards.pretrain(args(budgeted, "--output", a.toString())).exitCode());
-            diff = compare(Checkpoints.latest(a), Checkpoints.latest(b));
+            diff = CheckpointComparison.compare(Checkpoints.latest(a), Checkpoints.latest(b));
         }
         if (diff[0] > 0) {
             Path again = dir.resolve("plain-again");
             assertEquals(0, TestShards.pretrain(args(plain, "--output", again.toString())).exitCode());
-            double spread = compare(Checkpoints.latest(b), Checkpoints.latest(again))[0];
+            double spread = CheckpointComparison.compare(Checkpoints.latest(b), Checkpoints.latest(again))[0];
             assertTrue(spread > 0, "two --steps runs are bit-identical, the budgeted one differs by " + diff[0]
                     + " in " + (long) diff[1] + " values: the timing steps leak into the run");
             assertTrue(diff[0] <= 2 * spread, "budgeted run differs by " + diff[0] + ", libtorch's spread " + spread);
@@ -256,28 +256,6 @@ class BudgetTest {
             }
         }
         return out;
-    }
-
-    /** Max absolute difference and differing values of two checkpoints' parameters and optimiser moments. */
-    private static double[] compare(Path a, Path b) {
-        double max = 0;
-        long differing = 0;
-        for (String file : List.of(Checkpoints.PARAMETERS, Checkpoints.OPTIMIZER)) {
-            Map<String, TensorFiles.Tensor> x = TensorFiles.read(a.resolve(file));
-            Map<String, TensorFiles.Tensor> y = TensorFiles.read(b.resolve(file));
-            assertEquals(x.keySet(), y.keySet());
-            for (String name : x.keySet()) {
-                float[] u = x.get(name).values();
-                float[] v = y.get(name).values();
-                for (int i = 0; i < u.length; i++) {
-                    if (Float.floatToRawIntBits(u[i]) != Float.floatToRawIntBits(v[i])) {
-                        differing++;
-                        max = Math.max(max, Math.abs(u[i] - v[i]));
-                    }
-                }
-            }
-        }
-        return new double[] {max, differing};
     }
 
     private static String[] args(List<String> common, String... more) {

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,11 +43,11 @@ class PretrainKillResumeTest {
             long delay = (long) (millis * (0.5 + 0.45 * random.nextDouble()));
             KillRerun.Kill kill = stage.killAndRerun(args(common, out), delay, out);
             assertTrue(kill.killed(), "the kill at " + delay + " ms came after the run had ended");
-            double diff = maxDifference(Checkpoints.latest(whole), Checkpoints.latest(out));
+            double diff = CheckpointComparison.compare(Checkpoints.latest(whole), Checkpoints.latest(out))[0];
             if (diff > 0) {
                 Path again = dir.resolve("whole-again-" + i);
                 stage.run(args(common, again));
-                double spread = maxDifference(Checkpoints.latest(whole), Checkpoints.latest(again));
+                double spread = CheckpointComparison.compare(Checkpoints.latest(whole), Checkpoints.latest(again))[0];
                 assertTrue(spread > 0 && diff <= 2 * spread, "killed at " + delay + " ms and resumed: differs from the"
                         + " uninterrupted run by " + diff + ", two uninterrupted runs by " + spread);
             }
@@ -62,25 +61,5 @@ class PretrainKillResumeTest {
         List<String> all = new ArrayList<>(common);
         all.addAll(List.of("--output", output.toString()));
         return all;
-    }
-
-    /** Largest absolute difference between two checkpoints' parameters and optimiser moments. */
-    private static double maxDifference(Path a, Path b) {
-        double max = 0;
-        for (String file : List.of(Checkpoints.PARAMETERS, Checkpoints.OPTIMIZER)) {
-            Map<String, TensorFiles.Tensor> x = TensorFiles.read(a.resolve(file));
-            Map<String, TensorFiles.Tensor> y = TensorFiles.read(b.resolve(file));
-            assertEquals(x.keySet(), y.keySet());
-            for (String name : x.keySet()) {
-                float[] u = x.get(name).values();
-                float[] v = y.get(name).values();
-                for (int i = 0; i < u.length; i++) {
-                    if (Float.floatToRawIntBits(u[i]) != Float.floatToRawIntBits(v[i])) {
-                        max = Math.max(max, Math.abs(u[i] - v[i]));
-                    }
-                }
-            }
-        }
-        return max;
     }
 }

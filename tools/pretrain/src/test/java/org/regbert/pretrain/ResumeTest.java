@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,14 +57,14 @@ class ResumeTest {
         Path killed = killedAndResumed(common, dir.resolve("killed"));
         Path a = Checkpoints.latest(whole);
         Path b = Checkpoints.latest(killed);
-        double[] diff = compare(a, b);
+        double[] diff = CheckpointComparison.compare(a, b);
         System.err.printf(java.util.Locale.ROOT, "%s resume: %s (%d of %d parameter and moment values differ, by at most"
                 + " %.3g)%n", model, diff[1] == 0 ? "bit-exact" : "NOT bit-exact", (long) diff[1], (long) diff[2], diff[0]);
         if (diff[0] > TOLERANCE) {
             // A resume defect reproduces; libtorch's rare run-to-run spread does not: interrupt and resume again.
             killed = killedAndResumed(common, dir.resolve("killed-again"));
             b = Checkpoints.latest(killed);
-            diff = compare(a, b);
+            diff = CheckpointComparison.compare(a, b);
             System.err.printf(java.util.Locale.ROOT, "%s resume, second attempt: %s (at most %.3g)%n", model,
                     diff[1] == 0 ? "bit-exact" : "NOT bit-exact", diff[0]);
         }
@@ -76,7 +75,7 @@ class ResumeTest {
             // resumed run must stay within twice the spread of two uninterrupted runs.
             Path again2 = dir.resolve("whole-again");
             assertEquals(0, TestShards.pretrain(args(common, "--output", again2.toString())).exitCode());
-            double[] spread = compare(a, Checkpoints.latest(again2));
+            double[] spread = CheckpointComparison.compare(a, Checkpoints.latest(again2));
             System.err.printf(java.util.Locale.ROOT, "%s: two uninterrupted runs differ by at most %.3g%n", model,
                     spread[0]);
             assertTrue(spread[0] > 0, "uninterrupted runs are bit-identical, the resumed one differs by " + diff[0]
@@ -117,31 +116,6 @@ class ResumeTest {
         assertEquals(0, resumed.exitCode(), resumed.stderr());
         assertEquals("step-00000030", Checkpoints.latest(killed).getFileName().toString());
         return killed;
-    }
-
-    /** Max absolute difference, differing values and values of two checkpoints' parameters and moments. */
-    private static double[] compare(Path a, Path b) {
-        double maxDifference = 0;
-        long differing = 0;
-        long total = 0;
-        for (String file : List.of(Checkpoints.PARAMETERS, Checkpoints.OPTIMIZER)) {
-            Map<String, TensorFiles.Tensor> x = TensorFiles.read(a.resolve(file));
-            Map<String, TensorFiles.Tensor> y = TensorFiles.read(b.resolve(file));
-            assertEquals(x.keySet(), y.keySet());
-            for (String name : x.keySet()) {
-                float[] u = x.get(name).values();
-                float[] v = y.get(name).values();
-                assertEquals(u.length, v.length, name);
-                for (int i = 0; i < u.length; i++) {
-                    total++;
-                    if (Float.floatToRawIntBits(u[i]) != Float.floatToRawIntBits(v[i])) {
-                        differing++;
-                        maxDifference = Math.max(maxDifference, Math.abs(u[i] - v[i]));
-                    }
-                }
-            }
-        }
-        return new double[] {maxDifference, differing, total};
     }
 
     private static List<JsonNode> trainLosses(Path run) throws Exception {
