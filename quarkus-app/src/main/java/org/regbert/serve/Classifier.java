@@ -100,7 +100,6 @@ final class Classifier {
             return new Decision(Kind.IGNORED, null, accession + ": File format '" + format + "' is neither a BED, a"
                     + " bigBed nor a bigWig the align stage reads");
         }
-        boolean bigBed = format.contains("bigbed");
         if (output.contains("state")) {
             return new Decision(Kind.STATES, cell, accession + ": " + output + " of " + cell);
         }
@@ -109,10 +108,6 @@ final class Classifier {
                     + " of " + cell);
         }
         if (assay.contains("chip") && output.contains("conservative idr thresholded peaks")) {
-            if (bigBed) {
-                return new Decision(Kind.IGNORED, null, accession + ": labels are read from BED, not bigBed: drop"
-                        + " the experiment's 'bed narrowPeak' file of the same peaks");
-            }
             String target = orEmpty(row.target()).replaceAll("(?i)-(human|mouse)$", "");
             if (!target.isEmpty()) {
                 String task = SafeNames.token(target);

@@ -55,7 +55,7 @@ class ClassifierTest {
         assertEquals(Classifier.Kind.IGNORED, Classifier.classify("ENCFF001OPT.bed.gz", m, HG19).kind());
     }
 
-    /** ENCODE bigWig signal becomes a signal track (CELL, or CELL.TARGET for ChIP-seq); bigBed peaks are peaks. */
+    /** ENCODE bigWig signal becomes a signal track (CELL, or CELL.TARGET for ChIP-seq); bigBed peaks are peaks, and labels. */
     @Test
     void encodeBigWigSignalAndBigBedPeaksAreRoutedByTheirRow() throws Exception {
         Path tsv = dir.resolve("metadata.tsv");
@@ -82,9 +82,11 @@ class ClassifierTest {
         Classifier.Decision peaks = Classifier.classify("ENCFF100BBP.bigBed", m, HG19);
         assertEquals(Classifier.Kind.PEAKS, peaks.kind(), peaks.reason());
         assertEquals("GM12878", peaks.cellType());
+        // bigBed conservative IDR peaks label the target's task as their BED does (align reads bigBed labels)
         Classifier.Decision labels = Classifier.classify("ENCFF100BBL.bigBed", m, HG19);
-        assertEquals(Classifier.Kind.IGNORED, labels.kind());
-        assertTrue(labels.reason().contains("bed narrowPeak"), labels.reason());
+        assertEquals(Classifier.Kind.LABELS, labels.kind(), labels.reason());
+        assertEquals("CTCF", labels.task());
+        assertEquals("HepG2", labels.cellType());
         assertEquals(Classifier.Kind.REJECTED, Classifier.classify("ENCFF100WIG.bigWig", m, HG19).kind());
     }
 

@@ -123,7 +123,7 @@ public class AlignCommand implements Callable<Integer> {
     String motifBackground;
 
     @Option(names = "--labels", paramLabel = "TASK=FILE",
-            description = "Positives for a task: BED/narrowPeak intervals (promoters: TSS; accessibility: DHSs,"
+            description = "Positives for a task: BED/narrowPeak intervals or their bigBed (promoters: TSS; accessibility: DHSs,"
                     + " MCV-n names become levels; TF binding: conservative peaks), a .bedpe of introns"
                     + " (splice donor/acceptor, strand-aware), or an ENCODE-DREAM label table (.tsv or .tsv.gz, header"
                     + " 'chr start stop CELL...', B/U/A per bin): one array label_TASK.CELL per cell type, a window"

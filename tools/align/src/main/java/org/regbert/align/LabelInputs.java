@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.regbert.bigfiles.BigFiles;
 import org.regbert.common.BadInputException;
+import org.regbert.epigenome.LineSource;
 import org.regbert.genome.BedRegions;
 import org.regbert.genome.ContigResolver;
 import org.regbert.genome.Liftover;
@@ -28,10 +30,13 @@ final class LabelInputs {
         this.liftover = liftover;
     }
 
-    /** Intervals of a BED/narrowPeak/broadPeak file; value = MCV-n level where names carry one, else 1. */
+    /**
+     * Intervals of a BED/narrowPeak/broadPeak file or its bigBed (ENCODE's bigNarrowPeak, read as the BED
+     * text of its entries); value = MCV-n level where names carry one, else 1.
+     */
     IntervalIndex intervals(Path file, boolean[] sawLevels) {
         IntervalIndex index = new IntervalIndex();
-        BedRegions.stream(file, contigs, lengths, liftover, region -> {
+        java.util.function.Consumer<Region> add = region -> {
             int level = 1;
             if (region.name() != null) {
                 Matcher m = MCV.matcher(region.name());
@@ -41,7 +46,16 @@ final class LabelInputs {
                 }
             }
             index.add(region.contig(), region.start(), region.end(), level);
-        });
+        };
+        if (Files.isRegularFile(file) && BigFiles.isBigBed(file)) {
+            try (BufferedReader reader = LineSource.open(file)) {
+                BedRegions.stream(file, reader, contigs, lengths, liftover, add);
+            } catch (IOException e) {
+                throw new BadInputException(file, -1, "cannot read bigBed: " + e.getMessage(), e);
+            }
+        } else {
+            BedRegions.stream(file, contigs, lengths, liftover, add);
+        }
         if (index.size() == 0) {
             throw new BadInputException(file, "no intervals (empty file, or none lifted over)");
         }

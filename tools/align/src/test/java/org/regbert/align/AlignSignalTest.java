@@ -245,6 +245,33 @@ class AlignSignalTest {
         }
     }
 
+    /** ENCODE's conservative IDR peaks as bigBed (bigNarrowPeak) label a task as their text does. */
+    @Test
+    void bigBedLabelsGiveTheLabelsOfTheirText(@TempDir Path dir) throws Exception {
+        Path shards = TestShards.tiledReference(dir, TestShards.sizes("chr1", 3000L), "hg19", 60, 50);
+        Map<String, Long> sizes = new LinkedHashMap<>();
+        sizes.put("chr1", 3000L);
+        List<String> lines = new ArrayList<>();
+        Path bb = dir.resolve("CTCF.conservative.bb");
+        try (BigBedWriter writer = BigBedWriter.create(bb, sizes, 10, 6, BigBedWriter.NARROW_PEAK_AUTOSQL)) {
+            for (long[] p : new long[][] {{100, 180}, {900, 1000}, {2400, 2420}}) {
+                String rest = "p\t0\t.\t5.0\t-1\t-1\t-1";
+                writer.add("chr1", p[0], p[1], rest);
+                lines.add("chr1\t" + p[0] + "\t" + p[1] + "\t" + rest);
+            }
+        }
+        Path text = Files.write(dir.resolve("CTCF.conservative.narrowPeak"), lines, StandardCharsets.US_ASCII);
+        TestShards.Run a = TestShards.align("--shards", shards.toString(), "--labels", "ctcf=" + text,
+                "--output", dir.resolve("text").toString());
+        assertEquals(0, a.exitCode(), a.stderr());
+        TestShards.Run b = TestShards.align("--shards", shards.toString(), "--labels", "ctcf=" + bb,
+                "--output", dir.resolve("bigbed").toString());
+        assertEquals(0, b.exitCode(), b.stderr());
+        int[] expected = TestShards.concat(dir.resolve("text"), "label_ctcf");
+        assertTrue(java.util.Arrays.stream(expected).anyMatch(v -> v == 1), "some windows are bound");
+        assertArrayEquals(expected, TestShards.concat(dir.resolve("bigbed"), "label_ctcf"));
+    }
+
     private static JsonNode python(String script, Path... args) throws IOException, InterruptedException {
         Path file = Files.createTempFile("regbert-align-", ".py");
         try {

@@ -48,8 +48,21 @@ public final class BedRegions {
         if (!Files.isReadable(bed)) {
             throw new BadInputException(bed, Files.exists(bed) ? "cannot read BED file" : "no such BED file");
         }
-        BEDCodec codec = new BEDCodec();
         try (BufferedReader reader = IOUtil.openFileForBufferedReading(bed)) {
+            stream(bed, reader, contigs, contigLengths, liftover, sink);
+        } catch (IOException | htsjdk.samtools.util.RuntimeIOException e) {
+            throw new BadInputException(bed, -1, "cannot read BED file: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * As {@link #stream(Path, ContigResolver, Map, Liftover, Consumer)}, reading BED lines from READER
+     * (the text of {@code bed}, e.g. a bigBed's entries); messages name {@code bed} and its entry number.
+     */
+    public static void stream(Path bed, BufferedReader reader, ContigResolver contigs, Map<String, Long> contigLengths,
+            Liftover liftover, Consumer<Region> sink) {
+        BEDCodec codec = new BEDCodec();
+        try {
             String text;
             long lineNumber = 0;
             while ((text = reader.readLine()) != null) {
