@@ -514,12 +514,13 @@ final class PretrainRun {
             if (!Files.isWritable(output)) {
                 throw new BadInputException(output, "output directory is not writable");
             }
-            Checkpoints.removeTemporaries(output);  // a killed run's half-written checkpoint
             if (resumeFrom == null) {
                 Checkpoints.deleteTree(output.resolve(Checkpoints.DIR));
                 for (String name : List.of(MetricsLog.FILE, LossPlot.FILE, ModelCard.JSON_FILE, ModelCard.MARKDOWN_FILE)) {
                     Files.deleteIfExists(output.resolve(name));
                 }
+            } else {
+                Checkpoints.removeTemporaries(output);  // a killed run's half-written checkpoint
             }
         } catch (IOException e) {
             throw new BadInputException(output, -1, "cannot prepare the output directory: " + e.getMessage(), e);
