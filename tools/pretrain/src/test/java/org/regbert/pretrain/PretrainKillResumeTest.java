@@ -31,17 +31,18 @@ class PretrainKillResumeTest {
                 + "data:\n  maskStates: true\n  evalWindows: 16\n");
         // --resume on an empty output starts afresh: the same arguments serve the first run and the rerun.
         List<String> common = List.of("--shards", shards.toString(), "--model", "ebert", "--config", config.toString(),
-                "--steps", "60", "--checkpoint-every", "4", "--seed", "42", "--device", "cpu", "--threads", "1",
+                "--steps", "400", "--checkpoint-every", "4", "--seed", "42", "--device", "cpu", "--threads", "1",
                 "--quiet", "--resume");
         KillRerun stage = new KillRerun(dir, PretrainCommand.class);
         Path whole = dir.resolve("whole");
-        long millis = stage.run(args(common, whole));
+        stage.run(args(common, whole));
         Random random = new Random(31);
         for (int i = 0; i < 2; i++) {
             Path out = dir.resolve("killed-" + i);
-            // JVM and libtorch start take much of a run: kill in its second half, where it trains.
-            long delay = (long) (millis * (0.5 + 0.45 * random.nextDouble()));
-            KillRerun.Kill kill = stage.killAndRerun(args(common, out), delay, out);
+            // Counted from the first checkpoint's staging folder (step 4 of 400), so the kill lands while it trains
+            // and writes checkpoints, not in the JVM's start or after the last step.
+            long delay = (long) (300 * random.nextDouble());
+            KillRerun.Kill kill = stage.killWhileStagingAndRerun(args(common, out), delay, out.resolve(Checkpoints.DIR));
             assertTrue(kill.killed(), "the kill at " + delay + " ms came after the run had ended");
             double diff = CheckpointComparison.compare(Checkpoints.latest(whole), Checkpoints.latest(out))[0];
             if (diff > 0) {
@@ -51,7 +52,7 @@ class PretrainKillResumeTest {
                 assertTrue(spread > 0 && diff <= 2 * spread, "killed at " + delay + " ms and resumed: differs from the"
                         + " uninterrupted run by " + diff + ", two uninterrupted runs by " + spread);
             }
-            assertEquals(Checkpoints.name(60), Checkpoints.latest(out).getFileName().toString());
+            assertEquals(Checkpoints.name(400), Checkpoints.latest(out).getFileName().toString());
             assertEquals(List.of(), KillRerun.leftovers(out), "left in the output");
             assertEquals(List.of(), KillRerun.leftovers(out.resolve(Checkpoints.DIR)), "left among the checkpoints");
         }
