@@ -10,9 +10,12 @@ import java.util.Map;
  * so the run fitted 35,808 steps and ended after 19.7 of its 30 minutes.
  *
  * <p>The re-fit comes after step {@link #atStep}: inside the learning-rate warm-up and before the
- * first checkpoint and the first of {@code --evals} evaluations, so nothing done up to then depends
- * on the step count once the warm-up length is held at what it was. {@code --steps N --warmup W}
- * with the recorded numbers repeats the run.
+ * first of {@code --evals} evaluations, so nothing done up to then depends on the step count once
+ * the warm-up length is held at what it was; the run writes no checkpoint before it (a checkpoint
+ * records the step count). The rate is that of the later half of those steps: a run's first steps
+ * are slower (the JIT, the allocator: 0.085 s a step over steps 1-50 of a 4 x 64 run whose steps
+ * then settled at 0.058 s), and a re-fit from all 99 of its first steps ended the 30-minute run
+ * after 23 minutes. {@code --steps N --warmup W} with the recorded numbers repeats the run.
  */
 final class BudgetRefit {
     /** Fewest timed run steps worth a re-fit (fewer: the probe's figure stands). */
@@ -25,28 +28,30 @@ final class BudgetRefit {
 
     /**
      * The step after which the run re-fits: 2.5 % of the planned steps or {@link #MIN_STEPS}, whichever
-     * is more, but before the warm-up ends and before the first checkpoint and evaluation (so the timed
-     * steps are training steps only); 0 (none) when that leaves fewer than {@link #MIN_STEPS} to time.
+     * is more, but before the warm-up ends and before the first evaluation (so the timed steps are
+     * training steps only); 0 (none) when that leaves fewer than {@link #MIN_STEPS} to time.
      *
      * @param evalEvery the evaluation interval (0: evaluations only at the end)
      */
-    static long atStep(long planned, long warmup, long checkpointEvery, long evalEvery) {
+    static long atStep(long planned, long warmup, long evalEvery) {
         long at = Math.max(MIN_STEPS, planned / 40);
         at = Math.min(at, warmup - 1);
-        if (checkpointEvery > 0) {
-            at = Math.min(at, checkpointEvery - 1);
-        }
         if (evalEvery > 0) {
             at = Math.min(at, evalEvery - 1);
         }
         return at >= MIN_STEPS ? at : 0;
     }
 
-    /** What the steps so far cost, what is left of the budget, and the costs of what the rest of the run does. */
-    record Measured(long doneSteps, double runSeconds, double availableSeconds, double evalSeconds,
-            double checkpointSeconds) {
+    /** The step after which the timed steps begin: the later half of the steps up to {@code at}. */
+    static long timedFrom(long at) {
+        return at / 2;
+    }
+
+    /** The later steps' cost (timedSteps of them, ending at doneSteps), what is left of the budget, and the costs of what the rest of the run does. */
+    record Measured(long doneSteps, long timedSteps, double timedSeconds, double availableSeconds,
+            double evalSeconds, double checkpointSeconds) {
         double secondsPerStep() {
-            return runSeconds / doneSteps;
+            return timedSeconds / timedSteps;
         }
     }
 
@@ -75,6 +80,7 @@ final class BudgetRefit {
     static Map<String, Object> record(Measured measured, long planned, long fitted, long steps, long warmup) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("atStep", measured.doneSteps());
+        out.put("timedSteps", measured.timedSteps());
         out.put("secondsPerStep", Math.round(measured.secondsPerStep() * 1e6) / 1e6);
         out.put("plannedSteps", planned);
         out.put("fittedSteps", fitted);

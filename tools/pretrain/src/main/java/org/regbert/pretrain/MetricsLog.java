@@ -28,21 +28,10 @@ public final class MetricsLog implements AutoCloseable {
         Path file = output.resolve(FILE);
         try {
             List<String> kept = new ArrayList<>();
-            if (keepUpToStep > 0 && Files.exists(file)) {
-                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                    if (line.isBlank()) {
-                        continue;
-                    }
-                    JsonNode node;
-                    try {
-                        node = JSON.readTree(line);
-                    } catch (IOException e) {
-                        continue; // a line cut short by the kill
-                    }
-                    if (node.path("step").asLong() <= keepUpToStep) {
-                        kept.add(line);
-                        records.add(node);
-                    }
+            if (keepUpToStep > 0) {
+                records.addAll(read(output, keepUpToStep));
+                for (JsonNode node : records) {
+                    kept.add(JSON.writeValueAsString(node));
                 }
             }
             Files.write(file, kept, StandardCharsets.UTF_8);
@@ -50,6 +39,30 @@ public final class MetricsLog implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
+    }
+
+    /** The records of steps up to {@code upToStep} in the output's file (none when there is none). */
+    static List<JsonNode> read(Path output, long upToStep) throws IOException {
+        Path file = output.resolve(FILE);
+        List<JsonNode> read = new ArrayList<>();
+        if (!Files.exists(file)) {
+            return read;
+        }
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode node;
+            try {
+                node = JSON.readTree(line);
+            } catch (IOException e) {
+                continue; // a line cut short by the kill
+            }
+            if (node.path("step").asLong() <= upToStep) {
+                read.add(node);
+            }
+        }
+        return read;
     }
 
     public void write(Map<String, Object> record) {

@@ -82,6 +82,10 @@ final class PretrainRun {
                         + (corpus.windowTokens() + 2) + " or tokenize with --window " + (config.architecture.maxLength - 2));
             }
             if (resumeFrom != null && Checkpoints.step(resumeFrom) >= config.training.steps) {
+                Result finished = finishKilledRun(output, resumeFrom);
+                if (finished != null) {
+                    return finished;
+                }
                 throw new BadInputException(output, "the checkpoint is at step " + Checkpoints.step(resumeFrom)
                         + ", not before --steps " + config.training.steps + ": nothing to do (raise --steps to train"
                         + " further)");
@@ -100,6 +104,39 @@ final class PretrainRun {
                     return train(engine, manager, corpus, vocab, sampler, model, parameters, optimizer, state, trained);
                 }
             }
+        }
+    }
+
+    /**
+     * --resume of a run killed after its last checkpoint but before its model card and loss plot:
+     * writes them (the card is in the checkpoint, the plot comes from metrics.jsonl) and returns what
+     * the run reported; null when they are all there (the run is complete: nothing to do).
+     */
+    private Result finishKilledRun(Path output, Path lastCheckpoint) {
+        long step = Checkpoints.step(lastCheckpoint);
+        try {
+            List<JsonNode> records = MetricsLog.read(output, step);
+            if (!FinishedRunFiles.missing(output, lastCheckpoint, config, records)) {
+                return null;
+            }
+            Checkpoints.removeTemporaries(output);
+            FinishedRunFiles.finish(output, lastCheckpoint, config, records);
+            Map<String, Double> lastEval = new LinkedHashMap<>();
+            records.stream().filter(r -> "eval".equals(r.path("type").asText())).reduce((a, b) -> b)
+                    .ifPresent(r -> r.fields().forEachRemaining(f -> {
+                        if (f.getValue().isNumber() && !f.getKey().equals("step")) {
+                            lastEval.put(f.getKey(), f.getValue().asDouble());
+                        }
+                    }));
+            if (!settings.quiet()) {
+                System.err.println("pretrain: the run had trained all " + step + " steps but was stopped before it"
+                        + " wrote its model card and loss plot; wrote them from " + lastCheckpoint.getFileName()
+                        + " and " + MetricsLog.FILE);
+            }
+            return new Result(step, lastCheckpoint, lastEval, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                    Double.NaN);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot finish the run in " + output, e);
         }
     }
 
@@ -150,8 +187,7 @@ final class PretrainRun {
         int evalEvery = config.evalEvery(total);
         LearningRateSchedule schedule = config.schedule();
         TrainingProgress progress = TrainingProgress.onStderr(settings.quiet(), start, total);
-        long refitAt = budget == null ? 0 : BudgetRefit.atStep(total, config.warmupSteps(),
-                config.training.checkpointEvery, evalEvery);
+        long refitAt = budget == null ? 0 : BudgetRefit.atStep(total, config.warmupSteps(), evalEvery);
         if (budget != null) {
             progress.note("pretrain: " + budget.describe());
         }
@@ -175,6 +211,7 @@ final class PretrainRun {
         double dataSecondsSum = 0;
         long tokensThisRun = 0;
         long runStart = System.nanoTime();
+        long timedFrom = runStart;  // with a re-fit: when its timed steps began
         try (MetricsLog metrics = new MetricsLog(output, start);
                 Prefetcher prefetcher = new Prefetcher(sampler, start + 1, refitAt > 0 ? Long.MAX_VALUE : total)) {
             for (long step = start + 1; step <= total; step++) {
@@ -210,7 +247,11 @@ final class PretrainRun {
                 record.put("tokensPerSecond", Math.round(stepTokens / stepSeconds));
                 metrics.write(record);
                 progress.update(step, (Double) record.get("loss"), stepTokens);
-                if (step == refitAt && refit(budget, step, (System.nanoTime() - runStart) / 1e9, stepCap, state, progress)) {
+                if (refitAt > 0 && step == BudgetRefit.timedFrom(refitAt)) {
+                    timedFrom = System.nanoTime();
+                }
+                if (step == refitAt && refit(budget, step, step - BudgetRefit.timedFrom(refitAt),
+                        (System.nanoTime() - timedFrom) / 1e9, stepCap, state, progress)) {
                     total = config.training.steps;
                     evalEvery = config.evalEvery(total);
                     schedule = config.schedule();
@@ -236,18 +277,14 @@ final class PretrainRun {
                     return new Result(step, lastCheckpoint, lastEval, entropy, unigramCe, state.seconds,
                             tokensThisRun / ((System.nanoTime() - runStart) / 1e9), dataSecondsSum / stepSecondsSum);
                 }
-                if (last || step % config.training.checkpointEvery == 0) {
+                // None before the re-fit: a checkpoint records the step count, which is not settled until then.
+                if (last || (step % config.training.checkpointEvery == 0 && step >= refitAt)) {
                     Map<String, Object> card = last ? ModelCard.build(config, vocab, corpus, parameterCount, state,
                             lastEval, entropy, unigramCe, metrics.records(), settings.command(),
                             dataSecondsSum / stepSecondsSum, trained) : null;
                     lastCheckpoint = checkpoint(step, parameters, optimizer, vocab, state, card, trained);
                     if (last) {
-                        ModelCard.write(output, card);
-                        Files.writeString(output.resolve(LossPlot.FILE), LossPlot.render("regbert pretrain: "
-                                + config.model + " (" + config.preset + "), " + step + " steps", metrics.records(),
-                                config.isGeneBert() ? List.of("loss", "msm", "mrm", "srm") : List.of("loss", "mlm", "state"),
-                                config.isGeneBert() ? List.of("msm", "mrm", "srm") : List.of("mlm", "state"), unigramCe),
-                                StandardCharsets.UTF_8);
+                        FinishedRunFiles.write(output, config, step, card, metrics.records());
                     }
                 }
             }
@@ -274,10 +311,10 @@ final class PretrainRun {
      * when it changes, the warm-up stays as long as it was and the config, the trainer state's budget
      * and its "to repeat" options say so. True when the step count changed.
      */
-    private boolean refit(StepBudget.Report budget, long done, double runSeconds, long stepCap, TrainerState state,
-            TrainingProgress progress) {
+    private boolean refit(StepBudget.Report budget, long done, long timedSteps, double timedSeconds, long stepCap,
+            TrainerState state, TrainingProgress progress) {
         double now = (System.nanoTime() - settings.startNanos()) / 1e9;
-        BudgetRefit.Measured measured = new BudgetRefit.Measured(done, runSeconds,
+        BudgetRefit.Measured measured = new BudgetRefit.Measured(done, timedSteps, timedSeconds,
                 config.training.maxMinutes * 60 * (1 - StepBudget.MARGIN) - now - budget.finishSeconds(),
                 budget.evalSeconds(), budget.checkpointSeconds());
         long planned = config.training.steps;
@@ -286,8 +323,8 @@ final class PretrainRun {
         int warmup = config.warmupSteps();
         ObjectNode report = (ObjectNode) state.budget;
         report.set("refit", ConfigLoader.JSON.valueToTree(BudgetRefit.record(measured, planned, fitted, steps, warmup)));
-        progress.note(String.format(Locale.ROOT, "pretrain: --max-minutes: steps 1-%d took %.4f s each (the probe"
-                + " timed %.4f): %,d steps fit%s", done, measured.secondsPerStep(), budget.timing().stepSeconds(),
+        progress.note(String.format(Locale.ROOT, "pretrain: --max-minutes: steps %d-%d took %.4f s each (the probe"
+                + " timed %.4f): %,d steps fit%s", done - timedSteps + 1, done, measured.secondsPerStep(), budget.timing().stepSeconds(),
                 fitted, steps == planned ? ", within 5 %% of the %,d planned: kept".formatted(planned)
                         : "; the run goes on to step %,d, warm-up kept at %,d steps".formatted(steps, warmup)));
         if (steps == planned) {
@@ -518,6 +555,7 @@ final class PretrainRun {
                 Checkpoints.deleteTree(output.resolve(Checkpoints.DIR));
                 for (String name : List.of(MetricsLog.FILE, LossPlot.FILE, ModelCard.JSON_FILE, ModelCard.MARKDOWN_FILE)) {
                     Files.deleteIfExists(output.resolve(name));
+                    Files.deleteIfExists(output.resolve("." + name + ".tmp"));
                 }
             } else {
                 Checkpoints.removeTemporaries(output);  // a killed run's half-written checkpoint

@@ -1,5 +1,6 @@
 package org.regbert.pretrain;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -109,6 +110,23 @@ class BadInputTest {
         TestShards.Run done = TestShards.pretrain(append(base, "--resume", "--steps", "4"));
         assertEquals(2, done.exitCode());
         assertTrue(done.stderr().contains("nothing to do"), done.stderr());
+        // Killed after its last checkpoint, before (or while) it wrote the card and plot: --resume writes them
+        // as the uninterrupted run did, instead of refusing.
+        byte[] cardJson = Files.readAllBytes(out.resolve(ModelCard.JSON_FILE));
+        byte[] cardMarkdown = Files.readAllBytes(out.resolve(ModelCard.MARKDOWN_FILE));
+        byte[] plot = Files.readAllBytes(out.resolve(LossPlot.FILE));
+        Files.delete(out.resolve(ModelCard.JSON_FILE));
+        Files.delete(out.resolve(ModelCard.MARKDOWN_FILE));
+        Files.write(out.resolve(LossPlot.FILE), java.util.Arrays.copyOf(plot, plot.length / 2));
+        TestShards.Run finished = TestShards.pretrain(append(base, "--resume", "--steps", "4"));
+        assertEquals(0, finished.exitCode(), finished.stderr());
+        assertArrayEquals(cardJson, Files.readAllBytes(out.resolve(ModelCard.JSON_FILE)));
+        assertArrayEquals(cardMarkdown, Files.readAllBytes(out.resolve(ModelCard.MARKDOWN_FILE)));
+        assertArrayEquals(plot, Files.readAllBytes(out.resolve(LossPlot.FILE)));
+        assertEquals("step-00000004", Checkpoints.latest(out).getFileName().toString());
+        TestShards.Run complete = TestShards.pretrain(append(base, "--resume", "--steps", "4"));
+        assertEquals(2, complete.exitCode(), complete.stderr());
+        assertTrue(complete.stderr().contains("nothing to do"), complete.stderr());
         TestShards.Run changed = TestShards.pretrain(append(base, "--resume", "--steps", "8", "--lr", "0.1"));
         assertEquals(2, changed.exitCode(), changed.stderr());
         assertTrue(changed.stderr().contains("training.learningRate"), changed.stderr());

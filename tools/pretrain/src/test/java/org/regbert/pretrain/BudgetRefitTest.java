@@ -8,40 +8,41 @@ import org.junit.jupiter.api.Test;
 class BudgetRefitTest {
 
     @Test
-    void refitsInsideTheWarmUpBeforeTheFirstCheckpointAndEvaluation() {
-        // The session-9 30-minute run: 35,808 planned steps, warm-up 3,580, checkpoints every 500, --evals 20
-        // (every 1,790): 35,808 / 40 = 895, but the first checkpoint at 500 comes first -> after step 499.
-        assertEquals(499, BudgetRefit.atStep(35_808, 3_580, 500, 1_790));
-        // Checkpoints far apart: the first evaluation (1,790) is past 895, so 2.5 % of the run decides.
-        assertEquals(895, BudgetRefit.atStep(35_808, 3_580, 100_000, 1_790));
+    void refitsInsideTheWarmUpBeforeTheFirstEvaluation() {
+        // The session-9 30-minute run: 35,808 planned steps, warm-up 3,580, --evals 20 (every 1,790):
+        // 35,808 / 40 = 895 comes first -> after step 895 (no checkpoint is written before it).
+        assertEquals(895, BudgetRefit.atStep(35_808, 3_580, 1_790));
         // Evaluations every 250 steps (the default without --evals): after step 249.
-        assertEquals(249, BudgetRefit.atStep(35_808, 3_580, 500, 250));
+        assertEquals(249, BudgetRefit.atStep(35_808, 3_580, 250));
         // A short warm-up ends first: --warmup 100 -> after step 99.
-        assertEquals(99, BudgetRefit.atStep(4_000, 100, 10_000, 0));
+        assertEquals(99, BudgetRefit.atStep(4_000, 100, 0));
         // 1,000 steps: 2.5 % is 25 steps, fewer than 50 -> after step 50.
-        assertEquals(50, BudgetRefit.atStep(1_000, 100, 500, 0));
+        assertEquals(50, BudgetRefit.atStep(1_000, 100, 0));
         // 400 steps: the warm-up (40 steps) ends before step 50 -> no re-fit.
-        assertEquals(0, BudgetRefit.atStep(400, 40, 500, 0));
+        assertEquals(0, BudgetRefit.atStep(400, 40, 0));
         // No warm-up (--warmup 0): the decay has begun at step 1 -> no re-fit.
-        assertEquals(0, BudgetRefit.atStep(35_808, 0, 500, 250));
+        assertEquals(0, BudgetRefit.atStep(35_808, 0, 250));
+        // The timed steps are the later half: after step 895, steps 448-895; after step 50, steps 26-50.
+        assertEquals(447, BudgetRefit.timedFrom(895));
+        assertEquals(25, BudgetRefit.timedFrom(50));
     }
 
     @Test
     void fitsTheRestOfTheBudgetAtTheMeasuredRate() {
-        // 100 steps took 3 s (0.03 s each); 60.01 s left; an evaluation 0.5 s every 250 steps and at the end,
+        // The timed 50 of the first 100 steps took 1.5 s (0.03 s each); 60.01 s left; an evaluation 0.5 s every 250 steps and at the end,
         // a checkpoint 0.2 s every 500 and at the end. A run of n = 1,940 steps: 1,840 more steps = 55.2 s,
         // ceil(1940 / 250) = 8 evaluations = 4.0 s, ceil(1940 / 500) = 4 checkpoints = 0.8 s: 60.0 s, fits;
         // n = 1,941: 55.23 + 4.8 = 60.03 s does not.
         PretrainConfig config = new PretrainConfig();
         config.training.evalEvery = 250;
         config.training.checkpointEvery = 500;
-        BudgetRefit.Measured measured = new BudgetRefit.Measured(100, 3.0, 60.01, 0.5, 0.2);
+        BudgetRefit.Measured measured = new BudgetRefit.Measured(100, 50, 1.5, 60.01, 0.5, 0.2);
         assertEquals(0.03, measured.secondsPerStep(), 1e-12);
         assertEquals(1_940, BudgetRefit.fit(measured, Integer.MAX_VALUE, config));
         // A --steps cap below what fits wins.
         assertEquals(1_500, BudgetRefit.fit(measured, 1_500, config));
         // Nothing left of the budget: the run ends at the step it has reached.
-        assertEquals(100, BudgetRefit.fit(new BudgetRefit.Measured(100, 3.0, 0.1, 0.5, 0.2), Integer.MAX_VALUE, config));
+        assertEquals(100, BudgetRefit.fit(new BudgetRefit.Measured(100, 50, 1.5, 0.1, 0.5, 0.2), Integer.MAX_VALUE, config));
     }
 
     @Test

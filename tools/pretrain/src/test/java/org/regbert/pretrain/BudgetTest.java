@@ -108,17 +108,26 @@ class BudgetTest {
     @Test
     void resumedBudgetRunKeepsItsSchedule(@TempDir Path dir) throws Exception {
         List<String> common = new ArrayList<>(common(dir));
-        // Checkpoints every 2 steps, killed after step 3: the run resumes from step 2.
+        // Checkpoints every 2 steps, a 60-step warm-up, killed after step 71: the re-fit comes after step
+        // min(max(50, 2.5 % of the run), 59, 99) (its warm-up's last step, the step before the first evaluation),
+        // no checkpoint before it, and the run resumes from step 70 with the count the re-fit settled.
         common.set(common.indexOf("--checkpoint-every") + 1, "2");
-        common.addAll(List.of("--max-minutes", "0.3", "--output", dir.resolve("run").toString()));
+        common.addAll(List.of("--max-minutes", "0.3", "--warmup", "60", "--output", dir.resolve("run").toString()));
         Path run = dir.resolve("run");
-        TestShards.Run killed = TestShards.pretrain(args(common, "--stop-after", "3"));
+        TestShards.Run killed = TestShards.pretrain(args(common, "--stop-after", "71"));
         assertEquals(0, killed.exitCode(), killed.stderr());
         Path first = Checkpoints.latest(run);
         JsonNode budget = TestShards.json(first.resolve(Checkpoints.STATE)).path("budget");
         long steps = budget.path("steps").asLong();
-        assertTrue(steps > 3, "18 s fit more than 3 steps of a 1-layer model on 8 x 34 tokens: " + budget);
-        assertEquals("step-00000002", first.getFileName().toString());
+        assertTrue(steps > 71, "18 s fit more than 71 steps of a 1-layer model on 8 x 34 tokens: " + budget);
+        assertEquals("step-00000070", first.getFileName().toString());
+        long at = budget.path("refit").path("atStep").asLong();
+        assertTrue(at >= 50 && at <= 59, budget.toString());
+        try (var checkpoints = Files.list(run.resolve(Checkpoints.DIR))) {
+            assertTrue(checkpoints.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("step-"))
+                    .allMatch(n -> Checkpoints.step(run.resolve(Checkpoints.DIR).resolve(n)) >= at),
+                    "no checkpoint before the re-fit");
+        }
 
         TestShards.Run resumed = TestShards.pretrain(args(common, "--resume"));
         assertEquals(0, resumed.exitCode(), resumed.stderr());
@@ -126,7 +135,7 @@ class BudgetTest {
                 "the resumed run ends at the step count the budget fixed");
         assertEquals(budget, TestShards.json(run.resolve(ModelCard.JSON_FILE)).path("training").path("budget"),
                 "never timed again: the card keeps the first timing");
-        assertSchedule(run, steps);
+        assertSchedule(run, steps, 60);
     }
 
     /**
@@ -159,6 +168,7 @@ class BudgetTest {
             return;
         }
         assertEquals(at, refit.path("atStep").asLong(), budget.toString());
+        assertEquals(at - at / 2, refit.path("timedSteps").asLong(), "the later half of the steps is timed");
         assertEquals(planned, refit.path("plannedSteps").asLong());
         long fitted = refit.path("fittedSteps").asLong();
         assertTrue(fitted > at, budget.toString());
@@ -226,7 +236,10 @@ class BudgetTest {
 
     /** lr of every step of a run of {@code steps} steps: tiny's peak 1e-2, warm-up max(1, steps / 10), linear decay. */
     private static void assertSchedule(Path run, long steps) throws Exception {
-        long warmup = Math.max(1, steps / 10);
+        assertSchedule(run, steps, Math.max(1, steps / 10));
+    }
+
+    private static void assertSchedule(Path run, long steps, long warmup) throws Exception {
         List<JsonNode> train = train(run);
         assertEquals(steps, train.size(), "metrics.jsonl reads as one run");
         for (int i = 0; i < steps; i++) {
