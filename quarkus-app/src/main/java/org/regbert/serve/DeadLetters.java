@@ -63,11 +63,13 @@ public class DeadLetters {
             references.rollback(transaction, journal::restore);
         }
         if (run != null) {
-            run.errors.add(message + " (after " + run.attempts + " attempts)");
-            run.status = "failed";
-            run.reason = "failed after retries; input and error in " + settings.deadLetter().resolve(stem);
-            run.finished = Instant.now().toString();
-            journal.save(run);
+            // the latest record (the rollback may have journalled it again; other tasks of its run record theirs)
+            journal.update(run.id, r -> {
+                r.errors.add(message + " (after " + r.attempts + " attempts)");
+                r.status = "failed";
+                r.reason = "failed after retries; input and error in " + settings.deadLetter().resolve(stem);
+                r.finished = Instant.now().toString();
+            });
             meters.counter("regbert.runs", "status", "failed").increment();
         }
         LOG.errorf("%s: dead-lettered: %s", name, message);

@@ -33,14 +33,14 @@ public class EvaluateStage {
         String task = SafeNames.token(exchange.getMessage().getHeader("regbertTask", String.class));
         String model = ref == null ? null : ref.finetuned.get(task);
         if (model == null) {
-            runner.refuse(exchange, run, "evaluate", "no fine-tuned model of task " + task + " on reference " + run.reference);
+            runner.refuse(exchange, run, "evaluate", task, "no fine-tuned model of task " + task + " on reference " + run.reference);
             return;
         }
         Path report = settings.outputs().resolve(run.id).resolve("evaluate-" + task);
         List<String> args = List.of("--model", task + "=" + model, "--shards", ref.finetunedFrom.get(task),
                 "--baseline", "kmer-lr", "--output", report.toString(), "--bootstrap",
                 Integer.toString(settings.evaluateBootstrap()), "--quiet");
-        boolean ok = runner.stage(run, "evaluate", report, args, EvaluateCommand::new);
+        boolean ok = runner.stage(run, "evaluate", task, report, args, EvaluateCommand::new);
         RunRecorder.finished(exchange, run, "evaluate", ok);
     }
 }

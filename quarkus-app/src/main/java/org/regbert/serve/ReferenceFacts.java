@@ -40,8 +40,7 @@ public class ReferenceFacts {
         if (run.reference == null) {
             ReferenceState ref = references.current(run.lane);
             if (ref != null) {
-                run.reference = ref.id;
-                journal.save(run);
+                runs.update(run, r -> r.reference = ref.id);
             }
         }
         look(exchange);

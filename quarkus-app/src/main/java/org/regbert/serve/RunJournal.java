@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Run records kept as JSON lines ({@code state/runs.jsonl}): every change of a record appends its whole
@@ -177,6 +178,50 @@ public class RunJournal {
 
     public synchronized void save(RunRecord record) {
         write(record, null);
+    }
+
+    /**
+     * Applies CHANGE to the latest state of record ID and journals it; returns the new state (a copy of
+     * its own). The tasks of one run fine-tune side by side, each changing the run's record (its stage
+     * entries, notes, deliveries): a change made to the latest state under the journal's lock keeps the
+     * others', where saving a copy read earlier would drop what was journalled since. CHANGE must not
+     * call into the reference store (a rollback holds the store's lock and journals records).
+     */
+    public synchronized RunRecord update(String id, Consumer<RunRecord> change) {
+        RunRecord latest = get(id);
+        if (latest == null) {
+            throw new IllegalStateException("no run record " + id);
+        }
+        RunRecord next = copy(latest);
+        change.accept(next);
+        write(next, null);
+        return next;
+    }
+
+    /** {@link #update}, for a run's final record: journalled with its processed key as {@link #finish(RunRecord, String)}. */
+    public synchronized RunRecord finish(String id, Consumer<RunRecord> change, String processedKey) {
+        RunRecord latest = get(id);
+        if (latest == null) {
+            throw new IllegalStateException("no run record " + id);
+        }
+        RunRecord next = copy(latest);
+        change.accept(next);
+        finish(next, processedKey);
+        return next;
+    }
+
+    /** A copy of record ID's latest state to change freely (null: no such record). */
+    public synchronized RunRecord snapshot(String id) {
+        RunRecord latest = get(id);
+        return latest == null ? null : copy(latest);
+    }
+
+    private RunRecord copy(RunRecord record) {
+        try {
+            return mapper.readValue(mapper.writeValueAsBytes(record), RunRecord.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy run record " + record.id, e);
+        }
     }
 
     /**

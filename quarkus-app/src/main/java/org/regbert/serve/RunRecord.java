@@ -42,11 +42,18 @@ public class RunRecord {
     public static class Stage {
         public String stage;
         /**
+         * The task a finetune or evaluate entry is for (absent for the other stages): the tasks of one
+         * reference fine-tune side by side in one run, each with its own entries.
+         */
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        public String task;
+        /**
          * running, succeeded, failed, rejected, waiting (cannot run until another input arrives; the message
          * says which), not-wired (a stage outside the routes yet), not-landed, interrupted (running when the
          * service was killed: its half-made output folder is removed on restart; the input runs again).
          */
         public String status;
+        /** When a worker began it (a stage queued for a worker is "running" with the time it was queued). */
         public String started;
         public String finished;
         public Integer exitCode;

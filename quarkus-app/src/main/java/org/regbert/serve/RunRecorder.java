@@ -78,10 +78,17 @@ public class RunRecorder {
         }
         int delivery = 1 + exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
         if (delivery > run.attempts) {
-            run.attempts = delivery;
-            journal.save(run);
+            run = journal.update(run.id, r -> r.attempts = Math.max(r.attempts, delivery));
         }
         return run;
+    }
+
+    /**
+     * Applies CHANGE to the latest state of RUN's record and journals it (the tasks of one run change its
+     * record side by side: see {@link RunJournal#update}); the new state.
+     */
+    RunRecord update(RunRecord run, java.util.function.Consumer<RunRecord> change) {
+        return journal.update(run.id, change);
     }
 
     /**
@@ -101,10 +108,11 @@ public class RunRecorder {
 
     /** The run's outcome when it succeeds: set by the stage the run was made for (its first), not by those it led to. */
     void summary(RunRecord run, String stage, String text) {
-        if (!run.stages.isEmpty() && run.stages.get(0).stage.equals(stage)) {
-            run.reason = text;
-        }
-        journal.save(run);
+        journal.update(run.id, r -> {
+            if (!r.stages.isEmpty() && r.stages.get(0).stage.equals(stage)) {
+                r.reason = text;
+            }
+        });
     }
 
     /** A stage that cannot run until another input arrives: header regbertWaitingStage, the reason regbertWaitingFor. */
@@ -114,13 +122,14 @@ public class RunRecorder {
     }
 
     void waiting(RunRecord run, String name, String why) {
-        run.stages.removeIf(s -> s.stage.equals(name) && "waiting".equals(s.status));
-        RunRecord.Stage stage = new RunRecord.Stage();
-        stage.stage = name;
-        stage.status = "waiting";
-        stage.message = why;
-        run.stages.add(stage);
-        journal.save(run);
+        journal.update(run.id, r -> {
+            r.stages.removeIf(s -> s.stage.equals(name) && "waiting".equals(s.status));
+            RunRecord.Stage stage = new RunRecord.Stage();
+            stage.stage = name;
+            stage.status = "waiting";
+            stage.message = why;
+            r.stages.add(stage);
+        });
     }
 
     /**
@@ -138,6 +147,14 @@ public class RunRecorder {
      */
     public void finish(Exchange exchange) {
         RunRecord run = run(exchange);
+        if ("failed".equals(run.status) && run.id.equals(transaction(exchange))) {
+            // dead-lettered while other tasks of its chain went on: what they changed since goes too
+            try {
+                references.rollback(run.id, journal::restore);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot roll back the state changes of run " + run.id, e);
+            }
+        }
         if (run.finished != null && !"waiting".equals(run.status)) {
             return;
         }
@@ -170,17 +187,39 @@ public class RunRecorder {
         note.output = last.output;
         note.message = last.stage + " " + last.status + ": " + done.inputs.get(0).name + ", waiting since run "
                 + done.id + " (its run record has the details)";
-        cause.stages.add(note);
-        journal.save(cause);
+        journal.update(cause.id, c -> c.stages.add(note));  // the cause's tasks may be recording their stages now
+    }
+
+    /**
+     * Claims the waiting VCF of the exchange's run (header regbertRunId) for scoring in this chain: takes
+     * it out of its reference's pending VCFs, in one change of the reference's state, and sets header
+     * {@code regbertClaimed}. Two chains (two tasks' evaluate finishing together) may list the same VCF;
+     * only the one whose change took it out scores it, so it is scored once. The change belongs to the
+     * chain's transaction: a failed chain puts the VCF back to wait.
+     */
+    public void claimWaiting(Exchange exchange) throws IOException {
+        RunRecord vcf = run(exchange);
+        boolean[] claimed = {false};
+        if ("waiting".equals(vcf.status) && vcf.reference != null) {
+            references.update(transaction(exchange), vcf.reference,
+                    r -> claimed[0] = r.pendingVcfs.removeIf(p -> p.runId.equals(vcf.id)));
+        }
+        exchange.getMessage().setHeader("regbertClaimed", claimed[0]);
     }
 
     /** Records the outcome; journalled as processed (the same bytes are not run again) unless it must run again. */
     void finish(RunRecord run, String status, String reason, boolean processedNow) {
-        run.status = status;
-        run.reason = reason;
-        run.finished = Instant.now().toString();
-        provenance(run);  // before the record says finished: whoever sees it finished finds its provenance
-        journal.finish(run, processedNow
+        String finished = Instant.now().toString();
+        java.util.function.Consumer<RunRecord> outcome = r -> {
+            r.status = status;
+            r.reason = reason;
+            r.finished = finished;
+        };
+        RunRecord done = journal.snapshot(run.id);
+        done = done == null ? run : done;
+        outcome.accept(done);  // a copy of the latest record, finished: its provenance (out of the journal's lock)
+        provenance(done);  // before the record says finished: whoever sees it finished finds its provenance
+        journal.finish(run.id, outcome, processedNow
                 ? ProcessedJournal.key(run.lane, run.inputs.get(0).name, run.inputs.get(0).sha256) : null);
         try {
             references.commit(run.id);  // after the record: a kill before this commits on restart (RunJournal)

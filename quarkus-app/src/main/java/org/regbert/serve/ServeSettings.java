@@ -55,6 +55,15 @@ public interface ServeSettings {
     @WithDefault("1")
     int workers();
 
+    /**
+     * Tasks of one reference fine-tuned side by side (bean {@code taskWorkers}: the threads carrying the task
+     * split of route stage-finished, shared by all lanes; further tasks queue): each task's finetune,
+     * evaluate and score in order, its stages on the workers, so {@code workers} still bounds the stages
+     * running at once (set both to 2 or more for two tasks' fine-tunes to overlap).
+     */
+    @WithDefault("2")
+    int taskWorkers();
+
     /** Used by the inbox route: threads carrying runs (most wait for their lane's turn); stages run on the workers. */
     @WithDefault("16")
     int laneThreads();

@@ -26,6 +26,9 @@ final class ServeUsage {
             new Setting("regbert.serve.workers", null,
                     "stage runs at once: lanes (inputs dropped in inbox/LANE/, each lane its own reference)\n"
                             + "      run side by side up to this bound; one lane's runs go one at a time, in order"),
+            new Setting("regbert.serve.task-workers", null,
+                    "tasks of one reference fine-tuned side by side (finetune, evaluate, score each in order);\n"
+                            + "      their stages still run on the workers"),
             new Setting("regbert.serve.lane-threads", null,
                     "threads carrying runs through the routes (most wait for their lane's turn)"),
             new Setting("regbert.serve.backend", null, "tokenize and align: in-process or nextflow"),

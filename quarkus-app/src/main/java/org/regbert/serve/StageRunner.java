@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -80,7 +81,13 @@ public class StageRunner {
 
     /** Runs one stage command in-process on the worker pool; true on success, false on bad input; throws on internal errors (retried). */
     boolean stage(RunRecord run, String name, Path out, List<String> args, Supplier<Object> command) throws Exception {
-        return runStage(run, name, out, args, err -> {
+        return stage(run, name, null, out, args, command);
+    }
+
+    /** {@link #stage}, for one task's finetune or evaluate: its own entry in the run record (tasks run side by side). */
+    boolean stage(RunRecord run, String name, String task, Path out, List<String> args, Supplier<Object> command)
+            throws Exception {
+        return runStage(run, name, task, out, args, err -> {
             CommandLine cli = StageCli.configure(new CommandLine(command.get()));
             cli.setErr(new PrintWriter(err, true));
             cli.setOut(new PrintWriter(new StringWriter(), true));
@@ -88,13 +95,18 @@ public class StageRunner {
         });
     }
 
-    /** A stage that cannot run with what the reference holds: recorded as rejected, with the reason, nothing run. */
     /** Records the stage as rejected (why) and publishes its "rejected" stage-finished headers. */
     void refuse(Exchange exchange, RunRecord run, String name, String why) {
-        RunRecord.Stage stage = stageOf(run, name);
-        stage.status = "rejected";
-        stage.message = why;
-        journal.save(run);
+        refuse(exchange, run, name, null, why);
+    }
+
+    /** A stage that cannot run with what the reference holds: recorded as rejected, with the reason, nothing run. */
+    void refuse(Exchange exchange, RunRecord run, String name, String task, String why) {
+        journal.update(run.id, r -> {
+            RunRecord.Stage stage = stageOf(r, name, task);
+            stage.status = "rejected";
+            stage.message = why;
+        });
         RunRecorder.finished(exchange, run, name, false);
     }
 
@@ -103,55 +115,80 @@ public class StageRunner {
         int run(StringWriter err) throws Exception;
     }
 
-    private boolean runStage(RunRecord run, String name, Path out, List<String> args, StageBody body)
+    /**
+     * Runs BODY on a worker and records it. Every change goes to the latest state of the run's record
+     * ({@link RunJournal#update}): the tasks of one run record their stages side by side. The stage's
+     * start and end are taken on the worker, so they say when it ran, not how long it queued for a worker.
+     */
+    private boolean runStage(RunRecord run, String name, String task, Path out, List<String> args, StageBody body)
             throws Exception {
-        RunRecord.Stage stage = stageOf(run, name);
-        stage.attempts++;
-        stage.status = "running";
-        stage.started = Instant.now().toString();
-        stage.arguments = args;
-        stage.output = out.toString();
-        journal.save(run);
+        String queued = Instant.now().toString();
+        RunRecord.Stage first = stageOf(journal.update(run.id, r -> {
+            RunRecord.Stage stage = stageOf(r, name, task);
+            stage.attempts++;
+            stage.status = "running";
+            stage.started = queued;
+            stage.finished = null;
+            stage.arguments = args;
+            stage.output = out.toString();
+        }), name, task);
         FileTrees.delete(out);  // a retried attempt starts clean
         if (name.equals("score")) {
             Files.createDirectories(out);  // score writes one file into it
         }
         StringWriter err = new StringWriter();
+        String[] finished = new String[1];
         int exit;
         try {
-            exit = workers.submit(() -> body.run(err)).get();
+            exit = workers.submit(() -> {
+                String started = Instant.now().toString();
+                journal.update(run.id, r -> stageOf(r, name, task).started = started);
+                try {
+                    return body.run(err);
+                } finally {
+                    finished[0] = Instant.now().toString();
+                }
+            }).get();
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception ex ? ex : e;
         }
-        stage.exitCode = exit;
-        stage.finished = Instant.now().toString();
-        stage.message = err.toString().strip();
-        if (stage.message.length() > 4000) {
-            stage.message = stage.message.substring(0, 4000) + " ...";
-        }
+        String message = err.toString().strip();
+        String kept = message.length() > 4000 ? message.substring(0, 4000) + " ..." : message;
+        List<String> outputs = exit == ExitCodes.OK ? listFiles(out) : List.of();
+        journal.update(run.id, r -> {
+            RunRecord.Stage stage = stageOf(r, name, task);
+            stage.exitCode = exit;
+            stage.finished = finished[0];
+            stage.message = kept;
+            if (exit == ExitCodes.OK) {
+                stage.status = "succeeded";
+                stage.outputs = outputs;
+            } else if (exit == ExitCodes.BAD_INPUT) {
+                stage.status = "rejected";
+            } else {
+                stage.status = "failed";
+                r.errors.add(name + (task == null ? "" : " " + task) + " attempt " + first.attempts + ": exit " + exit
+                        + ": " + firstLine(kept));
+            }
+        });
         if (exit == ExitCodes.OK) {
-            stage.status = "succeeded";
-            stage.outputs = listFiles(out);
-            journal.save(run);
             return true;
         }
         if (exit == ExitCodes.BAD_INPUT) {
-            stage.status = "rejected";
-            journal.save(run);
             return false;
         }
-        stage.status = "failed";
-        run.errors.add(name + " attempt " + stage.attempts + ": exit " + exit + ": " + firstLine(stage.message));
-        journal.save(run);
-        throw new StageFailedException(name + " failed (exit " + exit + "): " + firstLine(stage.message));
+        throw new StageFailedException(name + (task == null ? "" : " " + task) + " failed (exit " + exit + "): "
+                + firstLine(kept));
     }
 
-    /** The run's record of this stage (a retry, or a stage that waited, goes on in the same record). */
-    private static RunRecord.Stage stageOf(RunRecord run, String name) {
-        RunRecord.Stage stage = run.stages.stream().filter(s -> s.stage.equals(name)).findFirst().orElse(null);
+    /** The run's record of this stage, for TASK (or none) (a retry, or a stage that waited, goes on in the same record). */
+    private static RunRecord.Stage stageOf(RunRecord run, String name, String task) {
+        RunRecord.Stage stage = run.stages.stream().filter(s -> s.stage.equals(name) && Objects.equals(s.task, task))
+                .findFirst().orElse(null);
         if (stage == null) {
             stage = new RunRecord.Stage();
             stage.stage = name;
+            stage.task = task;
             run.stages.add(stage);
         }
         return stage;
@@ -173,7 +210,7 @@ public class StageRunner {
                 "-work-dir", home.resolve("work").toString(), "--reference", reference, "--id", id,
                 "--outdir", out.toString()));
         cmd.addAll(nextflowParams(alignArgs));
-        return runStage(run, name, out, cmd, err -> {
+        return runStage(run, name, null, out, cmd, err -> {
             FileTrees.delete(home);
             Files.createDirectories(home);
             Path console = home.resolve("console.log");

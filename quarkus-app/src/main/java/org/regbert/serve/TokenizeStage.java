@@ -57,7 +57,7 @@ public class TokenizeStage {
                 r.fasta = fasta.path;
             });
             references.makeCurrent(RunRecorder.transaction(exchange), run.lane, ref);
-            run.reference = ref.id;
+            run = runs.update(run, r -> r.reference = ref.id);
             runs.summary(run, "tokenize", "tokenized; reference " + ref.id + ": these shards are now the current ones");
         }
         RunRecorder.finished(exchange, run, "tokenize", ok);

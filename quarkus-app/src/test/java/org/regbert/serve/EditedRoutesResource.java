@@ -38,20 +38,26 @@ public class EditedRoutesResource implements QuarkusTestResourceLifecycleManager
             Path edited = scratch.resolve("pipeline.camel.yaml");
             Files.writeString(edited, replaceOnce(replaceOnce(shipped, SHIPPED_RULE, EDITED_RULE), SHIPPED_BASE,
                     EDITED_BASE), StandardCharsets.UTF_8);
-            Map<String, String> config = new HashMap<>();
-            config.put("regbert.serve.root", root.toString());
-            config.put("regbert.serve.read-lock-interval-ms", "1000");
-            config.put("regbert.serve.poll-ms", "250");
-            config.put("regbert.serve.retry-delay-ms", "200");
-            config.put("regbert.serve.tokenize-args", "--kmer=6,--window=510,--threads=1");
-            config.put("regbert.serve.pretrain-steps", "4");
-            config.put("regbert.serve.finetune-max-steps", "4");
-            config.put("regbert.serve.evaluate-bootstrap", "20");
+            Map<String, String> config = shortStages(root);
             config.put("camel.main.routes-include-pattern", "file:" + edited);
             return config;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A service on ROOT whose inbox answers quickly and whose model stages run for real, but a few steps each. */
+    static Map<String, String> shortStages(Path root) {
+        Map<String, String> config = new HashMap<>();
+        config.put("regbert.serve.root", root.toString());
+        config.put("regbert.serve.read-lock-interval-ms", "1000");
+        config.put("regbert.serve.poll-ms", "250");
+        config.put("regbert.serve.retry-delay-ms", "200");
+        config.put("regbert.serve.tokenize-args", "--kmer=6,--window=510,--threads=1");
+        config.put("regbert.serve.pretrain-steps", "4");
+        config.put("regbert.serve.finetune-max-steps", "4");
+        config.put("regbert.serve.evaluate-bootstrap", "20");
+        return config;
     }
 
     /** The edit must hit exactly one place of the shipped file, or the test would run something else. */

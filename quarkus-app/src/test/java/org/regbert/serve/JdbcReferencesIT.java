@@ -255,6 +255,12 @@ class JdbcReferencesIT {
         assertEquals(last, rest.labels);
     }
 
+    /** The tasks of one run changing their reference side by side in its transaction, in PostgreSQL. */
+    @Test
+    void tasksOfOneRunChangingTheirReferenceAtOnceLoseNothingAndRollBackExactly() throws Exception {
+        TasksSideBySide.check(references(dir.resolve("t")), "t-hg19-ttt");
+    }
+
     private static void sleep() {
         try {
             Thread.sleep(1);

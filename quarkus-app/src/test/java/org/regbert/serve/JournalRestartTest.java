@@ -22,6 +22,7 @@ class JournalRestartTest {
         return new ServeSettings() {
             public Path root() { return root; }
             public int workers() { return 1; }
+            public int taskWorkers() { return 2; }
             public int laneThreads() { return 16; }
             public List<String> assembly() { return List.of("hg19"); }
             public List<String> tokenizeArgs() { return List.of(); }

@@ -78,6 +78,20 @@ class ReferenceUndoTest {
         assertTrue(ReferenceUndo.open(state).isEmpty());
     }
 
+    /** The tasks of one run changing their reference side by side in its transaction, with the file store. */
+    @Test
+    void tasksOfOneRunChangingTheirReferenceAtOnceLoseNothingAndRollBackExactly() throws Exception {
+        References refs = new References();
+        refs.settings = (ServeSettings) java.lang.reflect.Proxy.newProxyInstance(ServeSettings.class.getClassLoader(),
+                new Class<?>[] {ServeSettings.class}, (proxy, m, args) -> switch (m.getName()) {
+                    case "root" -> state.getParent();
+                    case "state" -> state;
+                    default -> throw new UnsupportedOperationException(m.getName());
+                });
+        refs.mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        TasksSideBySide.check(refs, "t-hg19-ttt");
+    }
+
     /**
      * Another run's record changed in a transaction (a waiting VCF scored in a labels run's chain): its
      * first image is handed back on rollback, dropped on commit; a rollback that cannot journal

@@ -56,7 +56,8 @@ class ServeCommandLineTest {
         String serve = ServeUsage.text("serve");
         // defaults as written in application.properties and ServeSettings (read here by hand)
         for (String expected : new String[] {"Usage: regbert serve [--root DIR]", "--root DIR", "-h, --help",
-                "regbert.serve.root=work/serve", "regbert.serve.workers=1", "regbert.serve.backend=in-process",
+                "regbert.serve.root=work/serve", "regbert.serve.workers=1", "regbert.serve.task-workers=2",
+                "regbert.serve.backend=in-process",
                 "regbert.serve.pretrain-minutes=10", "regbert.serve.pretrain-steps=0",
                 "regbert.serve.finetune-minutes=2", "regbert.serve.finetune-max-steps=0",
                 "regbert.serve.evaluate-bootstrap=200", "regbert.serve.retries=3", "quarkus.http.port=8080",

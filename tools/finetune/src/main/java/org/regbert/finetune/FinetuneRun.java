@@ -72,8 +72,10 @@ public final class FinetuneRun {
             try {
                 TaskSpec spec = TaskPlan.specify(settings, encoder);
                 ModelMotifs motifs = motifs(spec, encoder);
-                engine.setRandomSeed(PretrainedModel.engineSeed(settings.seed() + 1));
-                model = FinetunedModel.create(encoder, spec, motifs);
+                model = org.regbert.pretrain.EngineSteps.inTurn(() -> {  // seeded head: one at a time per JVM
+                    engine.setRandomSeed(PretrainedModel.engineSeed(settings.seed() + 1));
+                    return FinetunedModel.create(encoder, spec, motifs);
+                });
             } catch (RuntimeException e) {
                 encoder.close();
                 throw e;
@@ -206,21 +208,25 @@ public final class FinetuneRun {
         int[] picked = java.util.Arrays.copyOfRange(order, from, from + count);
         InputBatch batch = plan.inputs(inputs, picked);
         try (NDManager sub = model.encoder().model().getNDManager().newSubManager()) {
-            engine.setRandomSeed(PretrainedModel.engineSeed(settings.seed() * 1_000_003L + step));
-            double loss;
-            try (GradientCollector collector = engine.newGradientCollector()) {
-                NDArray logits = model.logits(sub, batch, true);
-                NDArray value = Losses.loss(sub, model.spec().head(), logits, plan.labels(picked),
-                        plan.standardisedTargets(picked), plan.classWeights());
-                collector.backward(value);
-                loss = value.getFloat();
-            }
-            if (!Double.isFinite(loss)) {
-                throw new IllegalStateException("the loss diverged (" + loss + ") at step " + step + "; lower --lr (was "
-                        + settings.learningRate() + ")");
-            }
-            optimizer.step(sub, lr, 1.0);
-            return loss;
+            // the reseeding, the dropout it decides, the gradients and the update: one training at a time per JVM
+            // (EngineSteps)
+            return org.regbert.pretrain.EngineSteps.inTurn(() -> {
+                engine.setRandomSeed(PretrainedModel.engineSeed(settings.seed() * 1_000_003L + step));
+                double loss;
+                try (GradientCollector collector = engine.newGradientCollector()) {
+                    NDArray logits = model.logits(sub, batch, true);
+                    NDArray value = Losses.loss(sub, model.spec().head(), logits, plan.labels(picked),
+                            plan.standardisedTargets(picked), plan.classWeights());
+                    collector.backward(value);
+                    loss = value.getFloat();
+                }
+                if (!Double.isFinite(loss)) {
+                    throw new IllegalStateException("the loss diverged (" + loss + ") at step " + step
+                            + "; lower --lr (was " + settings.learningRate() + ")");
+                }
+                optimizer.step(sub, lr, 1.0);
+                return loss;
+            });
         }
     }
 

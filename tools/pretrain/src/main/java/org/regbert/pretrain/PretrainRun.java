@@ -94,9 +94,12 @@ final class PretrainRun {
             PretrainingWindows trained = trainedWindows(corpus, resumeFrom);
             prepareOutput(output, resumeFrom);
             try (NDManager manager = NDManager.newBaseManager(device, "PyTorch")) {
-                engine.setRandomSeed(seedInt(config.training.seed));
-                PretrainingModel model = PretrainingModel.create(config, vocab);
-                model.initializeParameters(manager, sampler.length());
+                PretrainingModel model = EngineSteps.inTurn(() -> {  // seeded initialisation: one at a time per JVM
+                    engine.setRandomSeed(seedInt(config.training.seed));
+                    PretrainingModel created = PretrainingModel.create(config, vocab);
+                    created.initializeParameters(manager, sampler.length());
+                    return created;
+                });
                 PairList<String, Parameter> parameters = model.getParameters();
                 try (AdamW optimizer = new AdamW(manager, parameters, config.training.weightDecay)) {
                     TrainerState state = resumeFrom != null ? restore(resumeFrom, parameters, optimizer)

@@ -136,9 +136,12 @@ public final class PretrainedModel implements AutoCloseable {
     private static PretrainedModel build(PretrainConfig config, Vocabularies vocab, long seed, Device device) {
         Model model = Model.newInstance("regbert-" + config.model, device, "PyTorch");
         try {
-            ai.djl.engine.Engine.getEngine("PyTorch").setRandomSeed(PretrainRun.seedInt(seed));
-            PretrainingModel block = PretrainingModel.create(config, vocab);
-            block.initializeParameters(model.getNDManager(), config.architecture.maxLength);
+            PretrainingModel block = EngineSteps.inTurn(() -> {  // seeded initialisation: one at a time per JVM
+                ai.djl.engine.Engine.getEngine("PyTorch").setRandomSeed(PretrainRun.seedInt(seed));
+                PretrainingModel created = PretrainingModel.create(config, vocab);
+                created.initializeParameters(model.getNDManager(), config.architecture.maxLength);
+                return created;
+            });
             model.setBlock(block);
             return new PretrainedModel(null, config, vocab, model, block, 0, null);
         } catch (RuntimeException e) {

@@ -27,30 +27,34 @@ final class Training {
     static StepResult step(Engine engine, NDManager manager, PretrainingModel model, AdamW optimizer,
             PretrainConfig config, long step, double lr, Batch[] batches) {
         try (NDManager sub = manager.newSubManager()) {
-            engine.setRandomSeed(PretrainRun.seedInt(config.training.seed * 1_000_003L + step));
             int accumulation = batches.length;
-            double loss = 0;
+            double[] loss = {0};
             Map<String, Double> parts = new LinkedHashMap<>();
-            long masked = 0;
-            long tokens = 0;
-            try (GradientCollector collector = engine.newGradientCollector()) {
-                for (Batch batch : batches) {
-                    PretrainingModel.Losses losses = model.losses(sub, batch, true);
-                    collector.backward(accumulation > 1 ? losses.total.div(accumulation) : losses.total);
-                    loss += losses.total.getFloat() / accumulation;
-                    for (Map.Entry<String, NDArray> part : losses.parts.entrySet()) {
-                        parts.merge(part.getKey(), (double) part.getValue().getFloat() / accumulation, Double::sum);
+            long[] masked = {0};
+            long[] tokens = {0};
+            // the reseeding, the dropout it decides, the gradients and the update: one training at a time per JVM
+            // (EngineSteps)
+            double gradNorm = EngineSteps.inTurn(() -> {
+                engine.setRandomSeed(PretrainRun.seedInt(config.training.seed * 1_000_003L + step));
+                try (GradientCollector collector = engine.newGradientCollector()) {
+                    for (Batch batch : batches) {
+                        PretrainingModel.Losses losses = model.losses(sub, batch, true);
+                        collector.backward(accumulation > 1 ? losses.total.div(accumulation) : losses.total);
+                        loss[0] += losses.total.getFloat() / accumulation;
+                        for (Map.Entry<String, NDArray> part : losses.parts.entrySet()) {
+                            parts.merge(part.getKey(), (double) part.getValue().getFloat() / accumulation, Double::sum);
+                        }
+                        masked[0] += losses.mlmCount;
+                        tokens[0] += batch.realTokens;
                     }
-                    masked += losses.mlmCount;
-                    tokens += batch.realTokens;
                 }
-            }
-            if (!Double.isFinite(loss)) {
-                throw new IllegalStateException("the loss diverged (" + loss + ") at step " + step
-                        + "; lower training.learningRate (was " + config.training.learningRate + ")");
-            }
-            double gradNorm = optimizer.step(sub, lr, config.training.clipNorm);
-            return new StepResult(loss, parts, masked, tokens, gradNorm);
+                if (!Double.isFinite(loss[0])) {
+                    throw new IllegalStateException("the loss diverged (" + loss[0] + ") at step " + step
+                            + "; lower training.learningRate (was " + config.training.learningRate + ")");
+                }
+                return optimizer.step(sub, lr, config.training.clipNorm);
+            });
+            return new StepResult(loss[0], parts, masked[0], tokens[0], gradNorm);
         }
     }
 
