@@ -202,7 +202,7 @@ class KillRestartIT {
         assertEquals(outcomes.size(), taken(killed).size());
         assertEquals(List.of(), leftovers(killed), "no staging folder, claim file or checkpoint in progress");
         for (String vcf : List.of(WAITING_VCF, VCF)) {
-            assertEquals(scored(whole, vcf), scored(killed, vcf), vcf + " scored as without a kill");
+            assertScoredAlike(scored(whole, vcf), scored(killed, vcf), vcf + " scored as without a kill");
         }
     }
 
@@ -351,6 +351,9 @@ class KillRestartIT {
                 "-Dregbert.serve.poll-ms=200", "-Dregbert.serve.tokenize-args=--kmer=6,--window=510,--threads=1",
                 "-Dregbert.serve.pretrain-steps=8", "-Dregbert.serve.finetune-max-steps=4",
                 "-Dregbert.serve.evaluate-bootstrap=20",
+                // one libtorch thread: on two, CPU reductions may split differently from run to run, and a model
+                // trained again after a kill drifts in the last bits (see scoredAlike)
+                "-Dai.djl.pytorch.num_threads=1",
                 // short budgets: the time budget's timing steps take a few % of it; the step counts above,
                 // far below what the budgets fit, decide how long the models train, the same in every run
                 "-Dregbert.serve.pretrain-minutes=2", "-Dregbert.serve.finetune-minutes=1"));
@@ -434,6 +437,32 @@ class KillRestartIT {
         String file = score.outputs.stream().filter(o -> o.endsWith(".scored.vcf")).findFirst().orElseThrow(
                 () -> new AssertionError("no scored VCF in " + score.outputs));
         return runIdsAside(service, Files.readString(Path.of(file)));
+    }
+
+    private static final java.util.regex.Pattern DECIMAL = java.util.regex.Pattern.compile(
+            "-?\\d+\\.\\d+(?:[eE][-+]?\\d+)?");
+    /** How far a score may drift: libtorch's last-bit spread between fresh JVMs (1e-5 was seen), not a defect. */
+    static final double SCORE_TOLERANCE = 1e-4;
+
+    /**
+     * The two scored VCFs are the same text once their decimals are set aside, and each decimal of one is
+     * within {@link #SCORE_TOLERANCE} of the other's: models trained again after a kill may differ from the
+     * uninterrupted run's in the last bits (libtorch's own spread between fresh JVMs, seen once as 1e-5 in a
+     * score), while a wrong model, window or allele moves a score by far more or changes the text.
+     */
+    static void assertScoredAlike(String expected, String actual, String message) {
+        assertEquals(DECIMAL.matcher(expected).replaceAll("#"), DECIMAL.matcher(actual).replaceAll("#"), message);
+        java.util.regex.Matcher a = DECIMAL.matcher(expected);
+        java.util.regex.Matcher b = DECIMAL.matcher(actual);
+        int decimals = 0;
+        while (a.find() && b.find()) {
+            double x = Double.parseDouble(a.group());
+            double y = Double.parseDouble(b.group());
+            assertEquals(x, y, SCORE_TOLERANCE, message + ": decimal " + decimals + " (" + a.group() + " vs " + b.group()
+                    + ")");
+            decimals++;
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(decimals > 0, message + ": no scores in the VCF");
     }
 
     /** Run ids (yyyyMMdd-HHmmss-8 hex digits) written RUN and the root ROOT, so two roots compare. */
