@@ -39,8 +39,15 @@ class BudgetTest {
         assertTrue(steps >= 1, budget.toString());
         assertEquals(BUDGET_MINUTES, card.path("maxMinutes").asDouble());
         assertEquals(steps, budget.path("steps").asLong());
-        assertEquals(steps, budget.path("fittedSteps").asLong(), "no --steps: what fits is used");
-        assertEquals(List.of("--steps", Long.toString(steps), "--evals", "4"),
+        // No --steps: what fits is used, the probe's count or, where the run's own steps re-fitted it by more
+        // than 5 %, that count with the probe's warm-up (runRefitsItsStepCountFromItsOwnSteps checks the rule).
+        long fitted = budget.path("fittedSteps").asLong();
+        JsonNode refit = budget.path("refit");
+        boolean refitted = !refit.isMissingNode() && refit.path("steps").asLong() != fitted;
+        assertEquals(refitted ? refit.path("steps").asLong() : fitted, steps, "what fits is used: " + budget);
+        long warmup = refitted ? refit.path("warmupSteps").asLong() : Math.max(1, steps / 10);
+        assertEquals(refitted ? List.of("--steps", Long.toString(steps), "--warmup", Long.toString(warmup), "--evals", "4")
+                : List.of("--steps", Long.toString(steps), "--evals", "4"),
                 TestShards.JSON.convertValue(budget.path("reproduce"), List.class));
         assertTrue(budget.path("secondsPerStep").asDouble() > 0);
         assertTrue(budget.path("plannedSeconds").asDouble() <= BUDGET_MINUTES * 60, "planned within the budget");
@@ -55,7 +62,7 @@ class BudgetTest {
         long evals = TestShards.jsonLines(budgeted.resolve(MetricsLog.FILE)).stream()
                 .filter(r -> r.path("type").asText().equals("eval")).count();
         assertEquals(steps / every + (steps % every == 0 ? 0 : 1), evals);
-        assertSchedule(budgeted, steps);
+        assertSchedule(budgeted, steps, warmup);
     }
 
     /**
@@ -156,8 +163,9 @@ class BudgetTest {
         JsonNode budget = card.path("budget");
         long planned = budget.path("fittedSteps").asLong();  // the probe's count (no --steps given)
         long warmup = Math.max(1, planned / 10);
-        // After step min(max(50, 2.5 % of the run), the warm-up's last step, the step before the first evaluation at 250).
-        long at = Math.min(Math.min(Math.max(50, planned / 40), warmup - 1), 249);
+        // After step min(max(50, 2.5 % of the run), the warm-up's last step, the step before the first evaluation at
+        // 100, the tiny preset's interval).
+        long at = Math.min(Math.min(Math.max(50, planned / 40), warmup - 1), 99);
         JsonNode refit = budget.path("refit");
         if (at < BudgetRefit.MIN_STEPS) {
             // A slow machine (0.13 s a step was seen under load: 182 steps, an 18-step warm-up): no re-fit.
