@@ -188,25 +188,26 @@ public class RunJournal {
      * call into the reference store (a rollback holds the store's lock and journals records).
      */
     public synchronized RunRecord update(String id, Consumer<RunRecord> change) {
-        RunRecord latest = get(id);
-        if (latest == null) {
-            throw new IllegalStateException("no run record " + id);
-        }
-        RunRecord next = copy(latest);
-        change.accept(next);
+        RunRecord next = changedCopy(id, change);
         write(next, null);
         return next;
     }
 
     /** {@link #update}, for a run's final record: journalled with its processed key as {@link #finish(RunRecord, String)}. */
     public synchronized RunRecord finish(String id, Consumer<RunRecord> change, String processedKey) {
+        RunRecord next = changedCopy(id, change);
+        finish(next, processedKey);
+        return next;
+    }
+
+    /** A copy of record ID's latest state with CHANGE applied (the caller holds the journal's lock). */
+    private RunRecord changedCopy(String id, Consumer<RunRecord> change) {
         RunRecord latest = get(id);
         if (latest == null) {
             throw new IllegalStateException("no run record " + id);
         }
         RunRecord next = copy(latest);
         change.accept(next);
-        finish(next, processedKey);
         return next;
     }
 
