@@ -87,6 +87,13 @@ public class Admission {
         String safe = SafeNames.fileName(key);
         exchange.getMessage().setHeader(Exchange.FILE_NAME, safe);
         origins.put(safe, "s3://" + bucket + "/" + key);
+        // the object's time orders the lane's runs across instances: noted on the claim, kept by the copy
+        java.util.Date modified = exchange.getMessage().getHeader("CamelAwsS3LastModified", java.util.Date.class);
+        claims.noteLastModified(bucket + "/" + key + "@" + exchange.getMessage().getHeader("CamelAwsS3ETag", String.class),
+                modified);
+        if (modified != null) {
+            exchange.getMessage().setHeader(Exchange.FILE_LAST_MODIFIED, modified.getTime());
+        }
     }
 
     public void admit(Exchange exchange) throws IOException {

@@ -2,6 +2,7 @@ package org.regbert.serve;
 
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -21,6 +22,10 @@ import org.apache.camel.support.SynchronizationAdapter;
  *
  * <p>No deadlock: the pool is first in, first out, and turns are taken in submission order, so the run
  * that holds a lane's turn was handed to a thread before any run waiting behind it.
+ *
+ * <p>Several instances on one database ({@code regbert.serve.jdbc-url}): once a run has its turn here, it
+ * also takes the lane's turn across instances ({@link SharedLaneTurns}) in the same pool thread, before
+ * any stage, so it holds no worker and no task worker while it waits; both turns pass on together.
  */
 @ApplicationScoped
 @Named("lanes")
@@ -30,6 +35,8 @@ public class Lanes {
     public static final String LANE = "regbertLane";
     /** Header: the run's turn in its lane. */
     public static final String TURN = "regbertTurn";
+    /** Exchange property: the lane's turn across instances, held until the exchange completes. */
+    private static final String SHARED_TURN = "regbertSharedTurn";
 
     /** One lane's turns: the next to hand out, the one running, and those ended before their turn came. */
     private static final class Lane {
@@ -39,6 +46,10 @@ public class Lanes {
     }
 
     private final Map<String, Lane> lanes = new HashMap<>();
+
+    /** The turns across instances; null where a test makes the lanes by hand (this JVM's turns only). */
+    @Inject
+    SharedLaneTurns shared;
 
     /** The lane a dropped file belongs to: its inbox sub-folder, or null for a file dropped in the inbox itself. */
     public static String laneOf(String relativePath) {
@@ -62,12 +73,16 @@ public class Lanes {
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
+                SharedLaneTurns.Turn held = done.getProperty(SHARED_TURN, SharedLaneTurns.Turn.class);
+                if (held != null) {
+                    held.close();
+                }
                 pass(lane, turn);
             }
         });
     }
 
-    /** Blocks until it is the exchange's turn in its lane. */
+    /** Blocks until it is the exchange's turn in its lane (on every instance sharing the database, if any). */
     public void await(Exchange exchange) throws InterruptedException {
         long turn = exchange.getMessage().getHeader(TURN, Long.class);
         synchronized (this) {
@@ -75,6 +90,10 @@ public class Lanes {
             while (lane.serving != turn) {
                 wait();
             }
+        }
+        if (shared != null && exchange.getProperty(SHARED_TURN) == null) {
+            exchange.setProperty(SHARED_TURN, shared.take(exchange.getMessage().getHeader(LANE, String.class),
+                    exchange.getMessage().getHeader("regbertRunId", String.class)));
         }
     }
 

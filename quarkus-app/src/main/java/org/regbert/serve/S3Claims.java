@@ -114,6 +114,25 @@ public class S3Claims {
         });
     }
 
+    /**
+     * The claim KEY ({@code bucket/key@ETag}, this instance's) notes its object's last-modified time: a
+     * lane's runs of S3 objects go in that order across instances ({@link SharedLaneTurns}).
+     */
+    void noteLastModified(String key, java.util.Date lastModified) {
+        if (!database.enabled() || lastModified == null) {
+            return;
+        }
+        database.inTransaction(c -> {
+            try (PreparedStatement u = c.prepareStatement(
+                    "UPDATE regbert_s3_claims SET last_modified = ? WHERE key = ? AND instance = ?")) {
+                u.setTimestamp(1, new java.sql.Timestamp(lastModified.getTime()));
+                u.setString(2, key);
+                u.setString(3, database.instance());
+                return u.executeUpdate();
+            }
+        });
+    }
+
     /** The inbox file NAME was a duplicate of an input already handled: its claim is settled, no run. */
     void settleDuplicate(String lane, String name) {
         if (!database.enabled() || lane != null) {

@@ -37,6 +37,8 @@ public class SharedDatabase {
         // S3 objects (bucket/key@ETag) claimed by an instance; done once a run of it reached a final outcome
         "CREATE TABLE IF NOT EXISTS regbert_s3_claims (key text PRIMARY KEY, instance text NOT NULL,"
                 + " inbox_name text, run_id text, done boolean NOT NULL DEFAULT false)",
+        // the object's last-modified time: the order of a lane's runs across instances (SharedLaneTurns)
+        "ALTER TABLE regbert_s3_claims ADD COLUMN IF NOT EXISTS last_modified timestamptz",
         // each reference's state (ReferenceState's JSON) and each lane's current reference ('' = the inbox);
         // a NULL value only inside the transaction that made the row to lock it (JdbcReferences)
         "CREATE TABLE IF NOT EXISTS regbert_references (id text PRIMARY KEY, state text)",

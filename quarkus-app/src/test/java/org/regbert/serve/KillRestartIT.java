@@ -64,18 +64,7 @@ class KillRestartIT {
     @BeforeAll
     static void inputs() throws IOException {
         PipelineServiceTest.slices();
-        StringBuilder bed = new StringBuilder();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(
-                PipelineServiceTest.KIT.resolve("chromhmm/coords-hg19/RefSeqTSS.hg19.bed.gz"))), StandardCharsets.US_ASCII))) {
-            for (String line; (line = r.readLine()) != null;) {
-                String[] f = line.split("\t");
-                if (f[0].equals("chr20") && Long.parseLong(f[2]) < PipelineServiceTest.SLICE) {
-                    bed.append(line).append('\n');
-                }
-            }
-        }
-        tss = bed.toString().getBytes(StandardCharsets.US_ASCII);
-        assertTrue(tss.length > 0, "the kit has TSSs in the first Mb of chr20");
+        tss = tssSlice();
         String shipped;
         try (InputStream in = KillRestartIT.class.getClassLoader().getResourceAsStream("routes/pipeline.camel.yaml")) {
             shipped = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -89,6 +78,23 @@ class KillRestartIT {
         }
         editedRoutes = Files.createTempFile("regbert-kill-it-routes", ".camel.yaml");
         Files.writeString(editedRoutes, edited, StandardCharsets.UTF_8);
+    }
+
+    /** The kit's RefSeq TSSs inside PipelineServiceTest's 1 Mb slice of chr20 (labels: task promoter). */
+    static byte[] tssSlice() throws IOException {
+        StringBuilder bed = new StringBuilder();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(
+                PipelineServiceTest.KIT.resolve("chromhmm/coords-hg19/RefSeqTSS.hg19.bed.gz"))), StandardCharsets.US_ASCII))) {
+            for (String line; (line = r.readLine()) != null;) {
+                String[] f = line.split("\t");
+                if (f[0].equals("chr20") && Long.parseLong(f[2]) < PipelineServiceTest.SLICE) {
+                    bed.append(line).append('\n');
+                }
+            }
+        }
+        byte[] tss = bed.toString().getBytes(StandardCharsets.US_ASCII);
+        assertTrue(tss.length > 0, "the kit has TSSs in the first Mb of chr20");
+        return tss;
     }
 
     @AfterAll

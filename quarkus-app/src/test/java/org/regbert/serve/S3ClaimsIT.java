@@ -23,6 +23,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.spi.IdempotentRepository;
 import org.junit.jupiter.api.AfterAll;
@@ -34,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The claims of the S3 objects on a real PostgreSQL (started by the test, {@link LocalPostgres}), without
  * the service around them: two instances racing for the same keys from many threads each get every key
  * exactly once between them; a restart releases only the restarting instance's unsettled claims whose
- * copy is not complete in its inbox (the rules in the README, applied by hand to five claims below).
+ * copy is not complete in its inbox (the rules in the README, applied by hand to five claims below); a
+ * lane's turn across instances goes to one at a time, and to S3 objects in their order.
  */
 class S3ClaimsIT {
     static LocalPostgres pg;
@@ -156,6 +158,70 @@ class S3ClaimsIT {
         // released means claimable again, by anyone
         assertTrue(b.repository().add("bkt/in/one.txt@\"e1\""));
         assertFalse(b.repository().add("bkt/in/three.txt@\"e3\""));
+    }
+
+    /**
+     * A lane's turn across instances ({@link SharedLaneTurns}), by hand on the real database. Expected from
+     * the README's rules: while A holds lane x, B's take of x waits and B's take of lane y does not; A gives
+     * x back, B gets it. B's session is ended by the server (as when its instance is killed): A, waiting,
+     * gets x. B's run of an object put a second after one A claimed waits, holding nothing, until A's claim
+     * is settled (A's run of the earlier object is not held up meanwhile), even with an unsettled claim of
+     * B's own put between the two (B's inbox orders its own copies).
+     */
+    @Test
+    void aLanesTurnGoesToOneInstanceAtATimeAndToObjectsInTheirOrder() throws Exception {
+        S3Claims a = instance(dir.resolve("la"));
+        S3Claims b = instance(dir.resolve("lb"));
+        SharedLaneTurns turnsA = new SharedLaneTurns();
+        turnsA.database = a.database;
+        SharedLaneTurns turnsB = new SharedLaneTurns();
+        turnsB.database = b.database;
+        ExecutorService pool = Executors.newCachedThreadPool();
+        try {
+            SharedLaneTurns.Turn aHolds = turnsA.take("x", "run-a");
+            Future<SharedLaneTurns.Turn> bWaits = pool.submit(() -> turnsB.take("x", "run-b"));
+            Thread.sleep(500);
+            assertFalse(bWaits.isDone(), "B waits while A holds lane x");
+            turnsB.take("y", "run-b").close();  // another lane meanwhile
+            aHolds.close();
+            SharedLaneTurns.Turn bHolds = bWaits.get(30, TimeUnit.SECONDS);
+
+            Future<SharedLaneTurns.Turn> aWaits = pool.submit(() -> turnsA.take("x", "run-a"));
+            Thread.sleep(500);
+            assertFalse(aWaits.isDone(), "A waits while B holds lane x");
+            long key = SharedLaneTurns.lockKey("x");
+            try (Connection c = pg.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                            + " AND classid::bigint = " + (key >>> 32) + " AND objid::bigint = " + (key & 0xffffffffL))) {
+                assertTrue(rs.next() && rs.getBoolean(1), "B's session held lane x");
+                assertFalse(rs.next(), "one session held it");
+            }
+            aWaits.get(30, TimeUnit.SECONDS).close();
+            bHolds.close();  // its connection is gone already: nothing to give back, no error
+
+            String early = "bkt/1-ref.fa@\"e1\"";
+            String late = "bkt/2-dhs.bed@\"e2\"";
+            String own = "bkt/0-own.txt@\"e0\"";
+            assertTrue(a.repository().add(early));
+            a.noteLastModified(early, new java.util.Date(1_700_000_000_000L));
+            a.attach(null, "1-ref.fa", "run-early");
+            assertTrue(b.repository().add(late));
+            b.noteLastModified(late, new java.util.Date(1_700_000_001_000L));
+            b.attach(null, "2-dhs.bed", "run-late");
+            assertTrue(b.repository().add(own));
+            b.noteLastModified(own, new java.util.Date(1_700_000_000_500L));  // between the two: A's run never waits for it
+            Future<SharedLaneTurns.Turn> lateWaits = pool.submit(() -> turnsB.take(null, "run-late"));
+            Thread.sleep(700);
+            assertFalse(lateWaits.isDone(), "the later object's run waits for the earlier object's");
+            turnsA.take(null, "run-early").close();  // the lane is free for the earlier object's run
+            try (Connection c = pg.connect(); Statement s = c.createStatement()) {
+                c.setAutoCommit(true);
+                S3Claims.settle(c, "run-early");  // its outcome settles its claim
+            }
+            lateWaits.get(30, TimeUnit.SECONDS).close();
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /** Claim key -> owner, for the keys this class made. */
