@@ -164,7 +164,7 @@ class TwoInstancesIT {
         // B restarted: its labels run again, fine-tune, and score A's VCF
         b.start();
         await(() -> finalRow(pg, tssName) != null && finalRow(pg, vcfName) != null
-                && "succeeded".equals(finalRow(pg, vcfName).record.status), 240_000, "B's labels run and A's VCF scored",
+                && "succeeded".equals(finalRow(pg, vcfName).record.status), 600_000, "B's labels run and A's VCF scored",
                 a, b);
         Row labels = finalRow(pg, tssName);
         assertEquals("succeeded", labels.record.status, labels.record.reason);
