@@ -208,7 +208,7 @@ class PipelineServiceTest {
         assertEquals("variants", waiting.kind);
         assertEquals(List.of("score:waiting"), waiting.stages.stream().map(s -> s.stage + ":" + s.status).toList());
         drop("uw-dhs.chr20-1mb.bed", dhs);
-        RunRecord run = awaitRun("uw-dhs.chr20-1mb.bed", PipelineServiceTest::finished, 60_000);
+        RunRecord run = awaitRun("uw-dhs.chr20-1mb.bed", PipelineServiceTest::finished, 180_000);  // align, pretrain and the waiting VCF scored: minutes on a loaded machine
         assertEquals("succeeded", run.status, run.reason + " " + run.stages.get(0).message);
         assertEquals("peaks", run.kind);
         RunRecord.Stage align = run.stages.get(0);
