@@ -8,14 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.regbert.common.KillRerun;
 import org.regbert.common.StageMain;
-import org.regbert.metrics.PredictionsFile;
-import org.regbert.pretrain.TensorFiles;
 
 /**
  * finetune killed with SIGKILL at a seeded random point after its first checkpoint (checkpoints come
@@ -28,8 +25,6 @@ import org.regbert.pretrain.TensorFiles;
  * more than twice what two uninterrupted runs differ by (if those are identical, resume is wrong).
  */
 class FinetuneKillResumeTest {
-    private static final List<String> MODEL_FILES = List.of("model/head.npz", "model/encoder/parameters.npz");
-
     @Test
     void sigkilledRunResumesToTheUninterruptedRun() throws Exception {
         Path shards = KitShards.janggu();
@@ -58,12 +53,12 @@ class FinetuneKillResumeTest {
         resume.add("--resume");
         stage.run(resume);
 
-        double resumedDiff = maxDifference(straight, killed);
+        double resumedDiff = ModelDifference.max(straight, killed, "oct4");
         double allowed = 0;
         if (resumedDiff > 0) {
             Path again = dir.resolve("straight-again");
             stage.run(args(common, again));
-            double spread = maxDifference(straight, again);
+            double spread = ModelDifference.max(straight, again, "oct4");
             System.err.printf(java.util.Locale.ROOT, "finetune kill/resume: resumed run differs by %.3g, two"
                     + " uninterrupted runs by %.3g%n", resumedDiff, spread);
             assertTrue(spread > 0, "uninterrupted runs are bit-identical, the resumed one differs by " + resumedDiff
@@ -76,30 +71,6 @@ class FinetuneKillResumeTest {
                 "metrics.jsonl: steps and evaluations of one run");
         assertEquals(List.of(), KillRerun.leftovers(killed), "left in the output");
         assertEquals(List.of(), KillRerun.leftovers(killed.resolve("checkpoints")), "left among the checkpoints");
-    }
-
-    /** The largest absolute difference over the model's parameters and its test scores. */
-    private static double maxDifference(Path a, Path b) throws IOException {
-        double max = 0;
-        for (String file : MODEL_FILES) {
-            Map<String, TensorFiles.Tensor> x = TensorFiles.read(a.resolve(file));
-            Map<String, TensorFiles.Tensor> y = TensorFiles.read(b.resolve(file));
-            assertEquals(x.keySet(), y.keySet(), file);
-            for (String name : x.keySet()) {
-                max = Math.max(max, maxDifference(x.get(name).values(), y.get(name).values()));
-            }
-        }
-        return Math.max(max, maxDifference(PredictionsFile.read(a.resolve("predictions/oct4.npz")).scores(),
-                PredictionsFile.read(b.resolve("predictions/oct4.npz")).scores()));
-    }
-
-    private static double maxDifference(float[] x, float[] y) {
-        assertEquals(x.length, y.length);
-        double max = 0;
-        for (int i = 0; i < x.length; i++) {
-            max = Math.max(max, Math.abs((double) x[i] - y[i]));
-        }
-        return max;
     }
 
     /** Each line's step and type: the values themselves follow the parameters (bounded above). */

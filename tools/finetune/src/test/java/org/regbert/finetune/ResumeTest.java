@@ -1,6 +1,5 @@
 package org.regbert.finetune;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.regbert.finetune.Stages.args;
@@ -8,15 +7,13 @@ import static org.regbert.finetune.Stages.ok;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.regbert.metrics.PredictionsFile;
-import org.regbert.pretrain.TensorFiles;
 
 /**
  * A run stopped after step 10 (as if killed) and resumed reaches the same parameters as one that
- * ran through. Runs in its own JVM with one libtorch thread (see the pom): libtorch's CPU kernels
- * are bit-exact on one intra-op thread.
+ * ran through. Runs in its own JVM with one libtorch thread (see the pom), where runs are bit-identical
+ * nearly always; libtorch's rare last-bit spread is told apart from a resume defect by repeating the
+ * uninterrupted run ({@link ModelDifference}).
  */
 class ResumeTest {
 
@@ -33,19 +30,21 @@ class ResumeTest {
         assertTrue(Files.exists(resumed.resolve("checkpoints/step-10")));
         ok(Stages.finetune(args(concat(common, "--output", resumed, "--resume"))));
 
-        for (String file : new String[] {"model/head.npz", "model/encoder/parameters.npz"}) {
-            Map<String, TensorFiles.Tensor> a = TensorFiles.read(straight.resolve(file));
-            Map<String, TensorFiles.Tensor> b = TensorFiles.read(resumed.resolve(file));
-            assertEquals(a.keySet(), b.keySet());
-            for (String name : a.keySet()) {
-                assertArrayEquals(a.get(name).values(), b.get(name).values(), 0f, file + " " + name);
-            }
+        double resumedDiff = ModelDifference.max(straight, resumed, "oct4");
+        double allowed = 0;
+        if (resumedDiff > 0) {  // libtorch's rare last-bit spread, or a resume defect: repeat the straight run
+            Path again = dir.resolve("straight-again");
+            ok(Stages.finetune(args(concat(common, "--output", again))));
+            double spread = ModelDifference.max(straight, again, "oct4");
+            System.err.printf(java.util.Locale.ROOT, "finetune resume: resumed run differs by %.3g, two uninterrupted"
+                    + " runs by %.3g%n", resumedDiff, spread);
+            assertTrue(spread > 0, "uninterrupted runs are bit-identical, the resumed one differs by " + resumedDiff
+                    + ": resume does not restore the run");
+            allowed = 2 * spread;
         }
+        assertTrue(resumedDiff <= allowed, "the resumed run differs by " + resumedDiff + " (allowed " + allowed + ")");
         assertEquals(Files.readAllLines(straight.resolve("metrics.jsonl")).size(),
                 Files.readAllLines(resumed.resolve("metrics.jsonl")).size());
-        // The files differ only in the model name (the output folder's name).
-        assertArrayEquals(PredictionsFile.read(straight.resolve("predictions/oct4.npz")).scores(),
-                PredictionsFile.read(resumed.resolve("predictions/oct4.npz")).scores(), 0f);
     }
 
     private static Object[] concat(Object[] a, Object... b) {

@@ -1,27 +1,25 @@
 package org.regbert.finetune;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.regbert.finetune.Stages.args;
 import static org.regbert.finetune.Stages.ok;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
-import org.regbert.pretrain.TensorFiles;
 
 /**
  * Two fine-tunings side by side in one JVM (the service's tasks of one reference, or two references,
  * on two workers) each reach the parameters of the same run made alone, bit for bit: DJL collects
  * gradients for one training at a time per JVM, and the engine's generator (initialisation, dropout)
  * is shared, so they take turns for those (EngineSteps). Runs in the one-libtorch-thread execution
- * (see the pom): libtorch's CPU kernels are bit-exact on one intra-op thread.
+ * (see the pom), where runs are bit-identical nearly always; libtorch's rare last-bit spread is told
+ * apart from interference by repeating the run alone ({@link ModelDifference}).
  */
 class SideBySideTest {
 
@@ -51,15 +49,20 @@ class SideBySideTest {
         }
         pool.shutdown();
         for (int i = 0; i < 2; i++) {
-            for (String file : new String[] {"model/head.npz", "model/encoder/parameters.npz"}) {
-                Map<String, TensorFiles.Tensor> a = TensorFiles.read(alone.get(i).resolve(file));
-                Map<String, TensorFiles.Tensor> b = TensorFiles.read(together.get(i).resolve(file));
-                assertEquals(a.keySet(), b.keySet());
-                for (String name : a.keySet()) {
-                    assertArrayEquals(a.get(name).values(), b.get(name).values(), 0f, "seed " + (i + 1) + " " + file
-                            + " " + name);
-                }
+            double difference = ModelDifference.max(alone.get(i), together.get(i), "oct4");
+            double allowed = 0;
+            if (difference > 0) {  // libtorch's rare last-bit spread, or interference: repeat the run alone
+                Path again = dir.resolve("alone-again-" + (i + 1));
+                ok(Stages.finetune(args(common(shards, i + 1, again))));
+                double spread = ModelDifference.max(alone.get(i), again, "oct4");
+                System.err.printf(java.util.Locale.ROOT, "finetune side by side, seed %d: differs from its run alone by"
+                        + " %.3g, two runs alone by %.3g%n", i + 1, difference, spread);
+                assertTrue(spread > 0, "seed " + (i + 1) + ": runs alone are bit-identical, the one side by side differs"
+                        + " by " + difference + ": the two trainings interfere");
+                allowed = 2 * spread;
             }
+            assertTrue(difference <= allowed, "seed " + (i + 1) + ": side by side differs by " + difference + " (allowed "
+                    + allowed + ")");
         }
     }
 
