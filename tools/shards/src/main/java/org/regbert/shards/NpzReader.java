@@ -30,8 +30,12 @@ public final class NpzReader implements AutoCloseable {
     private final Path file;
     private final FileChannel channel;
     private final Map<String, Entry> entries = new LinkedHashMap<>();
-    /** Members whose CRC-32 matched: checked once per reader, however often they are mapped. */
-    private final Set<String> verified = ConcurrentHashMap.newKeySet();
+    /**
+     * Each member mapped once per reader, its CRC-32 checked then: callers ask for an array per window
+     * or row, and a fresh mapping per call piles up until the GC unmaps them (a score test hit the
+     * kernel's 65,530 mappings per process that way and the JVM died).
+     */
+    private final Map<String, MappedByteBuffer> mapped = new ConcurrentHashMap<>();
 
     private NpzReader(Path file, FileChannel channel) {
         this.file = file;
@@ -109,17 +113,19 @@ public final class NpzReader implements AutoCloseable {
         if (entry == null) {
             throw new BadInputException(file, "shard has no member '" + member + "' (has " + entries.keySet() + ")");
         }
-        MappedByteBuffer mapped;
+        // duplicate(): each caller its own position and limit over the one mapping (its byte order is reset)
+        return mapped.computeIfAbsent(member, m -> mapAndVerify(m, entry)).duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    private MappedByteBuffer mapAndVerify(String member, Entry entry) {
+        MappedByteBuffer buffer;
         try {
-            mapped = channel.map(FileChannel.MapMode.READ_ONLY, entry.dataOffset, entry.size);
+            buffer = channel.map(FileChannel.MapMode.READ_ONLY, entry.dataOffset, entry.size);
         } catch (IOException e) {
             throw new BadInputException(file, -1, "cannot map '" + member + "': " + e.getMessage(), e);
         }
-        if (!verified.contains(member)) {
-            verify(member, entry, mapped);
-            verified.add(member);
-        }
-        return mapped.order(ByteOrder.LITTLE_ENDIAN);
+        verify(member, entry, buffer);
+        return buffer;
     }
 
     private void verify(String member, Entry entry, ByteBuffer data) {
@@ -196,6 +202,7 @@ public final class NpzReader implements AutoCloseable {
 
     @Override
     public void close() {
+        mapped.clear();  // the mappings go once no array of this reader is reachable
         try {
             channel.close();
         } catch (IOException ignored) {

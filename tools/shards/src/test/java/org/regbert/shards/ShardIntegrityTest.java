@@ -42,6 +42,29 @@ class ShardIntegrityTest {
         return out.resolve("shard-00000.npz");
     }
 
+    /**
+     * Asking a reader for the same array again and again (as callers do per window or row) maps it once:
+     * the process's mappings of the file, counted in /proc/self/maps, stay at most one per member (a
+     * mapping per call piled up to the kernel's 65,530 and killed a score test's JVM). The values read
+     * on the last call are those written.
+     */
+    @Test
+    void readingAnArrayManyTimesMapsItOnce() throws IOException {
+        Path file = shard("many", 12);
+        try (NpzReader reader = NpzReader.open(file)) {
+            NpyArray tokens = null;
+            for (int i = 0; i < 20_000; i++) {
+                tokens = reader.array("tokens");
+                reader.text("manifest.json");
+            }
+            assertEquals(12, tokens.getUnsignedShort(7));
+            String path = file.toRealPath().toString();
+            long mappings = Files.readAllLines(Path.of("/proc/self/maps")).stream().filter(l -> l.endsWith(path)).count();
+            assertTrue(mappings <= reader.memberNames().size(), mappings + " mappings of " + path + " ("
+                    + reader.memberNames().size() + " members)");
+        }
+    }
+
     @Test
     void flippedBytesFailTheCrcCheckNamingFileAndEntry() throws IOException {
         Path file = shard("flipped", 12);
