@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
@@ -53,7 +54,12 @@ public final class AdamW implements AutoCloseable {
      * torch's {@code lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)}; the clipping factor
      * rescales the gradient inside the kernel.
      *
-     * @return the gradient norm before clipping
+     * <p>When the gradient norm is not finite (a NaN or infinite gradient somewhere) nothing is
+     * updated: the gradients are zeroed, the weights and moments stay as they were and the step is
+     * not counted, so the caller can recompute the step or stop (an Adam update with a NaN gradient
+     * would write NaN into every weight it touches, and the clipping factor cannot rescue it).
+     *
+     * @return the gradient norm before clipping (not finite: nothing was updated)
      */
     public double step(NDManager step, double lr, double clipNorm) {
         int n = parameters.size();
@@ -68,6 +74,12 @@ public final class AdamW implements AutoCloseable {
             norms.add(grads[i].norm());
         }
         double norm = NDArrays.stack(norms).norm().getFloat();
+        if (!Double.isFinite(norm)) {
+            for (NDArray gradient : grads) {
+                gradient.set(new NDIndex("..."), 0);
+            }
+            return norm;
+        }
         double scale = clipNorm > 0 && norm > clipNorm ? clipNorm / (norm + 1e-6) : 1.0;
         steps++;
         double correction1 = 1 - Math.pow(BETA1, steps);
@@ -83,6 +95,18 @@ public final class AdamW implements AutoCloseable {
                     (float) BETA2, epsilon, false, true);
         }
         return norm;
+    }
+
+    /**
+     * Sets every parameter's gradient to zero (a fill, so NaN gradients are cleared too); the
+     * gradients' handles live in {@code step}, as in {@link #step}.
+     */
+    public void discardGradients(NDManager step) {
+        for (Parameter parameter : parameters) {
+            NDArray weight = parameter.getArray();
+            weight.tempAttach(step);
+            weight.getGradient().set(new NDIndex("..."), 0);
+        }
     }
 
     public long steps() {

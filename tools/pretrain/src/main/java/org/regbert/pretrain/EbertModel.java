@@ -11,7 +11,8 @@ import ai.djl.ndarray.types.DataType;
  * cell-type embedding), trained with DNABERT-style masked-LM; optionally the states of masked
  * tokens are masked too and predicted by a state head.
  */
-public final class EbertModel extends PretrainingModel {
+// Not final: NonFiniteStepTest subclasses it to inject a NaN gradient into one step.
+public class EbertModel extends PretrainingModel {
     private final Layers.Dense stateHead;
 
     EbertModel(PretrainConfig config, Vocabularies vocab) {

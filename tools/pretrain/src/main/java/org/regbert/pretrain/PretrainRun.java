@@ -232,6 +232,9 @@ final class PretrainRun {
                 record.put("maskedTokens", result.masked());
                 record.put("lr", lr);
                 record.put("gradNorm", round(result.gradNorm()));
+                if (result.recomputed()) {
+                    record.put("recomputed", true);
+                }
                 long t2 = System.nanoTime();
                 double stepSeconds = (t2 - t0) / 1e9;
                 double dataSeconds = (t1 - t0) / 1e9;

@@ -14,8 +14,15 @@ final class Training {
     private Training() {
     }
 
-    /** What a step reports: mean losses over its micro-batches, masked tokens, tokens and gradient norm. */
-    record StepResult(double loss, Map<String, Double> parts, long masked, long tokens, double gradNorm) {
+    /**
+     * What a step reports: mean losses over its micro-batches, masked tokens, tokens, gradient norm
+     * and whether the step had to be recomputed ({@link #step}).
+     */
+    record StepResult(double loss, Map<String, Double> parts, long masked, long tokens, double gradNorm,
+            boolean recomputed) {
+        boolean finite() {
+            return Double.isFinite(loss) && Double.isFinite(gradNorm);
+        }
     }
 
     /**
@@ -23,9 +30,34 @@ final class Training {
      * number), then one AdamW update. The engine's generator (dropout) is reseeded from the seed and
      * the step first, so a resumed run draws the same dropout masks. Every NDArray the step makes
      * lives in a sub-manager of {@code manager} that is closed before returning.
+     *
+     * <p>A step whose loss or gradient is not finite changes nothing ({@link AdamW#step}) and is
+     * computed once more from the same weights, batches and seed. The first attempt's NaN is then
+     * either a transient fault or real divergence: libtorch 2.7.1 on CPU was measured giving a NaN
+     * gradient in the first encoder layer's attention now and then (tiny GeneBERT at 2 threads, about
+     * one step in 15,000, with a finite loss and finite gradients in every later layer), and the
+     * recomputed step came out finite; a run that really diverges gives NaN again and stops here.
      */
     static StepResult step(Engine engine, NDManager manager, PretrainingModel model, AdamW optimizer,
             PretrainConfig config, long step, double lr, Batch[] batches) {
+        StepResult first = attempt(engine, manager, model, optimizer, config, step, lr, batches, false);
+        if (first.finite()) {
+            return first;
+        }
+        System.err.printf(java.util.Locale.ROOT, "pretrain: step %d: the %s is not finite (%s); nothing was updated,"
+                + " computing the step again%n", step, Double.isFinite(first.loss) ? "gradient" : "loss",
+                Double.isFinite(first.loss) ? first.gradNorm : first.loss);
+        StepResult second = attempt(engine, manager, model, optimizer, config, step, lr, batches, true);
+        if (!second.finite()) {
+            throw new IllegalStateException("the loss diverged (loss " + second.loss + ", gradient norm "
+                    + second.gradNorm + ") at step " + step + ", twice; lower training.learningRate (was "
+                    + config.training.learningRate + ")");
+        }
+        return second;
+    }
+
+    private static StepResult attempt(Engine engine, NDManager manager, PretrainingModel model, AdamW optimizer,
+            PretrainConfig config, long step, double lr, Batch[] batches, boolean recomputed) {
         try (NDManager sub = manager.newSubManager()) {
             int accumulation = batches.length;
             double[] loss = {0};
@@ -49,12 +81,12 @@ final class Training {
                     }
                 }
                 if (!Double.isFinite(loss[0])) {
-                    throw new IllegalStateException("the loss diverged (" + loss[0] + ") at step " + step
-                            + "; lower training.learningRate (was " + config.training.learningRate + ")");
+                    optimizer.discardGradients(sub);
+                    return Double.NaN;
                 }
                 return optimizer.step(sub, lr, config.training.clipNorm);
             });
-            return new StepResult(loss[0], parts, masked[0], tokens[0], gradNorm);
+            return new StepResult(loss[0], parts, masked[0], tokens[0], gradNorm, recomputed);
         }
     }
 

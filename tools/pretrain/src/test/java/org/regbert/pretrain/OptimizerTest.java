@@ -1,6 +1,8 @@
 package org.regbert.pretrain;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -85,6 +87,98 @@ class OptimizerTest {
         }
     }
 
+    /**
+     * A NaN gradient updates nothing: the step returns the non-finite norm, the weights and moments
+     * stay as they were, the step is not counted and the gradients are cleared, so the next finite
+     * step is torch's first step from the untouched weights.
+     */
+    @Test
+    void aNonFiniteGradientUpdatesNothing() {
+        Engine engine = Engine.getEngine("PyTorch");
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            Layers.Dense dense = new Layers.Dense(3, 2);
+            dense.initialize(manager, DataType.FLOAT32, new Shape(1, 3));
+            PairList<String, Parameter> params = dense.getParameters();
+            double[] w = toDouble(params.get(0).getValue().getArray().toFloatArray());
+            double[] b = toDouble(params.get(1).getValue().getArray().toFloatArray());
+            float[] x = {1, 2, 3};
+            try (AdamW adam = new AdamW(manager, params, 0.1)) {
+                double reported;
+                try (NDManager sub = manager.newSubManager()) {
+                    NDArray input = sub.create(x, new Shape(1, 3));
+                    try (GradientCollector c = engine.newGradientCollector()) {
+                        // d/dz sqrt(0 * z) = 0 * inf = NaN for every weight and bias
+                        c.backward(dense.apply(input).mul(0).sqrt().sum());
+                    }
+                    reported = adam.step(sub, 0.05, 1.0);
+                }
+                assertTrue(Double.isNaN(reported), "the reported norm is " + reported);
+                assertEquals(0, adam.steps(), "a step that updated nothing is not counted");
+                assertArrayEquals(toFloat(w), params.get(0).getValue().getArray().toFloatArray());
+                assertArrayEquals(toFloat(b), params.get(1).getValue().getArray().toFloatArray());
+                for (NDArray moment : adam.firstMoments()) {
+                    assertEquals(0f, moment.abs().sum().getFloat());
+                }
+                for (NDArray moment : adam.secondMoments()) {
+                    assertEquals(0f, moment.abs().sum().getFloat());
+                }
+                // then a finite step: loss = sum(W x + b), gradient x per weight row and 1 per bias
+                double[] gw = {1, 2, 3, 1, 2, 3};
+                double[] gb = {1, 1};
+                double norm = Math.sqrt(2 * (1 + 4 + 9) + 2);
+                for (int i = 0; i < 6; i++) {
+                    gw[i] *= 1.0 / (norm + 1e-6);
+                }
+                gb[0] *= 1.0 / (norm + 1e-6);
+                gb[1] *= 1.0 / (norm + 1e-6);
+                torchAdamW(w, gw, new double[6], new double[6], 1, 0.05, 0.1);
+                torchAdamW(b, gb, new double[2], new double[2], 1, 0.05, 0);
+                try (NDManager sub = manager.newSubManager()) {
+                    NDArray input = sub.create(x, new Shape(1, 3));
+                    try (GradientCollector c = engine.newGradientCollector()) {
+                        c.backward(dense.apply(input).sum());
+                    }
+                    assertEquals(norm, adam.step(sub, 0.05, 1.0), 1e-4, "no NaN left in the gradients");
+                }
+                float[] actualW = params.get(0).getValue().getArray().toFloatArray();
+                float[] actualB = params.get(1).getValue().getArray().toFloatArray();
+                for (int i = 0; i < 6; i++) {
+                    assertEquals(w[i], actualW[i], 1e-5, "weight " + i);
+                }
+                for (int i = 0; i < 2; i++) {
+                    assertEquals(b[i], actualB[i], 1e-5, "bias " + i);
+                }
+            }
+        }
+    }
+
+    /** discardGradients clears NaN gradients (a fill: multiplying by zero would keep the NaN). */
+    @Test
+    void discardingGradientsClearsNaN() {
+        Engine engine = Engine.getEngine("PyTorch");
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            Layers.Dense dense = new Layers.Dense(3, 2);
+            dense.initialize(manager, DataType.FLOAT32, new Shape(1, 3));
+            PairList<String, Parameter> params = dense.getParameters();
+            try (AdamW adam = new AdamW(manager, params, 0.1); NDManager sub = manager.newSubManager()) {
+                NDArray input = sub.create(new float[] {1, 2, 3}, new Shape(1, 3));
+                try (GradientCollector c = engine.newGradientCollector()) {
+                    c.backward(dense.apply(input).mul(0).sqrt().sum());
+                }
+                NDArray before = params.get(0).getValue().getArray().getGradient();
+                assertTrue(Float.isNaN(before.sum().getFloat()), "the test's gradient is NaN");
+                before.close();
+                adam.discardGradients(sub);
+                for (int i = 0; i < params.size(); i++) {
+                    NDArray gradient = params.get(i).getValue().getArray().getGradient();
+                    float[] values = gradient.toFloatArray();
+                    gradient.close();
+                    assertArrayEquals(new float[values.length], values, params.get(i).getKey());
+                }
+            }
+        }
+    }
+
     /** torch.optim.AdamW's update for one tensor (betas 0.9, 0.999, eps 1e-8). */
     private static void torchAdamW(double[] p, double[] g, double[] m, double[] v, int t, double lr, double wd) {
         for (int i = 0; i < p.length; i++) {
@@ -94,6 +188,14 @@ class OptimizerTest {
             double denominator = Math.sqrt(v[i]) / Math.sqrt(1 - Math.pow(0.999, t)) + 1e-8;
             p[i] -= lr / (1 - Math.pow(0.9, t)) * m[i] / denominator;
         }
+    }
+
+    private static float[] toFloat(double[] values) {
+        float[] out = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = (float) values[i];
+        }
+        return out;
     }
 
     private static double[] toDouble(float[] values) {
