@@ -23,8 +23,7 @@ class OptimizerTest {
     void matchesTorchAdamWArithmetic() {
         Engine engine = Engine.getEngine("PyTorch");
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
-            Layers.Dense dense = new Layers.Dense(3, 2);
-            dense.initialize(manager, DataType.FLOAT32, new Shape(1, 3));
+            Layers.Dense dense = dense(manager);
             PairList<String, Parameter> params = dense.getParameters();
             double[] w = toDouble(params.get(0).getValue().getArray().toFloatArray());
             double[] b = toDouble(params.get(1).getValue().getArray().toFloatArray());
@@ -63,24 +62,14 @@ class OptimizerTest {
 
                     double reported;
                     try (NDManager sub = manager.newSubManager()) {
-                        NDArray input = sub.create(x, new Shape(1, 3));
-                        try (GradientCollector c = engine.newGradientCollector()) {
-                            c.backward(dense.apply(input).sum().mul(t));
-                        }
+                        backward(engine, sub, dense, x, t);
                         reported = adam.step(sub, lr, clip);
                         NDArray g = params.get(0).getValue().getArray().getGradient();
                         assertEquals(0f, g.abs().sum().getFloat(), "gradients are zeroed");
                         g.close();
                     }
                     assertEquals(norm, reported, 1e-4, "gradient norm before clipping");
-                    float[] actualW = params.get(0).getValue().getArray().toFloatArray();
-                    float[] actualB = params.get(1).getValue().getArray().toFloatArray();
-                    for (int i = 0; i < 6; i++) {
-                        assertEquals(w[i], actualW[i], 1e-5, "weight " + i + " after step " + t);
-                    }
-                    for (int i = 0; i < 2; i++) {
-                        assertEquals(b[i], actualB[i], 1e-5, "bias " + i + " after step " + t);
-                    }
+                    assertParameters(params, w, b, "after step " + t);
                 }
                 assertEquals(3, adam.steps());
             }
@@ -94,28 +83,25 @@ class OptimizerTest {
      */
     @Test
     void aNonFiniteGradientUpdatesNothing() {
-        Engine engine = Engine.getEngine("PyTorch");
+        float[] x = {1, 2, 3};
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
-            Layers.Dense dense = new Layers.Dense(3, 2);
-            dense.initialize(manager, DataType.FLOAT32, new Shape(1, 3));
+            Engine engine = Engine.getEngine("PyTorch");
+            Layers.Dense dense = dense(manager);
             PairList<String, Parameter> params = dense.getParameters();
-            double[] w = toDouble(params.get(0).getValue().getArray().toFloatArray());
-            double[] b = toDouble(params.get(1).getValue().getArray().toFloatArray());
-            float[] x = {1, 2, 3};
+            // the initial weights: what the NaN step must leave, and where the finite step starts
+            double[][] initial = {toDouble(params.get(0).getValue().getArray().toFloatArray()),
+                toDouble(params.get(1).getValue().getArray().toFloatArray())};
+            double[] w = initial[0];
+            double[] b = initial[1];
             try (AdamW adam = new AdamW(manager, params, 0.1)) {
                 double reported;
                 try (NDManager sub = manager.newSubManager()) {
-                    NDArray input = sub.create(x, new Shape(1, 3));
-                    try (GradientCollector c = engine.newGradientCollector()) {
-                        // d/dz sqrt(0 * z) = 0 * inf = NaN for every weight and bias
-                        c.backward(dense.apply(input).mul(0).sqrt().sum());
-                    }
+                    backward(engine, sub, dense, x, Double.NaN);
                     reported = adam.step(sub, 0.05, 1.0);
                 }
                 assertTrue(Double.isNaN(reported), "the reported norm is " + reported);
                 assertEquals(0, adam.steps(), "a step that updated nothing is not counted");
-                assertArrayEquals(toFloat(w), params.get(0).getValue().getArray().toFloatArray());
-                assertArrayEquals(toFloat(b), params.get(1).getValue().getArray().toFloatArray());
+                assertParameters(params, w, b, "after the NaN step");
                 for (NDArray moment : adam.firstMoments()) {
                     assertEquals(0f, moment.abs().sum().getFloat());
                 }
@@ -134,20 +120,10 @@ class OptimizerTest {
                 torchAdamW(w, gw, new double[6], new double[6], 1, 0.05, 0.1);
                 torchAdamW(b, gb, new double[2], new double[2], 1, 0.05, 0);
                 try (NDManager sub = manager.newSubManager()) {
-                    NDArray input = sub.create(x, new Shape(1, 3));
-                    try (GradientCollector c = engine.newGradientCollector()) {
-                        c.backward(dense.apply(input).sum());
-                    }
+                    backward(engine, sub, dense, x, 1);
                     assertEquals(norm, adam.step(sub, 0.05, 1.0), 1e-4, "no NaN left in the gradients");
                 }
-                float[] actualW = params.get(0).getValue().getArray().toFloatArray();
-                float[] actualB = params.get(1).getValue().getArray().toFloatArray();
-                for (int i = 0; i < 6; i++) {
-                    assertEquals(w[i], actualW[i], 1e-5, "weight " + i);
-                }
-                for (int i = 0; i < 2; i++) {
-                    assertEquals(b[i], actualB[i], 1e-5, "bias " + i);
-                }
+                assertParameters(params, w, b, "after the finite step");
             }
         }
     }
@@ -155,16 +131,11 @@ class OptimizerTest {
     /** discardGradients clears NaN gradients (a fill: multiplying by zero would keep the NaN). */
     @Test
     void discardingGradientsClearsNaN() {
-        Engine engine = Engine.getEngine("PyTorch");
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
-            Layers.Dense dense = new Layers.Dense(3, 2);
-            dense.initialize(manager, DataType.FLOAT32, new Shape(1, 3));
+            Layers.Dense dense = dense(manager);
             PairList<String, Parameter> params = dense.getParameters();
             try (AdamW adam = new AdamW(manager, params, 0.1); NDManager sub = manager.newSubManager()) {
-                NDArray input = sub.create(new float[] {1, 2, 3}, new Shape(1, 3));
-                try (GradientCollector c = engine.newGradientCollector()) {
-                    c.backward(dense.apply(input).mul(0).sqrt().sum());
-                }
+                backward(Engine.getEngine("PyTorch"), sub, dense, new float[] {1, 2, 3}, Double.NaN);
                 NDArray before = params.get(0).getValue().getArray().getGradient();
                 assertTrue(Float.isNaN(before.sum().getFloat()), "the test's gradient is NaN");
                 before.close();
@@ -190,12 +161,35 @@ class OptimizerTest {
         }
     }
 
-    private static float[] toFloat(double[] values) {
-        float[] out = new float[values.length];
-        for (int i = 0; i < values.length; i++) {
-            out[i] = (float) values[i];
+    /** The dense layer's weight and bias equal {@code w} and {@code b} to 1e-5. */
+    private static void assertParameters(PairList<String, Parameter> params, double[] w, double[] b, String when) {
+        float[] actualW = params.get(0).getValue().getArray().toFloatArray();
+        float[] actualB = params.get(1).getValue().getArray().toFloatArray();
+        for (int i = 0; i < w.length; i++) {
+            assertEquals(w[i], actualW[i], 1e-5, "weight " + i + " " + when);
         }
-        return out;
+        for (int i = 0; i < b.length; i++) {
+            assertEquals(b[i], actualB[i], 1e-5, "bias " + i + " " + when);
+        }
+    }
+
+    /** A 3 -> 2 dense layer, initialised. */
+    private static Layers.Dense dense(NDManager manager) {
+        Layers.Dense dense = new Layers.Dense(3, 2);
+        dense.initialize(manager, DataType.FLOAT32, new Shape(1, 3));
+        return dense;
+    }
+
+    /**
+     * Backward of sum(W x + b) * factor; factor NaN instead backpropagates sqrt(0 * (W x + b)), whose
+     * value is 0 and whose gradient is 0 * inf = NaN for every weight and bias.
+     */
+    private static void backward(Engine engine, NDManager sub, Layers.Dense dense, float[] x, double factor) {
+        NDArray input = sub.create(x, new Shape(1, 3));
+        try (GradientCollector c = engine.newGradientCollector()) {
+            NDArray output = dense.apply(input);
+            c.backward(Double.isNaN(factor) ? output.mul(0).sqrt().sum() : output.sum().mul(factor));
+        }
     }
 
     private static double[] toDouble(float[] values) {
