@@ -89,7 +89,10 @@ public final class FinetunedModel implements AutoCloseable {
         TaskSpec spec = readSpec(dir.resolve(TASK_FILE));
         PretrainedModel pretrained = PretrainedModel.load(dir.resolve(ENCODER_DIR), device);
         try {
-            FinetunedModel model = create(pretrained, spec, ModelMotifs.load(dir));
+            ModelMotifs motifs = ModelMotifs.load(dir);
+            // The head's initialisation draws from the engine's generator before its weights are read:
+            // in the turn, so those draws never fall inside another training's seeded turn.
+            FinetunedModel model = org.regbert.pretrain.EngineSteps.inTurn(() -> create(pretrained, spec, motifs));
             Path head = dir.resolve(HEAD_FILE);
             PretrainedModel.assign(head, model.block.head().getParameters(), TensorFiles.read(head));
             return model;
