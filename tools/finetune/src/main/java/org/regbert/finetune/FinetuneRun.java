@@ -18,6 +18,7 @@ import java.util.SplittableRandom;
 import org.regbert.common.BadInputException;
 import org.regbert.common.OutputLock;
 import org.regbert.pretrain.AdamW;
+import org.regbert.pretrain.RecomputedStep;
 import org.regbert.pretrain.GeneBertModel;
 import org.regbert.pretrain.LearningRateSchedule;
 import org.regbert.pretrain.StepBudget;
@@ -205,31 +206,23 @@ public final class FinetuneRun {
     }
 
     /**
-     * Forward, backward and one AdamW update over one batch, in a sub-manager closed at the end. A
-     * step whose loss or gradient is not finite updates nothing ({@link AdamW#step}) and is computed
-     * once more from the same weights, batch and seed (libtorch's rare transient NaN gradient on CPU,
-     * see pretrain's Training.step); NaN twice is divergence and stops the run.
+     * Forward, backward and one AdamW update over one batch, in a sub-manager closed at the end; a
+     * step whose loss or gradient is not finite is computed once more ({@link RecomputedStep}).
      */
     private double step(Engine engine, FinetunedModel model, ShardInputs inputs, TaskPlan plan, AdamW optimizer,
             int[] order, int from, int count, double lr, long step) {
         int[] picked = java.util.Arrays.copyOfRange(order, from, from + count);
         InputBatch batch = plan.inputs(inputs, picked);
-        double[] first = attempt(engine, model, plan, batch, picked, optimizer, lr, step);
-        if (Double.isFinite(first[0]) && Double.isFinite(first[1])) {
-            return first[0];
-        }
-        System.err.printf(java.util.Locale.ROOT, "finetune: step %d: the %s is not finite; nothing was updated,"
-                + " computing the step again%n", step, Double.isFinite(first[0]) ? "gradient" : "loss");
-        double[] second = attempt(engine, model, plan, batch, picked, optimizer, lr, step);
-        if (!Double.isFinite(second[0]) || !Double.isFinite(second[1])) {
-            throw new IllegalStateException("the loss diverged (loss " + second[0] + ", gradient norm " + second[1]
-                    + ") at step " + step + ", twice; lower --lr (was " + settings.learningRate() + ")");
-        }
-        return second[0];
+        return RecomputedStep.run("finetune", step, "--lr (was " + settings.learningRate() + ")",
+                recomputed -> attempt(engine, model, plan, batch, picked, optimizer, lr, step)).loss();
     }
 
-    /** One forward, backward and update: {loss, gradient norm} (either not finite: nothing updated). */
-    private double[] attempt(Engine engine, FinetunedModel model, TaskPlan plan, InputBatch batch, int[] picked,
+    /** One attempt's loss and gradient norm. */
+    private record Attempt(double loss, double gradNorm) implements RecomputedStep.Outcome {
+    }
+
+    /** One forward, backward and update (loss or gradient norm not finite: nothing updated). */
+    private Attempt attempt(Engine engine, FinetunedModel model, TaskPlan plan, InputBatch batch, int[] picked,
             AdamW optimizer, double lr, long step) {
         try (NDManager sub = model.encoder().model().getNDManager().newSubManager()) {
             // the reseeding, the dropout it decides, the gradients and the update: one training at a time per JVM
@@ -246,9 +239,9 @@ public final class FinetuneRun {
                 }
                 if (!Double.isFinite(loss)) {
                     optimizer.discardGradients(sub);
-                    return new double[] {loss, Double.NaN};
+                    return new Attempt(loss, Double.NaN);
                 }
-                return new double[] {loss, optimizer.step(sub, lr, 1.0)};
+                return new Attempt(loss, optimizer.step(sub, lr, 1.0));
             });
         }
     }

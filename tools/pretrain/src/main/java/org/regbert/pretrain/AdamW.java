@@ -75,6 +75,7 @@ public final class AdamW implements AutoCloseable {
         }
         double norm = NDArrays.stack(norms).norm().getFloat();
         if (!Double.isFinite(norm)) {
+            // the handles in hand (discardGradients would attach the weights to step a second time)
             for (NDArray gradient : grads) {
                 gradient.set(new NDIndex("..."), 0);
             }

@@ -19,43 +19,20 @@ final class Training {
      * and whether the step had to be recomputed ({@link #step}).
      */
     record StepResult(double loss, Map<String, Double> parts, long masked, long tokens, double gradNorm,
-            boolean recomputed) {
-        boolean finite() {
-            return Double.isFinite(loss) && Double.isFinite(gradNorm);
-        }
+            boolean recomputed) implements RecomputedStep.Outcome {
     }
 
     /**
      * Forward and backward over every micro-batch (gradients accumulate, each loss divided by their
      * number), then one AdamW update. The engine's generator (dropout) is reseeded from the seed and
      * the step first, so a resumed run draws the same dropout masks. Every NDArray the step makes
-     * lives in a sub-manager of {@code manager} that is closed before returning.
-     *
-     * <p>A step whose loss or gradient is not finite changes nothing ({@link AdamW#step}) and is
-     * computed once more from the same weights, batches and seed. The first attempt's NaN is then
-     * either a transient fault or real divergence: libtorch 2.7.1 on CPU was seen giving a NaN
-     * gradient in the first encoder layer's attention (tiny GeneBERT at 2 threads, 2 of 27 runs of
-     * 1,000 steps, with a finite loss and finite gradients in every later layer), and both failing
-     * runs passed when run again with the same seed: the fault is not a function of the weights and
-     * data alone, so recomputing is worth one step's time. A run that really diverges gives NaN again
-     * and stops here, as it did before.
+     * lives in a sub-manager of {@code manager} that is closed before returning. A step whose loss or
+     * gradient is not finite is computed once more ({@link RecomputedStep}).
      */
     static StepResult step(Engine engine, NDManager manager, PretrainingModel model, AdamW optimizer,
             PretrainConfig config, long step, double lr, Batch[] batches) {
-        StepResult first = attempt(engine, manager, model, optimizer, config, step, lr, batches, false);
-        if (first.finite()) {
-            return first;
-        }
-        System.err.printf(java.util.Locale.ROOT, "pretrain: step %d: the %s is not finite (%s); nothing was updated,"
-                + " computing the step again%n", step, Double.isFinite(first.loss) ? "gradient" : "loss",
-                Double.isFinite(first.loss) ? first.gradNorm : first.loss);
-        StepResult second = attempt(engine, manager, model, optimizer, config, step, lr, batches, true);
-        if (!second.finite()) {
-            throw new IllegalStateException("the loss diverged (loss " + second.loss + ", gradient norm "
-                    + second.gradNorm + ") at step " + step + ", twice; lower training.learningRate (was "
-                    + config.training.learningRate + ")");
-        }
-        return second;
+        return RecomputedStep.run("pretrain", step, "training.learningRate (was " + config.training.learningRate
+                + ")", recomputed -> attempt(engine, manager, model, optimizer, config, step, lr, batches, recomputed));
     }
 
     private static StepResult attempt(Engine engine, NDManager manager, PretrainingModel model, AdamW optimizer,
