@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import org.regbert.pretrain.GraphScalars;
 import org.regbert.pretrain.Layers;
 import org.regbert.pretrain.PretrainingModel;
 import org.regbert.shards.KmerVocabulary;
@@ -77,7 +78,7 @@ final class FinetuneBlock extends Layers.Module {
         } else {
             NDArray real = tokens.neq(KmerVocabulary.PAD).logicalAnd(tokens.neq(KmerVocabulary.CLS))
                     .logicalAnd(tokens.neq(KmerVocabulary.SEP)).toType(DataType.FLOAT32, false).expandDims(2);
-            vector = hidden.mul(real).sum(new int[] {1}).div(real.sum(new int[] {1}).maximum(1f));
+            vector = hidden.mul(real).sum(new int[] {1}).div(GraphScalars.maximum(real.sum(new int[] {1}), 1));
         }
         if (spec.motifs() && encoded.size() > 1) {
             vector = vector.concat(encoded.get(1).get(":, 0, :"), 1);

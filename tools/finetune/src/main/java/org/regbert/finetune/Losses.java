@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.regbert.pretrain.GraphScalars;
 
 /** The training loss of each head kind on one batch's logits [B, outputs]. */
 final class Losses {
@@ -34,8 +35,8 @@ final class Losses {
                 NDArray target = manager.create(y, new Shape(b, c));
                 NDArray w = manager.create(weight, new Shape(b, c));
                 // Stable BCE with logits: max(x, 0) - x y + log(1 + exp(-|x|)).
-                NDArray bce = logits.maximum(0).sub(logits.mul(target)).add(logits.abs().neg().exp().add(1).log());
-                yield bce.mul(w).sum().div(Math.max(1e-6f, sum(weight)));
+                NDArray bce = GraphScalars.maximum(logits, 0).sub(logits.mul(target)).add(logits.abs().neg().exp().add(1).log());
+                yield GraphScalars.div(bce.mul(w).sum(), Math.max(1e-6f, sum(weight)));
             }
             case MULTICLASS -> {
                 int[] ids = new int[b];
@@ -46,7 +47,7 @@ final class Losses {
                 }
                 NDArray picked = logits.logSoftmax(1)
                         .gather(manager.create(ids).toType(DataType.INT64, false).reshape(b, 1), 1).reshape(b);
-                yield picked.mul(manager.create(weight)).sum().neg().div(Math.max(1e-6f, sum(weight)));
+                yield GraphScalars.div(picked.mul(manager.create(weight)).sum().neg(), Math.max(1e-6f, sum(weight)));
             }
             case REGRESSION -> logits.reshape(b).sub(manager.create(targets)).square().mean();
         };

@@ -74,7 +74,7 @@ public final class GeneBertModel extends PretrainingModel {
         }
         NDArray logits = matchLogits(regionHidden);
         NDArray labels = manager.create(batch.matchLabels);
-        NDArray bce = logits.maximum(0).sub(logits.mul(labels)).add(logits.abs().neg().exp().add(1).log()).mean();
+        NDArray bce = GraphScalars.maximum(logits, 0).sub(logits.mul(labels)).add(logits.abs().neg().exp().add(1).log()).mean();
         losses.add("srm", bce, w.srm);
         losses.matchCorrect = training ? null : logits.gt(0).toType(DataType.FLOAT32, false).eq(labels).sum();
         losses.matchCount = batch.size;

@@ -240,7 +240,7 @@ public final class Layers {
             if (firstRowOnly) {
                 q = q.get(":, :, 0:1, :");
             }
-            q = q.mul(1.0 / Math.sqrt(d));
+            q = GraphScalars.mul(q, 1.0 / Math.sqrt(d));
             NDArray k = headsFirst(projected.get(1));
             NDArray v = headsFirst(projected.get(2));
             NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));

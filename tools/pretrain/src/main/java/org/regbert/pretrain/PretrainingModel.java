@@ -77,7 +77,7 @@ public abstract class PretrainingModel extends Layers.Module {
 
         void add(String name, NDArray loss, double weight) {
             parts.put(name, loss);
-            NDArray weighted = weight == 1.0 ? loss : loss.mul(weight);
+            NDArray weighted = weight == 1.0 ? loss : GraphScalars.mul(loss, weight);
             total = total == null ? weighted : total.add(weighted);
         }
     }
@@ -87,7 +87,7 @@ public abstract class PretrainingModel extends Layers.Module {
             boolean training) {
         int m = batch.maskedPositions.length;
         if (m == 0) {
-            losses.add(name, hidden.sum().mul(0), weight);
+            losses.add(name, GraphScalars.mul(hidden.sum(), 0), weight);
             losses.mlmCorrect = training ? null : manager.create(0L);
             return;
         }

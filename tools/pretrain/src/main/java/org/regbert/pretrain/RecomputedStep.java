@@ -7,10 +7,10 @@ import java.util.function.Function;
  * A training step that is computed once more when its loss or gradient is not finite (pretrain's
  * and finetune's steps). {@link AdamW#step} updates nothing on a non-finite gradient, so a second
  * attempt starts from the same weights; with the same batches and seed it is the same step. The
- * first attempt's NaN is a transient fault or real divergence: libtorch 2.7.1 on CPU was seen giving
- * a NaN gradient in the first encoder layer's attention (tiny GeneBERT at 2 threads, 2 of 27 runs of
- * 1,000 steps, with a finite loss and finite gradients in every later layer), and both failing runs
- * passed when run again with the same seed. A run that really diverges gives NaN again and stops.
+ * first attempt's NaN is a transient fault or real divergence. The transient NaN once seen (layer 0's
+ * attention gradient, a few runs in a hundred) came from DJL's scalar ops reading freed memory after a
+ * garbage collection and is fixed ({@link GraphScalars}); the recomputation stays as a defence against
+ * such faults. A run that really diverges gives NaN again and stops.
  */
 public final class RecomputedStep {
     /** What an attempt reports: its loss and gradient norm (either not finite: nothing was updated). */

@@ -50,7 +50,7 @@ final class Training {
                 try (GradientCollector collector = engine.newGradientCollector()) {
                     for (Batch batch : batches) {
                         PretrainingModel.Losses losses = model.losses(sub, batch, true);
-                        collector.backward(accumulation > 1 ? losses.total.div(accumulation) : losses.total);
+                        collector.backward(accumulation > 1 ? GraphScalars.div(losses.total, accumulation) : losses.total);
                         loss[0] += losses.total.getFloat() / accumulation;
                         for (Map.Entry<String, NDArray> part : losses.parts.entrySet()) {
                             parts.merge(part.getKey(), (double) part.getValue().getFloat() / accumulation, Double::sum);

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A step whose gradient is NaN while its loss is finite (what libtorch was measured doing now and
- * then, see {@link Training#step}) is computed again and the run goes on as if nothing had happened;
+ * A step whose gradient is NaN while its loss is finite (what DJL's scalar ops once caused after a
+ * garbage collection, see {@link GraphScalars}) is computed again and the run goes on as if nothing had happened;
  * a step that is NaN every time stops the run. The fault is injected as a term that is 0 in the
  * forward pass and NaN in the backward pass: sqrt(0 * tokenTable) summed.
  */

@@ -1,0 +1,152 @@
+package org.regbert.pretrain;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.util.Pair;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A garbage collection between forward and backward must not change a gradient. DJL 0.35's
+ * {@code NDArray.mul(Number)} (and div, maximum) let the collector free the constant that libtorch's
+ * backward still reads ({@link GraphScalars}); this provokes exactly that: a collection, time for
+ * the JVM's cleaner to free direct buffers, then thousands of fresh NaN-filled direct buffers that
+ * take their place in the allocator, all after forward and before backward.
+ */
+class GcBetweenForwardAndBackwardTest {
+
+    /** Collect, let freed direct buffers be released, and refill small allocations with NaN (kept until backward). */
+    static List<ByteBuffer> collectAndReuseFreedMemory() throws InterruptedException {
+        System.gc();
+        Thread.sleep(200);
+        List<ByteBuffer> filler = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            filler.add(ByteBuffer.allocateDirect(4).order(ByteOrder.nativeOrder()).putFloat(0, Float.NaN));
+        }
+        return filler;
+    }
+
+    /** The gradient of sum(op(x)) with a collection (and reuse of freed memory) before backward. */
+    private static float[] gradient(float[] values, Function<NDArray, NDArray> op) throws InterruptedException {
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            NDArray x = manager.create(values);
+            x.setRequiresGradient(true);
+            try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
+                NDArray y = op.apply(x).sum();
+                List<ByteBuffer> filler = collectAndReuseFreedMemory();
+                collector.backward(y);
+                assertEquals(20_000, filler.size());
+            }
+            return x.getGradient().toFloatArray();
+        }
+    }
+
+    @Test
+    void graphScalarsKeepTheirConstantThroughACollection() throws Exception {
+        float[] x = {-2f, -0.5f, 0.25f, 3f};
+        // d(3x)/dx = 3; d(x/4)/dx = 0.25; d max(x, 0)/dx = 0 below 0, 1 above (all exact in float)
+        for (int round = 0; round < 3; round++) {
+            assertArrayEquals(new float[] {3f, 3f, 3f, 3f}, gradient(x, a -> GraphScalars.mul(a, 3)), "mul");
+            assertArrayEquals(new float[] {0.25f, 0.25f, 0.25f, 0.25f}, gradient(x, a -> GraphScalars.div(a, 4)), "div");
+            assertArrayEquals(new float[] {0f, 0f, 1f, 1f}, gradient(x, a -> GraphScalars.maximum(a, 0)), "maximum");
+        }
+    }
+
+    /** EBERT whose loss computation ends with a collection and reuse of freed memory when asked. */
+    static final class CollectingEbert extends EbertModel {
+        boolean collect;
+
+        CollectingEbert(PretrainConfig config, Vocabularies vocab) {
+            super(config, vocab);
+        }
+
+        @Override
+        Losses losses(NDManager manager, Batch batch, boolean training) {
+            Losses losses = super.losses(manager, batch, training);
+            if (collect) {
+                try {
+                    List<ByteBuffer> filler = collectAndReuseFreedMemory();
+                    assertEquals(20_000, filler.size());
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return losses;
+        }
+    }
+
+    @Test
+    void anEbertGradientIsTheSameWithACollectionBeforeBackward(@TempDir Path dir) throws Exception {
+        Path shards = TestShards.ebertShards(dir.resolve("ebert"), 40, 30);
+        com.fasterxml.jackson.databind.node.ObjectNode overrides = ConfigLoader.JSON.createObjectNode();
+        overrides.put("model", "ebert");
+        overrides.putObject("training").put("batchSize", 4);
+        overrides.putObject("architecture").put("maxLength", 32).put("layers", 2).put("hidden", 32)
+                .put("heads", 2).put("intermediate", 64);
+        overrides.putObject("data").put("shards", shards.toString());
+        PretrainConfig config = ConfigLoader.resolve(ConfigLoader.JSON.createObjectNode(), overrides, null);
+        Engine engine = Engine.getEngine("PyTorch");
+        try (ShardCorpus corpus = new ShardCorpus(shards, config);
+                NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            Vocabularies vocab = new Vocabularies(corpus.vocabulary(), corpus.k(), corpus.manifest().specialTokens(),
+                    corpus.windowTokens(), true, corpus.stateArray(), corpus.stateVocabulary(), corpus.cellTypes(),
+                    null, 0, null, null, null);
+            Sampler sampler = new Sampler(corpus, config, vocab);
+            CollectingEbert model = new CollectingEbert(config, vocab);
+            engine.setRandomSeed(11);
+            model.initializeParameters(manager, sampler.length());
+            Batch batch = sampler.trainStep(1)[0];
+            List<float[]> clean = gradients(engine, manager, model, batch);
+            for (int round = 0; round < 3; round++) {
+                model.collect = true;
+                List<float[]> collected = gradients(engine, manager, model, batch);
+                model.collect = false;
+                for (int i = 0; i < clean.size(); i++) {
+                    float[] a = clean.get(i);
+                    float[] b = collected.get(i);
+                    double scale = 0;
+                    double largest = 0;
+                    for (int j = 0; j < a.length; j++) {
+                        assertTrue(Float.isFinite(b[j]), "parameter " + i + ": a non-finite gradient");
+                        scale = Math.max(scale, Math.abs(a[j]));
+                        largest = Math.max(largest, Math.abs((double) a[j] - b[j]));
+                    }
+                    // two libtorch threads may differ in the last bits; a freed constant gives garbage or NaN
+                    assertTrue(largest <= 1e-5 * scale + 1e-12, "parameter " + i + ": gradients differ by " + largest
+                            + " (largest gradient " + scale + ")");
+                }
+            }
+        }
+    }
+
+    /** One forward and backward of the model's loss (training mode, dropout off in this config); the gradients. */
+    private static List<float[]> gradients(Engine engine, NDManager manager, PretrainingModel model, Batch batch) {
+        List<float[]> out = new ArrayList<>();
+        try (NDManager step = manager.newSubManager()) {
+            engine.setRandomSeed(5);
+            try (GradientCollector collector = engine.newGradientCollector()) {
+                collector.backward(model.losses(step, batch, true).total);
+            }
+            for (Pair<String, Parameter> p : model.getParameters()) {
+                NDArray gradient = p.getValue().getArray().getGradient();
+                out.add(gradient.toFloatArray());
+                gradient.set(new ai.djl.ndarray.index.NDIndex("..."), 0);
+                gradient.close();
+            }
+        }
+        return out;
+    }
+}
