@@ -13,7 +13,7 @@ import sys
 TASKS = ["promoter", "splice", "dhs", "mcv", "janggu"]
 TITLES = {
     "promoter": "promoter (RefSeq TSS)",
-    "splice": "splice donor/acceptor (GENCODE MANE)",
+    "splice": "splice donor/acceptor (GENCODE MANE; windows centred on sites and GT/AG decoys)",
     "dhs": "DHS open/closed (states ignored)",
     "mcv": "DHS MCV level (regression, states ignored)",
     "janggu": "Oct4 vs Mafk (janggu records)",
