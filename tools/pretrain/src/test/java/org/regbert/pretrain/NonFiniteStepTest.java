@@ -77,13 +77,7 @@ class NonFiniteStepTest {
 
         Setup(Path dir) throws Exception {
             shards = TestShards.ebertShards(dir.resolve("ebert"), 40, 30);
-            com.fasterxml.jackson.databind.node.ObjectNode overrides = ConfigLoader.JSON.createObjectNode();
-            overrides.put("model", "ebert");
-            overrides.putObject("training").put("batchSize", 4);
-            overrides.putObject("architecture").put("maxLength", 32).put("layers", 1).put("hidden", 32)
-                    .put("heads", 2).put("intermediate", 64);
-            overrides.putObject("data").put("shards", shards.toString());
-            config = ConfigLoader.resolve(ConfigLoader.JSON.createObjectNode(), overrides, null);
+            config = TinyModels.config(TinyModels.small(TinyModels.overrides("ebert", shards), 1));
         }
 
         /**
@@ -93,9 +87,7 @@ class NonFiniteStepTest {
         List<float[]> train(Engine engine, int faults) throws Exception {
             try (ShardCorpus corpus = new ShardCorpus(shards, config);
                     NDManager manager = NDManager.newBaseManager("PyTorch")) {
-                Vocabularies vocab = new Vocabularies(corpus.vocabulary(), corpus.k(), corpus.manifest().specialTokens(),
-                        corpus.windowTokens(), true, corpus.stateArray(), corpus.stateVocabulary(), corpus.cellTypes(),
-                        null, 0, null, null, null);
+                Vocabularies vocab = TinyModels.vocabularies(corpus, "ebert");
                 Sampler sampler = new Sampler(corpus, config, vocab);
                 FaultyEbert model = new FaultyEbert(config, vocab, 0);
                 engine.setRandomSeed(11);

@@ -18,27 +18,17 @@ class StepResourcesTest {
     @Test
     void stepsLeaveNoArraysBehind(@TempDir Path dir) throws Exception {
         for (String model : new String[] {"ebert", "genebert"}) {
-            Path shards = model.equals("ebert") ? TestShards.ebertShards(dir.resolve(model), 40, 30)
-                    : TestShards.geneBertShards(dir.resolve(model), 40, 30);
-            com.fasterxml.jackson.databind.node.ObjectNode overrides = ConfigLoader.JSON.createObjectNode();
-            overrides.put("model", model);
-            overrides.putObject("training").put("batchSize", 4).put("accumulation", 2);
-            overrides.putObject("architecture").put("maxLength", 32).put("dropout", 0.1);
-            overrides.putObject("data").put("shards", shards.toString()).put("maskStates", model.equals("ebert"));
-            PretrainConfig config = ConfigLoader.resolve(ConfigLoader.JSON.createObjectNode(), overrides, null);
+            Path shards = TinyModels.shards(dir, model);
+            com.fasterxml.jackson.databind.node.ObjectNode overrides = TinyModels.overrides(model, shards);
+            ((com.fasterxml.jackson.databind.node.ObjectNode) overrides.get("training")).put("accumulation", 2);
+            ((com.fasterxml.jackson.databind.node.ObjectNode) overrides.get("architecture")).put("dropout", 0.1);
+            ((com.fasterxml.jackson.databind.node.ObjectNode) overrides.get("data")).put("maskStates", model.equals("ebert"));
+            PretrainConfig config = TinyModels.config(overrides);
             Engine engine = Engine.getEngine("PyTorch");
-            try (ShardCorpus corpus = new ShardCorpus(shards, config);
-                    NDManager manager = NDManager.newBaseManager("PyTorch")) {
-                Vocabularies vocab = new Vocabularies(corpus.vocabulary(), corpus.k(), corpus.manifest().specialTokens(),
-                        corpus.windowTokens(), true, model.equals("ebert") ? corpus.stateArray() : null,
-                        model.equals("ebert") ? corpus.stateVocabulary() : null,
-                        model.equals("ebert") ? corpus.cellTypes() : null,
-                        model.equals("ebert") ? null : corpus.motifNames(), model.equals("ebert") ? 0 : corpus.regions(),
-                        model.equals("ebert") ? null : new float[corpus.motifNames().size()],
-                        model.equals("ebert") ? null : ones(corpus.motifNames().size()), null);
-                Sampler sampler = new Sampler(corpus, config, vocab);
-                PretrainingModel block = PretrainingModel.create(config, vocab);
-                block.initializeParameters(manager, sampler.length());
+            try (TinyModels.Setup setup = new TinyModels.Setup(config, model, shards, 1)) {
+                NDManager manager = setup.manager;
+                Sampler sampler = setup.sampler;
+                PretrainingModel block = setup.model;
                 try (AdamW optimizer = new AdamW(manager, block.getParameters(), 0.01)) {
                     Training.step(engine, manager, block, optimizer, config, 1, 1e-3, sampler.trainStep(1));
                     int after1 = manager.getManagedArrays().size();
@@ -54,11 +44,5 @@ class StepResourcesTest {
                 }
             }
         }
-    }
-
-    private static float[] ones(int n) {
-        float[] v = new float[n];
-        java.util.Arrays.fill(v, 1f);
-        return v;
     }
 }
