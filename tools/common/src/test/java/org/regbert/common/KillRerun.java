@@ -45,7 +45,18 @@ public final class KillRerun {
      */
     public Kill killAndRerun(List<String> args, long killAfter, Path watch) throws IOException,
             InterruptedException {
-        return killAndRerun(args, killAfter, watch, false);
+        return killAndRerun(args, killAfter, watch, false, null);
+    }
+
+    /**
+     * As {@link #killAndRerun(List, long, Path)} for a stage that publishes its whole output with one
+     * rename as its last act: when PUBLISHED exists after the kill, the kill came after the work (between
+     * the rename and the end of the JVM), and a rerun would rightly refuse the finished output ("not
+     * empty; pass --overwrite"), so none is made and the kill is reported as not having hit the run.
+     */
+    public Kill killAndRerun(List<String> args, long killAfter, Path watch, Path published) throws IOException,
+            InterruptedException {
+        return killAndRerun(args, killAfter, watch, false, published);
     }
 
     /**
@@ -54,10 +65,10 @@ public final class KillRerun {
      */
     public Kill killWhileStagingAndRerun(List<String> args, long killAfter, Path watch) throws IOException,
             InterruptedException {
-        return killAndRerun(args, killAfter, watch, true);
+        return killAndRerun(args, killAfter, watch, true, null);
     }
 
-    private Kill killAndRerun(List<String> args, long killAfter, Path watch, boolean fromStaging)
+    private Kill killAndRerun(List<String> args, long killAfter, Path watch, boolean fromStaging, Path published)
             throws IOException, InterruptedException {
         Path log = Files.createTempFile("regbert-killed-", ".log");
         boolean killed;
@@ -80,6 +91,9 @@ public final class KillRerun {
             Files.deleteIfExists(log);
         }
         List<String> left = Files.isDirectory(watch) ? leftovers(watch) : List.of();
+        if (killed && published != null && Files.exists(published)) {
+            return new Kill(false, left); // killed after its last act: its output is whole, nothing to rerun
+        }
         finish(args, "the rerun after a kill at " + killAfter + " ms (it left " + left + ")");
         return new Kill(killed, left);
     }

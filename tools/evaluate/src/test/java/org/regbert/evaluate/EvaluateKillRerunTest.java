@@ -38,7 +38,8 @@ class EvaluateKillRerunTest {
             // Kills 0 and 1 at a random moment of the run; kill 2 once the staging folder exists, so one
             // kill surely lands while the report is written.
             long delay = i < 2 ? (long) (millis * (0.3 + 0.65 * random.nextDouble())) : random.nextInt(200);
-            KillRerun.Kill kill = i < 2 ? stage.killAndRerun(args(out), delay, dir)
+            // (evaluate publishes by renaming its staging folder: a kill after that rename finds the report whole)
+            KillRerun.Kill kill = i < 2 ? stage.killAndRerun(args(out), delay, dir, out)
                     : stage.killWhileStagingAndRerun(args(out), delay, dir);
             System.out.println("EvaluateKillRerunTest: kill " + i + " at " + delay + " ms" + (i < 2 ? "" : " of staging")
                     + " (run " + millis + " ms): killed " + kill.killed() + ", left " + kill.leftBehind());
