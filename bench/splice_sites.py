@@ -10,6 +10,7 @@ Usage: splice_sites.py INTRONS.bedpe.gz GENOME.fa.gz CONTIG OUT.bed [--decoys N]
 Deterministic: the same inputs and seed give the same BED. Prints counts to stderr.
 """
 import argparse
+import bisect
 import gzip
 import random
 import sys
@@ -70,7 +71,6 @@ def main():
         sites.add((donor, "donor", strand))
         sites.add((acceptor, "acceptor", strand))
     site_positions = sorted(p for p, _, _ in sites)
-    import bisect
 
     def far(p):
         i = bisect.bisect_left(site_positions, p)

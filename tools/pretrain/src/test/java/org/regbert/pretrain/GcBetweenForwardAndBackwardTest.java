@@ -71,7 +71,7 @@ class GcBetweenForwardAndBackwardTest {
             Path shards = TinyModels.shards(dir, name);
             PretrainConfig config = TinyModels.config(TinyModels.small(TinyModels.overrides(name, shards), 2));
             Engine engine = Engine.getEngine("PyTorch");
-            try (TinyModels.Setup setup = new TinyModels.Setup(config, name, shards, 11)) {
+            try (TinyModels.Setup setup = new TinyModels.Setup(config, 11)) {
                 NDManager manager = setup.manager;
                 PretrainingModel model = setup.model;
                 Batch batch = setup.sampler.trainStep(1)[0];

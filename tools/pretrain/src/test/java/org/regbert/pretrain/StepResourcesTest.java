@@ -25,7 +25,7 @@ class StepResourcesTest {
             ((com.fasterxml.jackson.databind.node.ObjectNode) overrides.get("data")).put("maskStates", model.equals("ebert"));
             PretrainConfig config = TinyModels.config(overrides);
             Engine engine = Engine.getEngine("PyTorch");
-            try (TinyModels.Setup setup = new TinyModels.Setup(config, model, shards, 1)) {
+            try (TinyModels.Setup setup = new TinyModels.Setup(config, 1)) {
                 NDManager manager = setup.manager;
                 Sampler sampler = setup.sampler;
                 PretrainingModel block = setup.model;

@@ -57,10 +57,10 @@ final class TinyModels {
         final Sampler sampler;
         final PretrainingModel model;
 
-        Setup(PretrainConfig config, String kind, Path shards, int seed) throws java.io.IOException {
-            corpus = new ShardCorpus(shards, config);
+        Setup(PretrainConfig config, int seed) throws java.io.IOException {
+            corpus = new ShardCorpus(Path.of(config.data.shards), config);
             manager = NDManager.newBaseManager("PyTorch");
-            vocab = vocabularies(corpus, kind);
+            vocab = vocabularies(corpus, config.model);
             sampler = new Sampler(corpus, config, vocab);
             model = PretrainingModel.create(config, vocab);
             ai.djl.engine.Engine.getEngine("PyTorch").setRandomSeed(seed);
