@@ -33,23 +33,23 @@ class KillRerunTest {
     void killedTokenizeAndAlignRerunToTheBytesOfAnUninterruptedRun() throws Exception {
         Random random = new Random(17);
         Path tokens = dir.resolve("tokens");
-        long tokenizeMillis = stage(null, "tokenize", "--reference", CHR20.toString(), "--kmer", "6",
+        long tokenizeMillis = stage(null, null, "tokenize", "--reference", CHR20.toString(), "--kmer", "6",
                 "--window", "510", "--output", tokens.toString(), "--threads", "2");
         for (int i = 0; i < 3; i++) {
             Path out = dir.resolve("tokens-killed-" + i);
             long delay = (long) (tokenizeMillis * (0.2 + 0.7 * random.nextDouble()));
-            stage(delay, "tokenize", "--reference", CHR20.toString(), "--kmer", "6", "--window", "510",
+            stage(delay, out.resolve("tokenize-summary.json"), "tokenize", "--reference", CHR20.toString(), "--kmer", "6", "--window", "510",
                     "--output", out.toString(), "--threads", "2");
             assertSameOutput(tokens, out);
         }
         Path aligned = dir.resolve("aligned");
         List<String> align = List.of("--shards", tokens.toString(), "--peaks", DHS + ":DHS", "--contig-alias",
                 "chr20=20", "--skip-missing-contigs", "--threads", "2");
-        long alignMillis = stage(null, with(align, "--output", aligned.toString()));
+        long alignMillis = stage(null, null, with(align, "--output", aligned.toString()));
         for (int i = 0; i < 3; i++) {
             Path out = dir.resolve("aligned-killed-" + i);
             long delay = (long) (alignMillis * (0.2 + 0.7 * random.nextDouble()));
-            stage(delay, with(align, "--output", out.toString()));
+            stage(delay, out.resolve("align-summary.json"), with(align, "--output", out.toString()));
             assertSameOutput(aligned, out);
         }
         try (Stream<Path> left = Files.list(dir)) {
@@ -65,19 +65,24 @@ class KillRerunTest {
         return all.toArray(String[]::new);
     }
 
-    /**
-     * Runs a stage; with KILL_AFTER, SIGKILLs it after that many milliseconds (if still
-     * running) and runs it again to the end. Returns the (first) run's milliseconds.
-     */
     /** The output of the stage started last. */
     private Path log;
 
-    private long stage(Long killAfter, String... args) throws IOException, InterruptedException {
+    /**
+     * Runs a stage; with KILL_AFTER, SIGKILLs it after that many milliseconds (if still running) and
+     * runs it again to the end, unless PUBLISHED (the summary, the file a stage moves into place last)
+     * exists: then the kill came after the commit, the output is whole, and a rerun would rightly refuse
+     * it. Returns the (first) run's milliseconds.
+     */
+    private long stage(Long killAfter, Path published, String... args) throws IOException, InterruptedException {
         long t0 = System.nanoTime();
         Process first = start(args);
         if (killAfter != null && !first.waitFor(killAfter, TimeUnit.MILLISECONDS)) {
             first.destroyForcibly();
             assertTrue(first.waitFor(30, TimeUnit.SECONDS));
+            if (Files.exists(published)) {
+                return killAfter;
+            }
             Process again = start(args);
             assertTrue(again.waitFor(5, TimeUnit.MINUTES));
             assertEquals(0, again.exitValue(), "the rerun after a kill at " + killAfter + " ms: " + Files.readString(log));
