@@ -98,6 +98,12 @@ def main():
           f"fine-tuning {args.finetune_minutes} min per task and model; {args.threads} thread{'s' if args.threads != '1' else ''})\n")
     if args.skipped:
         print("Left out (`--skip`): " + ", ".join(f"`{s}`" for s in args.skipped.split(",") if s) + ".\n")
+    left_out = out / "left-out.tsv"
+    if left_out.exists():
+        for line in left_out.read_text().splitlines():
+            if line.strip():
+                which, why = line.split("\t", 1)
+                print(f"Left out: `{which}`: {why}.\n")
     first = next(iter(reports.values()))
     print(f"Intervals: {first['settings'].get('confidenceLevel', 0.95):.0%} bootstrap, "
           f"{first_task(first).get('bootstrapUnit', '?')} ({first['settings'].get('bootstrapIterations')} replicates).\n")

@@ -285,8 +285,10 @@ public final class FinetuneRun {
                         0.0, step);
             });
         }
+        int inferenceBatch = Math.max(batch, 64);
+        ScoringTime testScoring = timeScoring(model, inputs, plan, plan.test(), inferenceBatch);
         long t0 = System.nanoTime();
-        Validation.score(model, inputs, plan, plan.validation(), Math.max(batch, 64));
+        Validation.score(model, inputs, plan, plan.validation(), inferenceBatch);
         double validationSeconds = (System.nanoTime() - t0) / 1e9;
         double saveSeconds;
         double optimizerSeconds;
@@ -305,8 +307,7 @@ public final class FinetuneRun {
         // Per validation: scoring, saving the best model (assumed better every time) and a checkpoint.
         double evalSeconds = validationSeconds + saveSeconds;
         double checkpointSeconds = saveSeconds + optimizerSeconds;
-        double testShare = plan.validation().length == 0 ? 0 : (double) plan.test().length / plan.validation().length;
-        double finishSeconds = saveSeconds + validationSeconds * (1 + testShare);
+        double finishSeconds = saveSeconds + validationSeconds + testScoring.seconds(plan.test().length);
         double now = (System.nanoTime() - settings.startNanos()) / 1e9;
         double available = budgetSeconds * (1 - StepBudget.MARGIN) - now - finishSeconds;
         double stepSeconds = timing.stepSeconds();
@@ -328,6 +329,26 @@ public final class FinetuneRun {
         return new StepBudget.Report(settings.maxMinutes(), startup, (t0 - timingStart) / 1e9, timing, evalSeconds,
                 checkpointSeconds, finishSeconds, fitted, steps, now + cost.applyAsDouble(steps) + finishSeconds,
                 List.of("--max-steps", Long.toString(steps), "--epochs", Long.toString(epochs)));
+    }
+
+    /**
+     * Times predictions over one batch and over a sample of WINDOWS (after an untimed pass that pays
+     * the first run's one-time costs): what scoring all of them at the end will take.
+     */
+    private static ScoringTime timeScoring(FinetunedModel model, ShardInputs inputs, TaskPlan plan, int[] windows,
+            int batch) {
+        if (windows.length == 0) {
+            return new ScoringTime(0, 0);
+        }
+        int[] one = ScoringTime.spread(windows, batch);
+        int[] sample = ScoringTime.spread(windows, Math.max(batch, ScoringTime.SAMPLE));
+        Validation.predict(model, inputs, plan, one, batch);
+        long t0 = System.nanoTime();
+        Validation.predict(model, inputs, plan, one, batch);
+        long t1 = System.nanoTime();
+        Validation.predict(model, inputs, plan, sample, batch);
+        long t2 = System.nanoTime();
+        return ScoringTime.fit(one.length, (t1 - t0) / 1e9, sample.length, (t2 - t1) / 1e9);
     }
 
     static double round(double value) {
