@@ -91,11 +91,15 @@ public final class FinetuneRun {
             // Before anything is written: a refused run leaves the output as it found it.
             overlap = LeakageGuard.forFinetune(model.spec(), model.encoder(), plan, inputs);
             LeakageGuard.apply(overlap, settings.allowPretrainingOverlap(), "finetune", settings.quiet(), System.err);
+            // A budget that fits no step is refused here too, before the output (or, with --overwrite, the
+            // result already there) is touched.
+            StepBudget.Report budget = resumeFrom == null && settings.maxMinutes() != null
+                    ? fitToBudget(engine, m, inputs, plan, batchesPerEpoch(plan), evalEvery(plan)) : null;
             if (resumeFrom == null) {
                 RunFiles.create(output, settings.overwrite());
                 Files.write(output.resolve(RunFiles.TASK_PLAN), FinetunedModel.JSON.writeValueAsBytes(plan.describe()));
             }
-            return train(engine, m, inputs, plan, state, resumeFrom);
+            return train(engine, m, inputs, plan, state, resumeFrom, budget);
         }
     }
 
@@ -114,20 +118,27 @@ public final class FinetuneRun {
         }
     }
 
+    private int batchesPerEpoch(TaskPlan plan) {
+        return (plan.epochLength() + settings.batchSize() - 1) / settings.batchSize();
+    }
+
+    private int evalEvery(TaskPlan plan) {
+        return settings.evalEvery() > 0 ? settings.evalEvery() : batchesPerEpoch(plan);
+    }
+
+    /** Trains from STATE; BUDGET: the step count a fresh --max-minutes run fitted (else null). */
     private Map<String, Object> train(Engine engine, FinetunedModel model, ShardInputs inputs, TaskPlan plan,
-            RunFiles.TrainerState state, Path resumeFrom) throws IOException {
+            RunFiles.TrainerState state, Path resumeFrom, StepBudget.Report budget) throws IOException {
         TaskSpec spec = model.spec();
         int batch = settings.batchSize();
-        int batchesPerEpoch = (plan.epochLength() + batch - 1) / batch;
+        int batchesPerEpoch = batchesPerEpoch(plan);
         long totalSteps = (long) settings.epochs() * batchesPerEpoch;
         if (settings.maxSteps() > 0) {
             totalSteps = Math.min(totalSteps, settings.maxSteps());
         }
-        int evalEvery = settings.evalEvery() > 0 ? settings.evalEvery() : batchesPerEpoch;
+        int evalEvery = evalEvery(plan);
         NDManager manager = model.encoder().model().getNDManager();
-        StepBudget.Report budget = null;
-        if (resumeFrom == null && settings.maxMinutes() != null) {
-            budget = fitToBudget(engine, model, inputs, plan, batchesPerEpoch, evalEvery);
+        if (budget != null) {
             state.totalSteps = budget.steps();
             state.budget = budget.toMap();
         }
@@ -292,7 +303,8 @@ public final class FinetuneRun {
         double validationSeconds = (System.nanoTime() - t0) / 1e9;
         double saveSeconds;
         double optimizerSeconds;
-        Path scratch = Files.createTempDirectory(output, ".budget-timing-");
+        // (in the system's temporary folder: the output is not touched until the budget fits)
+        Path scratch = Files.createTempDirectory("regbert-budget-timing-");
         try (AdamW sized = new AdamW(manager, model.parameters(), settings.weightDecay())) {
             long t1 = System.nanoTime();
             model.save(scratch.resolve("model"));

@@ -1,6 +1,7 @@
 package org.regbert.finetune;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.regbert.finetune.Stages.args;
 import static org.regbert.finetune.Stages.ok;
@@ -133,6 +134,32 @@ class BudgetTest {
             }
         }
         return out;
+    }
+
+    /**
+     * A budget too small for one step (0.6 s: start-up alone takes longer) is refused, exit 2, before the
+     * output is touched: no folder where there was none, and with --overwrite the result already there
+     * stays (the run used to write task-plan.json, or delete the old result, before it timed its steps).
+     */
+    @Test
+    void aBudgetThatFitsNoStepLeavesTheOutputAsItFoundIt() throws Exception {
+        Path dir = Stages.tempDir("regbert-ft-budget-refused-");
+        List<Object> common = List.of("--from-scratch", "--shards", KitShards.janggu(), "--task", "oct4",
+                "--ignore-states", "--max-minutes", 0.01, "--quiet");
+        Path fresh = dir.resolve("fresh");
+        Stages.Run refused = Stages.finetune(args(with(common, "--output", fresh)));
+        assertEquals(2, refused.exitCode(), refused.stderr());
+        assertTrue(refused.stderr().contains("nothing fits; raise --max-minutes"), refused.stderr());
+        assertFalse(Files.exists(fresh), "a refused run created " + fresh);
+
+        Path earlier = Files.createDirectories(dir.resolve("earlier"));
+        Files.writeString(earlier.resolve(Outputs.SUMMARY), "{\"an\": \"earlier result\"}");
+        refused = Stages.finetune(args(with(common, "--overwrite", "--output", earlier)));
+        assertEquals(2, refused.exitCode(), refused.stderr());
+        try (var left = Files.list(earlier)) {
+            assertEquals(List.of(Outputs.SUMMARY), left.map(p -> p.getFileName().toString()).toList());
+        }
+        assertEquals("{\"an\": \"earlier result\"}", Files.readString(earlier.resolve(Outputs.SUMMARY)));
     }
 
     private static Object[] with(List<Object> common, Object... more) {
