@@ -97,7 +97,7 @@ public class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--pooling", paramLabel = "P", defaultValue = "mean",
             description = "mean (over the window's tokens) or cls (the [CLS] token) (default: ${DEFAULT-VALUE}:"
                     + " masked-LM pre-training never trains [CLS], and on the kit's promoter task [CLS] pooling of a"
-                    + " pre-trained EBERT gave auROC 0.845 where mean pooling gave 0.885; README, 'Tried since').")
+                    + " pre-trained EBERT gave auROC 0.845 where mean pooling gave 0.885; docs/science-history.md).")
     String pooling;
 
     @Option(names = "--feature", paramLabel = "ARRAY", split = ",",
