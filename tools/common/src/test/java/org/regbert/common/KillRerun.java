@@ -33,8 +33,15 @@ public final class KillRerun {
         return (System.nanoTime() - t0) / 1_000_000;
     }
 
-    /** What one kill did: whether it hit the run before it ended, and what it left in the folder. */
-    public record Kill(boolean killed, List<String> leftBehind) {
+    /**
+     * What one kill did: whether it hit the run before its output was whole, what it left in the folder,
+     * and whether it landed after the run published its output (no rerun made; a staging folder its
+     * last move emptied may be left).
+     */
+    public record Kill(boolean killed, List<String> leftBehind, boolean afterPublishing) {
+        public Kill(boolean killed, List<String> leftBehind) {
+            this(killed, leftBehind, false);
+        }
     }
 
     /**
@@ -92,7 +99,7 @@ public final class KillRerun {
         }
         List<String> left = Files.isDirectory(watch) ? leftovers(watch) : List.of();
         if (killed && published != null && Files.exists(published)) {
-            return new Kill(false, left); // killed after its last act: its output is whole, nothing to rerun
+            return new Kill(false, left, true); // killed after its last act: its output is whole, nothing to rerun
         }
         finish(args, "the rerun after a kill at " + killAfter + " ms (it left " + left + ")");
         return new Kill(killed, left);
