@@ -138,9 +138,11 @@ public class FinetuneCommand implements Callable<Integer> {
             description = "Wall-clock budget in minutes (decimals allowed), counted from the command's start: a few"
                     + " steps are timed after an untimed warm-up, and the step count that fits (with the validations,"
                     + " checkpoints and final predictions) becomes the run's step count, over which warm-up and decay"
-                    + " are scheduled; --max-steps and a given --epochs cap it. Recorded in finetune-summary.json and"
-                    + " the checkpoints' trainer-state.json; --max-steps N --epochs E as recorded repeat the run"
-                    + " without timing; --resume keeps it. Early stopping may still end the run sooner (default: no"
+                    + " are scheduled; --max-steps and a given --epochs cap it. Inside the warm-up the run fits the"
+                    + " count once more from its own steps (the first timing runs while the JVM is still compiling),"
+                    + " keeping the warm-up as long as it was. Recorded in finetune-summary.json and the checkpoints'"
+                    + " trainer-state.json; the recorded options (--max-steps N --epochs E, and --warmup-steps W after"
+                    + " a re-fit) repeat the run without timing; --resume keeps it. Early stopping may still end the run sooner (default: no"
                     + " budget).")
     Double maxMinutes;
 
@@ -159,6 +161,10 @@ public class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--warmup", paramLabel = "F", defaultValue = "0.1", description = "Warm-up fraction of the steps"
             + " (default: ${DEFAULT-VALUE}).")
     double warmup;
+
+    @Option(names = "--warmup-steps", paramLabel = "W", description = "Warm-up as a number of steps, instead of"
+            + " --warmup's fraction: what a --max-minutes run that re-fitted its step count records to repeat it.")
+    Long warmupSteps;
 
     @Option(names = "--schedule", paramLabel = "DECAY", defaultValue = "linear",
             description = "Learning-rate decay after the warm-up, to 0 at the last step: linear or cosine (default:"
@@ -241,6 +247,9 @@ public class FinetuneCommand implements Callable<Integer> {
         if (!(warmup >= 0 && warmup < 1)) {
             throw new BadInputException("--warmup " + warmup + ": expected a fraction of the steps in [0, 1)");
         }
+        if (warmupSteps != null && warmupSteps < 0) {
+            throw new BadInputException("--warmup-steps " + warmupSteps + ": expected 0 or more steps");
+        }
         if (maxMinutes != null && !(maxMinutes > 0 && Double.isFinite(maxMinutes))) {
             throw new BadInputException("--max-minutes " + maxMinutes + ": expected a positive number of minutes");
         }
@@ -257,7 +266,7 @@ public class FinetuneCommand implements Callable<Integer> {
         FinetuneSettings settings = new FinetuneSettings(checkpoint, fromScratch, model.toLowerCase(Locale.ROOT),
                 preset.toLowerCase(Locale.ROOT), shards, motifs, tasks, head == null ? null : HeadKind.parse(head),
                 Pooling.parse(pooling), features, ignoreStates, trainCellTypes, testCellTypes, balance, epochs, epochsGiven,
-                maxSteps, maxMinutes, batchSize, learningRate, weightDecay, warmup, decay, evalEvery, patience, headHidden,
+                maxSteps, maxMinutes, batchSize, learningRate, weightDecay, warmup, warmupSteps, decay, evalEvery, patience, headHidden,
                 seed, device.toLowerCase(Locale.ROOT), output, resume, overwrite, quiet, stopAfter, command, started, allowPretrainingOverlap);
         Map<String, Object> summary = new FinetuneRun(settings).execute();
         if (!quiet && summary.containsKey("test")) {

@@ -21,6 +21,7 @@ import org.regbert.pretrain.AdamW;
 import org.regbert.pretrain.RecomputedStep;
 import org.regbert.pretrain.GeneBertModel;
 import org.regbert.pretrain.LearningRateSchedule;
+import org.regbert.pretrain.BudgetRefit;
 import org.regbert.pretrain.StepBudget;
 import org.regbert.pretrain.MetricsLog;
 import org.regbert.pretrain.PretrainedModel;
@@ -145,7 +146,10 @@ public final class FinetuneRun {
         if (state.budget != null) {
             totalSteps = state.totalSteps; // a resumed budgeted run keeps its step count: it is never timed again
         }
-        long warmup = Math.round(totalSteps * settings.warmupFraction());
+        // A re-fitted run keeps the warm-up its first count gave (trainer state); else --warmup(-steps) decides.
+        long warmup = state.warmupSteps != null ? state.warmupSteps : settings.warmupSteps(totalSteps);
+        long refitAt = budget == null ? 0 : BudgetRefit.atStep(totalSteps, warmup, evalEvery);
+        long timedFrom = 0;
         TrainingProgress progress = TrainingProgress.onStderr(settings.quiet(), state.step, totalSteps)
                 .labelled("finetune");
         if (budget != null) {
@@ -179,9 +183,20 @@ public final class FinetuneRun {
                 record.put("loss", loss);
                 record.put("lr", lr);
                 metrics.write(record);
+                if (refitAt > 0 && state.step == BudgetRefit.timedFrom(refitAt)) {
+                    timedFrom = System.nanoTime();
+                }
+                if (refitAt > 0 && state.step == refitAt) {
+                    long steps = refit(budget, state, warmup, state.step - BudgetRefit.timedFrom(refitAt),
+                            (System.nanoTime() - timedFrom) / 1e9, batchesPerEpoch, evalEvery, progress);
+                    if (steps != totalSteps) {
+                        totalSteps = steps;
+                        progress = TrainingProgress.onStderr(settings.quiet(), state.step, totalSteps).labelled("finetune");
+                    }
+                }
                 boolean last = state.step == totalSteps;
                 if (state.step % evalEvery == 0 || last) {
-                    Validation.Score score = Validation.score(model, inputs, plan, plan.validation(), Math.max(batch, 64));
+                    Validation.Score score = Validation.score(model, inputs, plan, plan.validation(), settings.inferenceBatchSize());
                     boolean better = state.bestStep < 0 || score.value() > state.bestScore;
                     if (better) {
                         state.bestScore = score.value();
@@ -296,7 +311,7 @@ public final class FinetuneRun {
                         0.0, step);
             });
         }
-        int inferenceBatch = Math.max(batch, 64);
+        int inferenceBatch = settings.inferenceBatchSize();
         ScoringTime testScoring = timeScoring(model, inputs, plan, plan.test(), inferenceBatch);
         long t0 = System.nanoTime();
         Validation.score(model, inputs, plan, plan.validation(), inferenceBatch);
@@ -325,7 +340,6 @@ public final class FinetuneRun {
         double stepSeconds = timing.stepSeconds();
         java.util.function.LongToDoubleFunction cost = n -> n * stepSeconds
                 + StepBudget.atIntervalsAndEnd(n, evalEvery) * (evalSeconds + checkpointSeconds);
-        long limit = settings.maxSteps() > 0 ? settings.maxSteps() : Integer.MAX_VALUE;
         long fitted = StepBudget.fit(available, Integer.MAX_VALUE, cost);
         if (fitted < 1) {
             throw new BadInputException(String.format(java.util.Locale.ROOT, "--max-minutes %s: start-up and timing"
@@ -333,14 +347,52 @@ public final class FinetuneRun {
                     + " more: nothing fits; raise --max-minutes", StepBudget.minutes(settings.maxMinutes()), now, budgetSeconds,
                     cost.applyAsDouble(1) + finishSeconds));
         }
-        long steps = Math.min(fitted, limit);
-        if (settings.epochsGiven()) {
-            steps = Math.min(steps, (long) settings.epochs() * batchesPerEpoch);
-        }
+        long steps = Math.min(fitted, stepCap(batchesPerEpoch));
         long epochs = (steps + batchesPerEpoch - 1) / batchesPerEpoch;
         return new StepBudget.Report(settings.maxMinutes(), startup, (t0 - timingStart) / 1e9, timing, evalSeconds,
                 checkpointSeconds, finishSeconds, fitted, steps, now + cost.applyAsDouble(steps) + finishSeconds,
                 List.of("--max-steps", Long.toString(steps), "--epochs", Long.toString(epochs)));
+    }
+
+    /** The most steps a budget may fit: --max-steps, and --epochs when given. */
+    private long stepCap(int batchesPerEpoch) {
+        long cap = settings.maxSteps() > 0 ? settings.maxSteps() : Integer.MAX_VALUE;
+        return settings.epochsGiven() ? Math.min(cap, (long) settings.epochs() * batchesPerEpoch) : cap;
+    }
+
+    /**
+     * --max-minutes, second look ({@link BudgetRefit}, as pretrain): fits the step count again from the
+     * run's own steps, timed after the probe, the scoring timings and the first steps, when the JVM's
+     * compiler threads no longer share the two cores with libtorch (the probe's rate was seen 0.75-2.25
+     * times the run's: a 3-minute splice fine-tuning ended after 91 s). Inside the warm-up and before
+     * the first validation, so nothing done so far depends on the count once the warm-up is held at
+     * WARMUP steps. Records the re-fit in the trainer state's budget (and its "reproduce" options);
+     * returns the count the run goes on with.
+     */
+    private long refit(StepBudget.Report budget, RunFiles.TrainerState state, long warmup, long timedSteps,
+            double timedSeconds, int batchesPerEpoch, int evalEvery, TrainingProgress progress) {
+        double now = (System.nanoTime() - settings.startNanos()) / 1e9;
+        BudgetRefit.Measured measured = new BudgetRefit.Measured(state.step, timedSteps, timedSeconds,
+                budget.maxMinutes() * 60 * (1 - StepBudget.MARGIN) - now - budget.finishSeconds(),
+                budget.evalSeconds(), budget.checkpointSeconds());
+        long planned = state.totalSteps;
+        long fitted = BudgetRefit.fit(measured, stepCap(batchesPerEpoch),
+                n -> StepBudget.atIntervalsAndEnd(n, evalEvery) * (measured.evalSeconds() + measured.checkpointSeconds()));
+        long steps = BudgetRefit.decide(planned, fitted);
+        state.budget.put("refit", BudgetRefit.record(measured, planned, fitted, steps, warmup));
+        progress.note(String.format(java.util.Locale.ROOT, "finetune: --max-minutes: steps %d-%d took %.4f s each (the"
+                + " probe timed %.4f): %,d steps fit%s", state.step - timedSteps + 1, state.step, measured.secondsPerStep(),
+                budget.timing().stepSeconds(), fitted, steps == planned
+                        ? ", within 5 %% of the %,d planned: kept".formatted(planned)
+                        : "; the run goes on to step %,d, warm-up kept at %,d steps".formatted(steps, warmup)));
+        if (steps != planned) {
+            state.totalSteps = steps;
+            state.warmupSteps = warmup;
+            state.budget.put("steps", steps);
+            state.budget.put("reproduce", List.of("--max-steps", Long.toString(steps), "--epochs",
+                    Long.toString((steps + batchesPerEpoch - 1) / batchesPerEpoch), "--warmup-steps", Long.toString(warmup)));
+        }
+        return steps;
     }
 
     /**

@@ -16,6 +16,8 @@ import java.util.List;
  * @param epochsGiven whether --epochs was given (with maxMinutes, epochs then cap the steps; else the budget decides)
  * @param maxSteps stop after this many optimiser steps (0: epochs decide)
  * @param maxMinutes wall-clock budget: the step count is fixed by timing a few steps (null: epochs and maxSteps decide)
+ * @param warmupFraction warm-up as a fraction of the steps (rounded)
+ * @param warmupSteps warm-up as a number of steps, instead of warmupFraction (null: the fraction decides)
  * @param schedule learning-rate decay after the warm-up: linear or cosine
  * @param patience evaluations without a better validation score before stopping early (0: never)
  * @param stopAfter tests: stop after this step without finishing, as if killed (null: run to the end)
@@ -45,6 +47,7 @@ public record FinetuneSettings(
         double learningRate,
         double weightDecay,
         double warmupFraction,
+        Long warmupSteps,
         String schedule,
         int evalEvery,
         int patience,
@@ -58,4 +61,14 @@ public record FinetuneSettings(
         Long stopAfter,
         List<String> command,
         long startNanos, boolean allowPretrainingOverlap) {
+
+    /** The warm-up of a TOTAL-step run: --warmup-steps, else --warmup's fraction of TOTAL, rounded. */
+    public long warmupSteps(long total) {
+        return warmupSteps != null ? warmupSteps : Math.round(total * warmupFraction);
+    }
+
+    /** Windows per prediction pass (validation, test, budget timing): inference takes larger batches than training. */
+    public int inferenceBatchSize() {
+        return Math.max(batchSize, 64);
+    }
 }

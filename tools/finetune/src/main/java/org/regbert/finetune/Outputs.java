@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,8 +46,10 @@ final class Outputs {
             summary.put("maxMinutes", state.budget.get("maxMinutes"));
             summary.put("budget", state.budget);
         }
-        summary.put("schedule", "linear warm-up (" + settings.warmupFraction() + " of the steps), then "
-                + settings.schedule() + " decay to 0");
+        String warmup = state.warmupSteps != null ? state.warmupSteps + " steps"
+                : settings.warmupSteps() != null ? settings.warmupSteps() + " steps"
+                : settings.warmupFraction() + " of the steps";
+        summary.put("schedule", "linear warm-up (" + warmup + "), then " + settings.schedule() + " decay to 0");
         summary.put("bestStep", state.bestStep);
         summary.put("stoppedEarly", state.stoppedEarly);
         summary.put("seconds", FinetuneRun.round(state.seconds));
@@ -57,7 +60,7 @@ final class Outputs {
         RunFiles.deleteTree(staged);
         Files.createDirectories(staged);
         try (FinetunedModel best = FinetunedModel.load(output)) {
-            int batch = Math.max(64, settings.batchSize()); // inference takes larger batches than training
+            int batch = settings.inferenceBatchSize();
             int[] valid = plan.validation();
             int[] test = plan.test();
             float[] validScores = Validation.predict(best, inputs, plan, valid, batch);
@@ -115,6 +118,7 @@ final class Outputs {
         // FASTA-record windows have no genomic position: evaluate resamples records instead of genomic blocks.
         var tokenizer = shards.isEmpty() ? null : shards.get(0).manifest().tokenizer();
         Predictions.Coordinates coordinates = Predictions.Coordinates.of(tokenizer == null ? null : tokenizer.source());
+        Map<Integer, WindowPlaces> placesByShard = new HashMap<>();
         for (Map.Entry<String, List<int[]>> entry : byCell.entrySet()) {
             String cell = entry.getKey();
             List<int[]> rows = entry.getValue();
@@ -129,18 +133,18 @@ final class Outputs {
                 int e = (r[0] == 0 ? valid : test)[r[1]];
                 example[i] = e;
                 split[i] = (byte) (r[0] == 0 ? 1 : 2);
-                TokenShard shard = shards.get(plan.examples.shard[e]);
+                WindowPlaces places = placesByShard.computeIfAbsent(plan.examples.shard[e],
+                        s -> WindowPlaces.of(shards.get(s)));
                 int row = plan.examples.row[e];
-                NpyArray names = shard.array("contig_names");
-                String name = names.getString(shard.array("contig").getInt(row));
+                String name = places.names().getString(places.contig().getInt(row));
                 int id = contigNames.indexOf(name);
                 if (id < 0) {
                     id = contigNames.size();
                     contigNames.add(name);
                 }
                 contig[i] = id;
-                start[i] = shard.array("start").getLong(row);
-                end[i] = shard.array("end").getLong(row);
+                start[i] = places.start().getLong(row);
+                end[i] = places.end().getLong(row);
             }
             int heads = spec.head() == HeadKind.MULTILABEL ? outputs : 1;
             for (int k = 0; k < heads; k++) {
@@ -202,5 +206,13 @@ final class Outputs {
     @SuppressWarnings("unchecked")
     private static List<String> castList(Object value) {
         return value == null ? List.of() : (List<String>) value;
+    }
+
+    /** A shard's window coordinates, looked up once per shard rather than once per window. */
+    private record WindowPlaces(NpyArray names, NpyArray contig, NpyArray start, NpyArray end) {
+        static WindowPlaces of(TokenShard shard) {
+            return new WindowPlaces(shard.array("contig_names"), shard.array("contig"), shard.array("start"),
+                    shard.array("end"));
+        }
     }
 }

@@ -50,6 +50,8 @@ final class RunFiles {
         public long totalSteps;
         /** With --max-minutes: the timings behind {@code totalSteps} ({@code StepBudget.Report#toMap}). */
         public Map<String, Object> budget;
+        /** With --max-minutes, when the run re-fitted its step count: the warm-up it kept (null: --warmup decides). */
+        public Long warmupSteps;
     }
 
     /**

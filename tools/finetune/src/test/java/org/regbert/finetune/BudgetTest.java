@@ -106,6 +106,75 @@ class BudgetTest {
         }
     }
 
+    /**
+     * A budgeted run fits its step count once more from its own steps (inside the warm-up, before the
+     * first validation), keeping the warm-up as the probe's count made it; every step's learning rate
+     * follows that warm-up and the final count, and the recorded options repeat the schedule without
+     * timing. Whether the count changes (and, on a machine too slow to fit 100 steps, whether there is
+     * a re-fit at all) depends on this machine's timings: each outcome is checked against the rule.
+     */
+    @Test
+    void runRefitsItsStepCountFromItsOwnSteps() throws Exception {
+        Path dir = Stages.tempDir("regbert-ft-budget-refit-");
+        List<Object> common = List.of("--from-scratch", "--shards", KitShards.janggu(), "--task", "oct4",
+                "--eval-every", 1000, "--batch-size", 16, "--patience", 0, "--ignore-states", "--warmup", 0.5, "--quiet");
+        Path run = dir.resolve("refit");
+        ok(Stages.finetune(args(with(common, "--max-minutes", 0.5, "--output", run))));
+        JsonNode summary = JSON.readTree(run.resolve(Outputs.SUMMARY).toFile());
+        JsonNode budget = summary.path("budget");
+        long planned = budget.path("fittedSteps").asLong();  // the probe's count (no --max-steps, no --epochs)
+        long warmup = Math.round(planned * 0.5);
+        // After step min(max(50, 2.5 % of the run), the warm-up's last step, the step before the first validation).
+        long at = Math.min(Math.min(Math.max(50, planned / 40), warmup - 1), 999);
+        JsonNode refit = budget.path("refit");
+        long steps;
+        if (at < 50) {
+            System.err.println("no re-fit: the probe fitted only " + planned + " steps: " + budget);
+            assertTrue(refit.isMissingNode(), budget.toString());
+            steps = planned;
+        } else {
+            assertEquals(at, refit.path("atStep").asLong(), budget.toString());
+            assertEquals(at - at / 2, refit.path("timedSteps").asLong(), "the later half of the steps is timed");
+            assertEquals(planned, refit.path("plannedSteps").asLong());
+            long fitted = refit.path("fittedSteps").asLong();
+            assertTrue(fitted >= at, budget.toString());
+            steps = Math.abs(fitted - planned) > 0.05 * planned ? fitted : planned;
+            System.err.printf(java.util.Locale.ROOT, "finetune re-fit after step %d: probe %s s a step, run %s s:"
+                    + " %d planned, %d fit, %d run%n", at, budget.path("secondsPerStep"), refit.path("secondsPerStep"),
+                    planned, fitted, steps);
+            assertEquals(steps, refit.path("steps").asLong());
+            assertEquals(warmup, refit.path("warmupSteps").asLong());
+        }
+        assertEquals(steps, budget.path("steps").asLong(), budget.toString());
+        assertEquals(steps, summary.path("steps").asLong(), "--patience 0: the run ends at the budgeted step");
+        List<String> reproduce = new ArrayList<>();
+        budget.path("reproduce").forEach(node -> reproduce.add(node.asText()));
+        assertEquals(List.of("--max-steps", Long.toString(steps)), reproduce.subList(0, 2));
+        assertEquals("--epochs", reproduce.get(2));
+        assertEquals(steps == planned ? List.of() : List.of("--warmup-steps", Long.toString(warmup)),
+                reproduce.subList(4, reproduce.size()), "the warm-up is recorded when the count changed");
+        JsonNode state = JSON.readTree(RunFiles.latest(run).resolve(RunFiles.STATE).toFile());
+        assertEquals(steps, state.path("totalSteps").asLong(), "the trainer state keeps the count for --resume");
+
+        // Warm-up steps (0-based step i: 2e-4 (i + 1) / warm-up), then linear decay: 2e-4 (N - i) / (N - warm-up).
+        List<JsonNode> train = train(run);
+        assertEquals(steps, train.size());
+        for (int i = 0; i < steps; i++) {
+            double expected = i < warmup ? 2e-4 * (i + 1) / warmup : 2e-4 * (steps - i) / Math.max(1, steps - warmup);
+            assertEquals(expected, train.get(i).path("lr").asDouble(), 1e-15, "lr at step " + i);
+        }
+        // The recorded options give the same schedule without a budget.
+        List<Object> repeat = new ArrayList<>(common);
+        repeat.addAll(reproduce);
+        Path repeated = dir.resolve("repeated");
+        ok(Stages.finetune(args(with(repeat, "--output", repeated))));
+        List<JsonNode> again = train(repeated);
+        assertEquals(steps, again.size());
+        for (int i = 0; i < steps; i++) {
+            assertEquals(train.get(i).path("lr").asDouble(), again.get(i).path("lr").asDouble(), 0.0, "lr at step " + i);
+        }
+    }
+
     private static double maxDifference(Path a, Path b) {
         double max = 0;
         for (String file : new String[] {"model/head.npz", "model/encoder/parameters.npz"}) {
