@@ -10,17 +10,18 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.regbert.common.KillRerun;
+import org.regbert.tokenize.TokenizeCommand;
 
 /**
  * tokenize and align killed with SIGKILL at random points (seeded) on the kit's whole hg19 chr20,
  * then run again into the same output without --overwrite: the rerun is not blocked by what the
  * killed run left (its lock, its staging folder) and writes the same bytes as an uninterrupted run
  * (SOURCE_DATE_EPOCH fixed; the summaries, which hold timings, aside); nothing else is left beside
- * the output. Each run is a JVM of its own.
+ * the output. Each run is a JVM of its own ({@link KillRerun}); a kill that lands after a stage moved
+ * its summary into place (its last act) leaves a whole output, and no rerun is made.
  */
 class KillRerunTest {
     private static final Path CHR20 = TestShards.kitData().resolve("genome/hg19.chr20.fa.gz");
@@ -32,88 +33,49 @@ class KillRerunTest {
     @Test
     void killedTokenizeAndAlignRerunToTheBytesOfAnUninterruptedRun() throws Exception {
         Random random = new Random(17);
+        KillRerun tokenize = new KillRerun(dir, TokenizeCommand.class);
         Path tokens = dir.resolve("tokens");
-        long tokenizeMillis = stage(null, null, "tokenize", "--reference", CHR20.toString(), "--kmer", "6",
-                "--window", "510", "--output", tokens.toString(), "--threads", "2");
+        long tokenizeMillis = tokenize.run(tokenizeArgs(tokens));
         for (int i = 0; i < 3; i++) {
             Path out = dir.resolve("tokens-killed-" + i);
             long delay = (long) (tokenizeMillis * (0.2 + 0.7 * random.nextDouble()));
-            stage(delay, out.resolve("tokenize-summary.json"), "tokenize", "--reference", CHR20.toString(), "--kmer", "6", "--window", "510",
-                    "--output", out.toString(), "--threads", "2");
+            tokenize.killAndRerun(tokenizeArgs(out), delay, dir, out.resolve("tokenize-summary.json"));
             assertSameOutput(tokens, out);
         }
+        KillRerun align = new KillRerun(dir, AlignCommand.class);
         Path aligned = dir.resolve("aligned");
-        List<String> align = List.of("--shards", tokens.toString(), "--peaks", DHS + ":DHS", "--contig-alias",
-                "chr20=20", "--skip-missing-contigs", "--threads", "2");
-        long alignMillis = stage(null, null, with(align, "--output", aligned.toString()));
+        long alignMillis = align.run(alignArgs(tokens, aligned));
         for (int i = 0; i < 3; i++) {
             Path out = dir.resolve("aligned-killed-" + i);
             long delay = (long) (alignMillis * (0.2 + 0.7 * random.nextDouble()));
-            stage(delay, out.resolve("align-summary.json"), with(align, "--output", out.toString()));
+            align.killAndRerun(alignArgs(tokens, out), delay, dir, out.resolve("align-summary.json"));
             assertSameOutput(aligned, out);
         }
-        try (Stream<Path> left = Files.list(dir)) {
-            List<String> names = left.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".")).toList();
-            assertTrue(names.stream().allMatch(n -> n.endsWith(".regbert-lock")), "only lock files beside: " + names);
-        }
+        assertEquals(List.of(), KillRerun.leftovers(dir), "only lock files beside the outputs");
     }
 
-    private static String[] with(List<String> args, String... more) {
-        List<String> all = new ArrayList<>(List.of("align"));
-        all.addAll(args);
-        all.addAll(List.of(more));
-        return all.toArray(String[]::new);
+    private static List<String> tokenizeArgs(Path output) {
+        return List.of("--reference", CHR20.toString(), "--kmer", "6", "--window", "510", "--output",
+                output.toString(), "--threads", "2");
     }
 
-    /** The output of the stage started last. */
-    private Path log;
-
-    /**
-     * Runs a stage; with KILL_AFTER, SIGKILLs it after that many milliseconds (if still running) and
-     * runs it again to the end, unless PUBLISHED (the summary, the file a stage moves into place last)
-     * exists: then the kill came after the commit, the output is whole, and a rerun would rightly refuse
-     * it. Returns the (first) run's milliseconds.
-     */
-    private long stage(Long killAfter, Path published, String... args) throws IOException, InterruptedException {
-        long t0 = System.nanoTime();
-        Process first = start(args);
-        if (killAfter != null && !first.waitFor(killAfter, TimeUnit.MILLISECONDS)) {
-            first.destroyForcibly();
-            assertTrue(first.waitFor(30, TimeUnit.SECONDS));
-            if (Files.exists(published)) {
-                return killAfter;
-            }
-            Process again = start(args);
-            assertTrue(again.waitFor(5, TimeUnit.MINUTES));
-            assertEquals(0, again.exitValue(), "the rerun after a kill at " + killAfter + " ms: " + Files.readString(log));
-            return killAfter;
-        }
-        assertTrue(first.waitFor(5, TimeUnit.MINUTES));
-        assertEquals(0, first.exitValue(), Files.readString(log));
-        return (System.nanoTime() - t0) / 1_000_000;
-    }
-
-    private Process start(String... args) throws IOException {
-        log = Files.createTempFile("regbert-stage-", ".log");
-        log.toFile().deleteOnExit();
-        return StageMain.start(dir, log, args);
+    private static List<String> alignArgs(Path tokens, Path output) {
+        List<String> args = new ArrayList<>(List.of("--shards", tokens.toString(), "--peaks", DHS + ":DHS",
+                "--contig-alias", "chr20=20", "--skip-missing-contigs", "--threads", "2"));
+        args.addAll(List.of("--output", output.toString()));
+        return args;
     }
 
     /** The same files with the same bytes, summaries (timings, the output's own path) aside. */
     private static void assertSameOutput(Path expected, Path actual) throws IOException {
-        List<String> names = names(expected);
-        assertEquals(names, names(actual), actual.toString());
+        List<String> names = KillRerun.files(expected);
+        assertEquals(names, KillRerun.files(actual), actual.toString());
+        assertTrue(!names.isEmpty(), "an output with files: " + expected);
         for (String name : names) {
             if (!name.endsWith("-summary.json")) {
                 assertArrayEquals(Files.readAllBytes(expected.resolve(name)), Files.readAllBytes(actual.resolve(name)),
                         name + " of " + actual);
             }
-        }
-    }
-
-    private static List<String> names(Path dir) throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString()).sorted().toList();
         }
     }
 }
