@@ -58,8 +58,9 @@ public final class KillRerun {
     /**
      * As {@link #killAndRerun(List, long, Path)} for a stage that publishes its whole output with one
      * rename as its last act: when PUBLISHED exists after the kill, the kill came after the work (between
-     * the rename and the end of the JVM), and a rerun would rightly refuse the finished output ("not
-     * empty; pass --overwrite"), so none is made and the kill is reported as not having hit the run.
+     * the rename and the end of the JVM; afterPublishing) or the run ended before the kill, and a rerun
+     * would rightly refuse the finished output ("not empty; pass --overwrite"), so none is made and the
+     * kill is reported as not having hit the run.
      */
     public Kill killAndRerun(List<String> args, long killAfter, Path watch, Path published) throws IOException,
             InterruptedException {
@@ -98,8 +99,8 @@ public final class KillRerun {
             Files.deleteIfExists(log);
         }
         List<String> left = Files.isDirectory(watch) ? leftovers(watch) : List.of();
-        if (killed && published != null && Files.exists(published)) {
-            return new Kill(false, left, true); // killed after its last act: its output is whole, nothing to rerun
+        if (published != null && Files.exists(published)) {
+            return new Kill(false, left, killed); // whole output (killed after its last act, or ended first): no rerun
         }
         finish(args, "the rerun after a kill at " + killAfter + " ms (it left " + left + ")");
         return new Kill(killed, left);

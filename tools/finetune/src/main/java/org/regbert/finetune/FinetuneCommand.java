@@ -140,7 +140,8 @@ public class FinetuneCommand implements Callable<Integer> {
                     + " checkpoints and final predictions) becomes the run's step count, over which warm-up and decay"
                     + " are scheduled; --max-steps and a given --epochs cap it. Inside the warm-up the run fits the"
                     + " count once more from its own steps (the first timing runs while the JVM is still compiling),"
-                    + " keeping the warm-up as long as it was. Recorded in finetune-summary.json and the checkpoints'"
+                    + " keeping the warm-up as long as it was (when the warm-up and the first validation come after"
+                    + " step 50). Recorded in finetune-summary.json and the checkpoints'"
                     + " trainer-state.json; the recorded options (--max-steps N --epochs E, and --warmup-steps W after"
                     + " a re-fit) repeat the run without timing; --resume keeps it. Early stopping may still end the run sooner (default: no"
                     + " budget).")
