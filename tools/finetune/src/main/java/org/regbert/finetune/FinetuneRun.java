@@ -339,7 +339,7 @@ public final class FinetuneRun {
         double available = budgetSeconds * (1 - StepBudget.MARGIN) - now - finishSeconds;
         double stepSeconds = timing.stepSeconds();
         java.util.function.LongToDoubleFunction cost = n -> n * stepSeconds
-                + StepBudget.atIntervalsAndEnd(n, evalEvery) * (evalSeconds + checkpointSeconds);
+                + validationsSeconds(n, evalEvery, evalSeconds, checkpointSeconds);
         long fitted = StepBudget.fit(available, Integer.MAX_VALUE, cost);
         if (fitted < 1) {
             throw new BadInputException(String.format(java.util.Locale.ROOT, "--max-minutes %s: start-up and timing"
@@ -348,10 +348,24 @@ public final class FinetuneRun {
                     cost.applyAsDouble(1) + finishSeconds));
         }
         long steps = Math.min(fitted, stepCap(batchesPerEpoch));
-        long epochs = (steps + batchesPerEpoch - 1) / batchesPerEpoch;
         return new StepBudget.Report(settings.maxMinutes(), startup, (t0 - timingStart) / 1e9, timing, evalSeconds,
                 checkpointSeconds, finishSeconds, fitted, steps, now + cost.applyAsDouble(steps) + finishSeconds,
-                List.of("--max-steps", Long.toString(steps), "--epochs", Long.toString(epochs)));
+                reproduce(steps, batchesPerEpoch, null));
+    }
+
+    /** What an N-step run spends on its validations, each assumed to save a best model and a checkpoint. */
+    private static double validationsSeconds(long n, int evalEvery, double evalSeconds, double checkpointSeconds) {
+        return StepBudget.atIntervalsAndEnd(n, evalEvery) * (evalSeconds + checkpointSeconds);
+    }
+
+    /** The options that repeat a budgeted run of STEPS without timing (WARMUP: a re-fit's held warm-up, or null). */
+    private static List<String> reproduce(long steps, int batchesPerEpoch, Long warmup) {
+        List<String> options = new ArrayList<>(List.of("--max-steps", Long.toString(steps), "--epochs",
+                Long.toString((steps + batchesPerEpoch - 1) / batchesPerEpoch)));
+        if (warmup != null) {
+            options.addAll(List.of("--warmup-steps", Long.toString(warmup)));
+        }
+        return options;
     }
 
     /** The most steps a budget may fit: --max-steps, and --epochs when given. */
@@ -377,7 +391,7 @@ public final class FinetuneRun {
                 budget.evalSeconds(), budget.checkpointSeconds());
         long planned = state.totalSteps;
         long fitted = BudgetRefit.fit(measured, stepCap(batchesPerEpoch),
-                n -> StepBudget.atIntervalsAndEnd(n, evalEvery) * (measured.evalSeconds() + measured.checkpointSeconds()));
+                n -> validationsSeconds(n, evalEvery, measured.evalSeconds(), measured.checkpointSeconds()));
         long steps = BudgetRefit.decide(planned, fitted);
         state.budget.put("refit", BudgetRefit.record(measured, planned, fitted, steps, warmup));
         progress.note(String.format(java.util.Locale.ROOT, "finetune: --max-minutes: steps %d-%d took %.4f s each (the"
@@ -389,8 +403,7 @@ public final class FinetuneRun {
             state.totalSteps = steps;
             state.warmupSteps = warmup;
             state.budget.put("steps", steps);
-            state.budget.put("reproduce", List.of("--max-steps", Long.toString(steps), "--epochs",
-                    Long.toString((steps + batchesPerEpoch - 1) / batchesPerEpoch), "--warmup-steps", Long.toString(warmup)));
+            state.budget.put("reproduce", reproduce(steps, batchesPerEpoch, warmup));
         }
         return steps;
     }
