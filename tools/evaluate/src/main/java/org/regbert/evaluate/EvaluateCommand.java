@@ -64,9 +64,16 @@ public class EvaluateCommand implements Callable<Integer> {
     List<String> models;
 
     @Option(names = "--shards", paramLabel = "DIR",
-            description = "Labelled shards to predict on (align's split: validation 1, test 2). Default: the"
-                    + " predictions each finetune run wrote.")
+            description = "Labelled shards to predict on (align's split: validation 1, test 2). A model fine-tuned"
+                    + " on these very shards (the same SHA-256 of every shard, recorded in its"
+                    + " finetune-summary.json) is not run again: the predictions its finetune run wrote are read."
+                    + " Default: the predictions each finetune run wrote.")
     Path shards;
+
+    @Option(names = "--repredict",
+            description = "With --shards: predict with every model even when its finetune run already predicted"
+                    + " these same shards.")
+    boolean repredict;
 
     @Option(names = "--baseline", paramLabel = "NAME",
             description = "Add a baseline model row trained on the training split of --shards (required) and scored on"
@@ -175,7 +182,7 @@ public class EvaluateCommand implements Callable<Integer> {
         Evaluator.Settings evaluator = new Evaluator.Settings(splitId, threshold,
                 new Bootstrap.Settings(bootstrap, seed, confidence, blockBases));
         EvaluationReport report = new EvaluateRun(new EvaluateRun.Settings(inputs, shards, output, evaluator, batchSize,
-                overwrite, quiet, external, baseline, seed, allowPretrainingOverlap)).execute();
+                overwrite, quiet, external, baseline, seed, allowPretrainingOverlap, repredict)).execute();
         if (!quiet) {
             for (TaskResult task : report.tasks()) {
                 for (ModelResult model : task.models()) {

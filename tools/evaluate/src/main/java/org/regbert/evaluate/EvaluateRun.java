@@ -17,6 +17,7 @@ import org.regbert.finetune.LeakageGuard;
 import org.regbert.finetune.ModelPredictions;
 import org.regbert.finetune.TaskSpec;
 import org.regbert.finetune.PretrainingOverlap;
+import org.regbert.finetune.SavedPredictions;
 import org.regbert.metrics.EvaluationReport;
 import org.regbert.metrics.Evaluator;
 import org.regbert.metrics.HtmlReport;
@@ -24,12 +25,14 @@ import org.regbert.metrics.JsonReport;
 import org.regbert.metrics.Predictions;
 import org.regbert.metrics.PredictionsFile;
 import org.regbert.metrics.ReportFigures;
+import org.regbert.shards.ShardSet;
 
 /**
  * Scores one or more fine-tuned models on the same labelled windows and writes one report that
  * compares them: each model predicts the shards' validation and test windows (or, without
- * --shards, its own predictions/ from finetune are read), then the metrics library computes the
- * DREAM measures with bootstrap intervals and paired differences.
+ * --shards, its own predictions/ from finetune are read; with --shards that are the very ones its
+ * finetune run predicted, the same SHA-256, those predictions are read too unless --repredict), then
+ * the metrics library computes the DREAM measures with bootstrap intervals and paired differences.
  *
  * <pre>
  * OUTPUT/report.json      every figure, curves included (format regbert-evaluate-report); "models": each
@@ -50,10 +53,13 @@ final class EvaluateRun {
      */
     record Settings(List<ModelInput> models, Path shards, Path output, Evaluator.Settings evaluator, int batchSize,
             boolean overwrite, boolean quiet, List<ExternalPredictions> external, String baseline, long seed,
-            boolean allowPretrainingOverlap) {
+            boolean allowPretrainingOverlap, boolean repredict) {
     }
 
     private final Settings settings;
+    private String shardsSha256;
+    /** The models whose finetune predictions of --shards were read rather than made again. */
+    private final java.util.Set<String> reused = new java.util.HashSet<>();
 
     EvaluateRun(Settings settings) {
         this.settings = settings;
@@ -107,7 +113,9 @@ final class EvaluateRun {
             }
             all.addAll(predictions);
             inputs.add(model.name() + "=" + model.dir().toAbsolutePath().normalize()
-                    + (settings.shards() != null ? " on " + settings.shards().toAbsolutePath().normalize() : ""));
+                    + (settings.shards() != null ? " on " + settings.shards().toAbsolutePath().normalize() : "")
+                    + (reused.contains(model.name()) ? " (read: the predictions its finetune run made on these shards,"
+                            + " sha256 " + shardsSha256() + ")" : ""));
         }
         addExternal(all, inputs, staged);
         KmerLrBaseline baseline = null;
@@ -152,7 +160,17 @@ final class EvaluateRun {
         }
     }
 
-    private List<Predictions> predict(ModelInput model, List<TaskSpec> specs) {
+    private List<Predictions> predict(ModelInput model, List<TaskSpec> specs) throws IOException {
+        if (!settings.repredict() && SavedPredictions.madeOn(model.dir(), shardsSha256(),
+                settings.evaluator().split() != 2)) {
+            if (!settings.quiet()) {
+                System.err.println("evaluate: " + model.name() + ": reading the predictions its finetune run made on"
+                        + " these same shards (sha256 " + shardsSha256() + "); --repredict predicts again");
+            }
+            specs.add(FinetunedModel.spec(model.dir()));
+            reused.add(model.name());
+            return readSaved(model);
+        }
         if (!settings.quiet()) {
             System.err.println("evaluate: predicting with " + model.name() + " (" + model.dir() + ") ...");
         }
@@ -166,6 +184,14 @@ final class EvaluateRun {
             }
             return predictions;
         }
+    }
+
+    /** The --shards' digest, computed once (a few seconds for promoter's 421 MB). */
+    private String shardsSha256() {
+        if (shardsSha256 == null) {
+            shardsSha256 = ShardSet.sha256(settings.shards());
+        }
+        return shardsSha256;
     }
 
     /** The predictions finetune wrote for the model, renamed to the model's name in this report. */

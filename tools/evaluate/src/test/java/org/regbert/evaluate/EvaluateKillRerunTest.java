@@ -61,7 +61,8 @@ class EvaluateKillRerunTest {
     }
 
     private static List<String> args(Path out) throws Exception {
-        return List.of("--model", "m=" + TinyModel.model(), "--shards", TinyModel.shards().toString(), "--bootstrap",
-                "4000", "--bootstrap-block", "1kb", "--quiet", "--output", out.toString());
+        // --repredict: the model predicts as part of the killed run (else it reads its finetune predictions).
+        return List.of("--model", "m=" + TinyModel.model(), "--shards", TinyModel.shards().toString(), "--repredict",
+                "--bootstrap", "4000", "--bootstrap-block", "1kb", "--quiet", "--output", out.toString());
     }
 }

@@ -73,8 +73,9 @@ class EvaluateReportTest {
     void withoutShardsTheFinetunePredictionsAreScoredAndAgree() throws Exception {
         Path fromShards = dir.resolve("again-shards");
         Path fromSaved = dir.resolve("again-saved");
-        ok(Stages.run(new EvaluateCommand(), args("--model", scratch, "--shards", KitShards.promoter(), "--bootstrap", 0,
-                "--quiet", "--output", fromShards)));
+        // --repredict: on its own fine-tuning shards evaluate would read the saved predictions instead.
+        ok(Stages.run(new EvaluateCommand(), args("--model", scratch, "--shards", KitShards.promoter(), "--repredict",
+                "--bootstrap", 0, "--quiet", "--output", fromShards)));
         ok(Stages.run(new EvaluateCommand(), args("--model", scratch, "--bootstrap", 0, "--quiet", "--output",
                 fromSaved)));
         JsonNode a = JSON.readTree(fromShards.resolve("report.json").toFile()).path("tasks").get(0).path("models").get(0);

@@ -63,6 +63,11 @@ final class TinyModel {
         return dir().resolve("model");
     }
 
+    /** The unlabelled token shards (tokenize's output) that align labelled. */
+    static Path tokens() throws IOException {
+        return dir().resolve("tokens");
+    }
+
     /** The labelled shards it was fine-tuned on. */
     static Path shards() throws IOException {
         return dir().resolve("aligned");

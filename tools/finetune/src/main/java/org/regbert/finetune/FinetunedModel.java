@@ -102,6 +102,11 @@ public final class FinetunedModel implements AutoCloseable {
         }
     }
 
+    /** The task a fine-tuned model predicts, read without loading its weights. */
+    public static TaskSpec spec(Path path) {
+        return readSpec(resolve(path).resolve(TASK_FILE));
+    }
+
     /** The model folder inside a finetune output directory, or {@code path} when it is one. */
     public static Path resolve(Path path) {
         if (Files.isRegularFile(path.resolve(TASK_FILE))) {

@@ -79,6 +79,7 @@ final class Outputs {
                 files.add(PREDICTIONS + "/" + file);
             }
             summary.put("predictions", files);
+            summary.put(SavedPredictions.KEY, SavedPredictions.record(settings.shards()));
         }
         RunFiles.deleteTree(predictions);
         RunFiles.move(staged, predictions);
