@@ -76,6 +76,16 @@ public final class KillRerun {
         return killAndRerun(args, killAfter, watch, true, null);
     }
 
+    /**
+     * As {@link #killWhileStagingAndRerun(List, long, Path)}, with {@link #killAndRerun(List, long, Path,
+     * Path)}'s rule: PUBLISHED found after the kill means the run got there first, and no rerun is made
+     * (the test's own check that the kill landed while writing then says so, not a refused rerun).
+     */
+    public Kill killWhileStagingAndRerun(List<String> args, long killAfter, Path watch, Path published)
+            throws IOException, InterruptedException {
+        return killAndRerun(args, killAfter, watch, true, published);
+    }
+
     private Kill killAndRerun(List<String> args, long killAfter, Path watch, boolean fromStaging, Path published)
             throws IOException, InterruptedException {
         Path log = Files.createTempFile("regbert-killed-", ".log");

@@ -40,7 +40,7 @@ class EvaluateKillRerunTest {
             long delay = i < 2 ? (long) (millis * (0.3 + 0.65 * random.nextDouble())) : random.nextInt(200);
             // (evaluate publishes by renaming its staging folder: a kill after that rename finds the report whole)
             KillRerun.Kill kill = i < 2 ? stage.killAndRerun(args(out), delay, dir, out)
-                    : stage.killWhileStagingAndRerun(args(out), delay, dir);
+                    : stage.killWhileStagingAndRerun(args(out), delay, dir, out);
             System.out.println("EvaluateKillRerunTest: kill " + i + " at " + delay + " ms" + (i < 2 ? "" : " of staging")
                     + " (run " + millis + " ms): killed " + kill.killed() + ", left " + kill.leftBehind());
             stagingLeft.addAll(kill.leftBehind());

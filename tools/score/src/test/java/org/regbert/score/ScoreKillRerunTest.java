@@ -87,7 +87,7 @@ class ScoreKillRerunTest {
             // surely lands while the output is written.
             long delay = i == 0 ? (long) (millis * (0.3 + 0.65 * random.nextDouble())) : random.nextInt(200);
             KillRerun.Kill kill = i == 0 ? stage.killAndRerun(args.apply(out), delay, out, out.resolve(summary))
-                    : stage.killWhileStagingAndRerun(args.apply(out), delay, out);
+                    : stage.killWhileStagingAndRerun(args.apply(out), delay, out, out.resolve(summary));
             System.out.println("ScoreKillRerunTest: kill " + i + " at " + delay + " ms" + (i == 0 ? "" : " of staging")
                     + " (run " + millis + " ms): killed " + kill.killed() + ", left " + kill.leftBehind());
             assertTrue(kill.leftBehind().stream().allMatch(n -> n.startsWith(".regbert-staging-")),
