@@ -159,6 +159,13 @@ public class FinetuneCommand implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE}).")
     double weightDecay;
 
+    @Option(names = "--encoder-lr-scale", paramLabel = "F", defaultValue = "1",
+            description = "The encoder's learning rate as a fraction of --lr; the head always trains at --lr"
+                    + " (discriminative fine-tuning, Howard and Ruder 2018: pre-trained features change more slowly"
+                    + " than a new head learns). 0 freezes the encoder: a probe of the pre-trained features"
+                    + " (default: ${DEFAULT-VALUE}).")
+    double encoderLrScale;
+
     @Option(names = "--warmup", paramLabel = "F", defaultValue = "0.1", description = "Warm-up fraction of the steps"
             + " (default: ${DEFAULT-VALUE}).")
     double warmup;
@@ -242,6 +249,9 @@ public class FinetuneCommand implements Callable<Integer> {
         if (!(learningRate > 0 && Double.isFinite(learningRate))) {
             throw new BadInputException("--lr " + learningRate + ": expected a learning rate above 0, e.g. 2e-4");
         }
+        if (!(encoderLrScale >= 0 && encoderLrScale <= 1)) {
+            throw new BadInputException("--encoder-lr-scale " + encoderLrScale + ": expected a fraction in [0, 1]");
+        }
         if (!(weightDecay >= 0 && Double.isFinite(weightDecay))) {
             throw new BadInputException("--weight-decay " + weightDecay + ": expected 0 or more");
         }
@@ -267,7 +277,7 @@ public class FinetuneCommand implements Callable<Integer> {
         FinetuneSettings settings = new FinetuneSettings(checkpoint, fromScratch, model.toLowerCase(Locale.ROOT),
                 preset.toLowerCase(Locale.ROOT), shards, motifs, tasks, head == null ? null : HeadKind.parse(head),
                 Pooling.parse(pooling), features, ignoreStates, trainCellTypes, testCellTypes, balance, epochs, epochsGiven,
-                maxSteps, maxMinutes, batchSize, learningRate, weightDecay, warmup, warmupSteps, decay, evalEvery, patience, headHidden,
+                maxSteps, maxMinutes, batchSize, learningRate, weightDecay, encoderLrScale, warmup, warmupSteps, decay, evalEvery, patience, headHidden,
                 seed, device.toLowerCase(Locale.ROOT), output, resume, overwrite, quiet, stopAfter, command, started, allowPretrainingOverlap);
         Map<String, Object> summary = new FinetuneRun(settings).execute();
         if (!quiet && summary.containsKey("test")) {

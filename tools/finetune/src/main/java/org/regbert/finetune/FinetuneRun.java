@@ -155,7 +155,8 @@ public final class FinetuneRun {
         if (budget != null) {
             progress.note("finetune: " + budget.describe());
         }
-        try (AdamW optimizer = new AdamW(manager, model.parameters(), settings.weightDecay());
+        try (AdamW optimizer = new AdamW(manager, model.parameters(), settings.weightDecay(),
+                model.lrScales(settings.encoderLrScale()));
                 MetricsLog metrics = new MetricsLog(output, state.step)) {
             if (resumeFrom != null) {
                 RunFiles.restoreOptimizer(resumeFrom, optimizer);
@@ -296,7 +297,8 @@ public final class FinetuneRun {
         int batch = settings.batchSize();
         NDManager manager = model.encoder().model().getNDManager();
         StepBudget.Timing timing;
-        try (AdamW throwaway = new AdamW(manager, model.parameters(), settings.weightDecay())) {
+        try (AdamW throwaway = new AdamW(manager, model.parameters(), settings.weightDecay(),
+                model.lrScales(settings.encoderLrScale()))) {
             int[][] order = new int[1][];
             int[] orderEpoch = {-1};
             timing = StepBudget.time(budgetSeconds, n -> {
@@ -320,7 +322,8 @@ public final class FinetuneRun {
         double optimizerSeconds;
         // (in the system's temporary folder: the output is not touched until the budget fits)
         Path scratch = Files.createTempDirectory("regbert-budget-timing-");
-        try (AdamW sized = new AdamW(manager, model.parameters(), settings.weightDecay())) {
+        try (AdamW sized = new AdamW(manager, model.parameters(), settings.weightDecay(),
+                model.lrScales(settings.encoderLrScale()))) {
             long t1 = System.nanoTime();
             model.save(scratch.resolve("model"));
             long t2 = System.nanoTime();

@@ -46,6 +46,7 @@ public record FinetuneSettings(
         int batchSize,
         double learningRate,
         double weightDecay,
+        double encoderLrScale,
         double warmupFraction,
         Long warmupSteps,
         String schedule,

@@ -178,6 +178,26 @@ public final class FinetunedModel implements AutoCloseable {
         return block.getParameters();
     }
 
+    /**
+     * Each parameter's learning-rate fraction, by its name in {@link #parameters()}: ENCODER_SCALE for
+     * the encoder's (found by identity: DJL prefixes child names with their index), 1 for the head's.
+     */
+    java.util.function.ToDoubleFunction<String> lrScales(double encoderScale) {
+        java.util.Set<Parameter> encoder = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        block.encoder().getParameters().values().forEach(encoder::add);
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (ai.djl.util.Pair<String, Parameter> p : parameters()) {
+            if (encoder.contains(p.getValue())) {
+                names.add(p.getKey());
+            }
+        }
+        if (names.isEmpty() || names.size() == parameters().size()) {
+            throw new IllegalStateException("the encoder holds " + names.size() + " of " + parameters().size()
+                    + " parameters");
+        }
+        return name -> names.contains(name) ? encoderScale : 1.0;
+    }
+
     /** Logits [B, outputs] for a batch, in {@code manager}. */
     NDArray logits(NDManager manager, InputBatch batch, boolean training) {
         return block.logits(new ParameterStore(manager, false), batch.toNDList(manager), training);

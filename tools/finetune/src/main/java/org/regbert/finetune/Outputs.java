@@ -50,6 +50,7 @@ final class Outputs {
                 : settings.warmupSteps() != null ? settings.warmupSteps() + " steps"
                 : settings.warmupFraction() + " of the steps";
         summary.put("schedule", "linear warm-up (" + warmup + "), then " + settings.schedule() + " decay to 0");
+        summary.put("encoderLrScale", settings.encoderLrScale());
         summary.put("bestStep", state.bestStep);
         summary.put("stoppedEarly", state.stoppedEarly);
         summary.put("seconds", FinetuneRun.round(state.seconds));

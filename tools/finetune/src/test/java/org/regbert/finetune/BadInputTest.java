@@ -26,6 +26,19 @@ class BadInputTest {
     }
 
     @Test
+    void anEncoderLrScaleOutsideZeroToOneIsRefused() throws Exception {
+        for (String scale : new String[] {"-0.1", "1.5", "NaN"}) {
+            Path out = Stages.tempDir("regbert-ft-bad-").resolve("run");
+            Stages.Run run = Stages.finetune(args("--from-scratch", "--shards", KitShards.janggu(), "--task", "oct4",
+                    "--encoder-lr-scale", scale, "--output", out));
+            assertEquals(2, run.exitCode(), run.stderr());
+            assertTrue(run.stderr().contains("--encoder-lr-scale " + Double.parseDouble(scale)
+                    + ": expected a fraction in [0, 1]"), run.stderr());
+            assertFalse(Files.exists(out));
+        }
+    }
+
+    @Test
     void needsExactlyOneOfCheckpointAndFromScratch() throws Exception {
         Path out = Stages.tempDir("regbert-ft-bad-").resolve("run");
         Stages.Run run = Stages.finetune(args("--shards", KitShards.janggu(), "--task", "oct4", "--output", out));

@@ -25,17 +25,30 @@ public final class AdamW implements AutoCloseable {
     private final List<String> names = new ArrayList<>();
     private final List<Parameter> parameters = new ArrayList<>();
     private final List<Boolean> decay = new ArrayList<>();
+    /** Each parameter's learning rate as a fraction of the step's (1: all alike; 0: frozen). */
+    private final List<Float> lrScale = new ArrayList<>();
     private final List<NDArray> m = new ArrayList<>();
     private final List<NDArray> v = new ArrayList<>();
     private final double weightDecay;
     private long steps;
 
     public AdamW(NDManager parent, PairList<String, Parameter> params, double weightDecay) {
+        this(parent, params, weightDecay, name -> 1.0);
+    }
+
+    /**
+     * With a learning rate per parameter: LR_SCALE(name) times the step's (discriminative fine-tuning,
+     * Howard and Ruder 2018: a pre-trained encoder learns slower than a new head; 0 freezes it). The
+     * decoupled decay scales with it, so a frozen parameter does not decay either.
+     */
+    public AdamW(NDManager parent, PairList<String, Parameter> params, double weightDecay,
+            java.util.function.ToDoubleFunction<String> lrScale) {
         this.manager = parent.newSubManager();
         this.weightDecay = weightDecay;
         for (Pair<String, Parameter> p : params) {
             Parameter parameter = p.getValue();
             names.add(p.getKey());
+            this.lrScale.add((float) lrScale.applyAsDouble(p.getKey()));
             parameters.add(parameter);
             decay.add(parameter.getType() == Parameter.Type.WEIGHT && parameter.getShape().dimension() == 2
                     && !p.getKey().contains("position"));
@@ -90,9 +103,11 @@ public final class AdamW implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             NDArray weight = parameters.get(i).getArray();
             float decayRate = decay.get(i) ? (float) weightDecay : 0f;
+            float rate = lrScale.get(i);
             // Also zeroes the weight's gradient for the next step.
             weight.getNDArrayInternal().adamUpdate(new NDList(weight, grads[i], m.get(i), v.get(i)),
-                    new NDList(weight), (float) lr, biasCorrectedLr, decayRate, (float) scale, -1f, (float) BETA1,
+                    new NDList(weight), (float) lr * rate, biasCorrectedLr * rate, decayRate, (float) scale, -1f,
+                    (float) BETA1,
                     (float) BETA2, epsilon, false, true);
         }
         return norm;
