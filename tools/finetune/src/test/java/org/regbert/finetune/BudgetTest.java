@@ -147,6 +147,11 @@ class BudgetTest {
                     planned, fitted, steps);
             assertEquals(steps, refit.path("steps").asLong());
             assertEquals(warmup, refit.path("warmupSteps").asLong());
+            // The final test scoring is timed again at the re-fit; the finish estimate swaps the probe's for it.
+            double retimed = refit.path("testScoringSeconds").asDouble();
+            assertTrue(retimed > 0, budget.toString());
+            assertEquals(budget.path("finishSeconds").asDouble() - refit.path("probeTestScoringSeconds").asDouble()
+                    + retimed, refit.path("finishSeconds").asDouble(), 3e-6, budget.toString());
         }
         assertEquals(steps, budget.path("steps").asLong(), budget.toString());
         assertEquals(steps, summary.path("steps").asLong(), "--patience 0: the run ends at the budgeted step");
