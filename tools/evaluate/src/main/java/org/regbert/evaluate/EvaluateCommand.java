@@ -154,6 +154,10 @@ public class EvaluateCommand implements Callable<Integer> {
         if (baseline != null && !baseline.equals(KmerLrBaseline.NAME)) {
             throw new BadInputException("--baseline " + baseline + ": the baseline offered is " + KmerLrBaseline.NAME);
         }
+        if (repredict && shards == null) {
+            throw new BadInputException("--repredict needs --shards: without them the predictions each finetune run"
+                    + " wrote are what is scored");
+        }
         if (baseline != null && shards == null) {
             throw new BadInputException("--baseline " + baseline + " needs --shards: it trains on their training split");
         }

@@ -69,6 +69,37 @@ class EvaluateSavedPredictionsTest {
         assertFalse(elsewhere.stderr().contains("reading the predictions"), elsewhere.stderr());
     }
 
+    @Test
+    void aModelWhoseSummaryCannotBeReadPredicts() throws Exception {
+        Path dir = Stages.tempDir("regbert-evaluate-saved-unreadable-");
+        Path model = dir.resolve("model");
+        try (var files = Files.walk(TinyModel.model())) {
+            for (Path from : files.toList()) {
+                Path to = model.resolve(TinyModel.model().relativize(from).toString());
+                if (Files.isDirectory(from)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(from, to);
+                }
+            }
+        }
+        Files.writeString(model.resolve("finetune-summary.json"), "{\"predictedShards\": {\"sha256\": ");
+        Stages.Run run = Stages.run(new EvaluateCommand(), args("--model", "m=" + model, "--shards", TinyModel.shards(),
+                "--bootstrap", 0, "--output", dir.resolve("report")));
+        ok(run);
+        assertTrue(run.stderr().contains("evaluate: predicting with m"), run.stderr());
+    }
+
+    @Test
+    void repredictWithoutShardsIsABadUsage() throws Exception {
+        Path out = Stages.tempDir("regbert-evaluate-repredict-").resolve("report");
+        Stages.Run run = Stages.run(new EvaluateCommand(), args("--model", "m=" + TinyModel.model(), "--repredict",
+                "--output", out));
+        assertEquals(2, run.exitCode(), run.stderr());
+        assertTrue(run.stderr().contains("--repredict needs --shards"), run.stderr());
+        assertFalse(Files.exists(out));
+    }
+
     /** {@code sha256sum shard-*.npz | sha256sum} in the folder: coreutils, not regbert. */
     private static String sha256sum(Path shards) throws Exception {
         Process process = new ProcessBuilder("sh", "-c", "sha256sum shard-*.npz | sha256sum").directory(shards.toFile())

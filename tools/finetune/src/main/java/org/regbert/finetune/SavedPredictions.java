@@ -34,20 +34,24 @@ public final class SavedPredictions {
      * {@code shardsSha256} would give: made on the same shards, and (when validation windows are
      * scored too) with align's validation split rather than windows carved from training.
      */
-    public static boolean madeOn(Path modelDir, String shardsSha256, boolean scoresValidation) throws IOException {
+    public static boolean madeOn(Path modelDir, String shardsSha256, boolean scoresValidation) {
         Path summary = modelDir.resolve(Outputs.SUMMARY);
         if (!Files.isRegularFile(summary) || !Files.isDirectory(modelDir.resolve(Outputs.PREDICTIONS))) {
             return false;
         }
-        JsonNode recorded = FinetunedModel.JSON.readTree(summary.toFile()).path(KEY).path("sha256");
-        if (!recorded.isTextual() || !recorded.asText().equals(shardsSha256)) {
-            return false;
+        try {
+            JsonNode recorded = FinetunedModel.JSON.readTree(summary.toFile()).path(KEY).path("sha256");
+            if (!recorded.isTextual() || !recorded.asText().equals(shardsSha256)) {
+                return false;
+            }
+            if (scoresValidation) {
+                Path plan = modelDir.resolve(RunFiles.TASK_PLAN);
+                return Files.isRegularFile(plan) && !FinetunedModel.JSON.readTree(plan.toFile())
+                        .path("validationCarvedFromTraining").asBoolean(true);
+            }
+            return true;
+        } catch (IOException e) {
+            return false; // an unreadable record: the model predicts, as without one
         }
-        if (scoresValidation) {
-            Path plan = modelDir.resolve(RunFiles.TASK_PLAN);
-            return Files.isRegularFile(plan)
-                    && !FinetunedModel.JSON.readTree(plan.toFile()).path("validationCarvedFromTraining").asBoolean(true);
-        }
-        return true;
     }
 }
