@@ -60,7 +60,7 @@ public final class BadInputCorpus {
             throws IOException {
         Path work = Files.createTempDirectory("regbert-bad-" + source.getFileName() + "-");
         try {
-            Path dir = copy(source, work.resolve("case"));
+            Path dir = TestTrees.copy(source, work.resolve("case"));
             Path out = work.resolve("out");
             List<String> args = new ArrayList<>();
             for (String line : Files.readAllLines(dir.resolve("args"), StandardCharsets.UTF_8)) {
@@ -102,15 +102,6 @@ public final class BadInputCorpus {
         } finally {
             FileTrees.delete(work);
         }
-    }
-
-    private static Path copy(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path p : files.sorted().toList()) {
-                Files.copy(p, to.resolve(from.relativize(p).toString()));
-            }
-        }
-        return to;
     }
 
     private static List<String> listing(Path dir) {

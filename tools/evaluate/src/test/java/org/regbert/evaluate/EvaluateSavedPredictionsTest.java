@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.regbert.finetune.Stages;
+import org.regbert.common.TestTrees;
 
 /**
  * evaluate --shards on the very shards a model was fine-tuned on reads the predictions finetune
@@ -72,17 +73,7 @@ class EvaluateSavedPredictionsTest {
     @Test
     void aModelWhoseSummaryCannotBeReadPredicts() throws Exception {
         Path dir = Stages.tempDir("regbert-evaluate-saved-unreadable-");
-        Path model = dir.resolve("model");
-        try (var files = Files.walk(TinyModel.model())) {
-            for (Path from : files.toList()) {
-                Path to = model.resolve(TinyModel.model().relativize(from).toString());
-                if (Files.isDirectory(from)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(from, to);
-                }
-            }
-        }
+        Path model = TestTrees.copy(TinyModel.model(), dir.resolve("model"));
         Files.writeString(model.resolve("finetune-summary.json"), "{\"predictedShards\": {\"sha256\": ");
         Stages.Run run = Stages.run(new EvaluateCommand(), args("--model", "m=" + model, "--shards", TinyModel.shards(),
                 "--bootstrap", 0, "--output", dir.resolve("report")));

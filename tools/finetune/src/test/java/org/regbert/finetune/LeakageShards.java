@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.regbert.common.FileTrees;
 import org.regbert.pretrain.PretrainingWindows;
+import org.regbert.common.TestTrees;
 
 /**
  * The leakage-guard fixture, made once per JVM with the real stages: hg19 chr20:50,000,000-50,050,000
@@ -121,16 +122,7 @@ public final class LeakageShards {
 
     private static void copyTree(Path from, Path to) throws IOException {
         FileTrees.delete(to);
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path f : files.toList()) {
-                Path target = to.resolve(from.relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(f, target);
-                }
-            }
-        }
+        TestTrees.copy(from, to);
     }
 
     /** The tiling the expected counts are derived from: 396 windows. */

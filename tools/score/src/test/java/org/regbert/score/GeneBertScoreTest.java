@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +33,7 @@ import org.regbert.metrics.PredictionsFile;
 import org.regbert.shards.NpyArray;
 import org.regbert.shards.ShardSet;
 import org.regbert.shards.TokenShard;
+import org.regbert.common.TestTrees;
 
 /**
  * GeneBERT models on real chr20: score rebuilds each window's motif matrix as align did (the same
@@ -292,7 +292,7 @@ class GeneBertScoreTest {
         assertEquals(-1, Files.mismatch(reference, same));
 
         // A model whose copy of the motif file is gone: a clear error, then --motifs rescues it.
-        Path model = copyModel(RealGeneBert.model().resolve("model"), tmp.resolve("no-copy"));
+        Path model = TestTrees.copy(RealGeneBert.model().resolve("model"), tmp.resolve("no-copy"));
         Path copy = model.resolve("motifs").resolve(RealGeneBert.motifFile().getFileName());
         Files.delete(copy);
         run = StageRuns.score(args(model, tmp.resolve("x/tile.bedGraph"), "--tile", tile));
@@ -305,7 +305,7 @@ class GeneBertScoreTest {
         assertEquals(-1, Files.mismatch(reference, rescued));
 
         // A model saved before models kept motifs (no motifs.json): it loads; score needs --motifs.
-        Path old = copyModel(RealGeneBert.model().resolve("model"), tmp.resolve("old"));
+        Path old = TestTrees.copy(RealGeneBert.model().resolve("model"), tmp.resolve("old"));
         Files.delete(old.resolve("motifs.json"));
         try (FinetunedModel loaded = FinetunedModel.load(old)) {
             assertTrue(loaded.spec().motifs());
@@ -327,19 +327,5 @@ class GeneBertScoreTest {
                 RealGeneBert.motifFile().toString()));
         assertEquals(2, run.exitCode(), run.stderr());
         assertTrue(run.stderr().contains("--motifs: this model reads no motif matrices"), run.stderr());
-    }
-
-    private static Path copyModel(Path from, Path to) throws IOException {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path p : walk.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
-        return to;
     }
 }
