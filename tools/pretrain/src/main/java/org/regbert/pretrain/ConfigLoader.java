@@ -198,6 +198,9 @@ public final class ConfigLoader {
         if (!(d.maskRate > 0 && d.maskRate < 1)) {
             throw new BadInputException("data.maskRate must be between 0 and 1 (exclusive), was " + d.maskRate);
         }
+        if (d.spanBases < 1 || d.spanBases > 64) {
+            throw new BadInputException("data.spanBases must be between 1 and 64, was " + d.spanBases);
+        }
         fraction("data.validFraction", d.validFraction, true);
         if (!(d.stateDropout >= 0 && d.stateDropout < 1)) {
             throw new BadInputException("data.stateDropout must be at least 0 and below 1, was " + d.stateDropout);

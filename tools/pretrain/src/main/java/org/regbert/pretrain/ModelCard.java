@@ -68,6 +68,7 @@ final class ModelCard {
             data.put("regionsPerWindow", vocab.regions());
         }
         data.put("maskRate", config.data.maskRate);
+        data.put("spanBases", config.data.spanBases);
         if (config.data.stateDropout > 0) {
             data.put("stateDropout", config.data.stateDropout);
         }
@@ -161,7 +162,7 @@ final class ModelCard {
         md.append("## Data\n\n");
         for (String key : List.of("shards", "assembly", "k", "windowTokens", "sequenceTokens", "trainWindows",
                 "heldOutWindows", "testWindowsExcluded", "holdout", "stateArray", "states", "cellTypes", "motifs",
-                "regionsPerWindow", "maskRate", "stateDropout", "tokenizeCommand")) {
+                "regionsPerWindow", "maskRate", "spanBases", "stateDropout", "tokenizeCommand")) {
             if (data.containsKey(key)) {
                 md.append("- ").append(key).append(": ").append(value(data.get(key))).append('\n');
             }

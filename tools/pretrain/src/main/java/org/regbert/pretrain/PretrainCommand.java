@@ -129,6 +129,11 @@ public class PretrainCommand implements Callable<Integer> {
     @Option(names = "--mask-rate", paramLabel = "F", description = "Fraction of tokens masked (default: 0.15).")
     Double maskRate;
 
+    @Option(names = "--span-bases", paramLabel = "N", description = "Bases each masked span hides, for overlapping"
+            + " k-mers (spans of k+N-1 tokens): 1 (DNABERT's) lets every target k-mer but one base be copied from its"
+            + " neighbours; larger N makes the model predict bases from their context (default: 1).")
+    Integer spanBases;
+
     @Option(names = "--mask-states", description = "EBERT: also mask and predict the states of masked tokens.")
     boolean maskStates;
 
@@ -185,6 +190,9 @@ public class PretrainCommand implements Callable<Integer> {
         }
         if (maskRate != null) {
             data.put("maskRate", maskRate);
+        }
+        if (spanBases != null) {
+            data.put("spanBases", spanBases);
         }
         if (maskStates) {
             data.put("maskStates", true);

@@ -64,8 +64,8 @@ public final class PretrainConfig {
     }
 
     /** What is read from the shards and how it is masked. */
-    @JsonPropertyOrder({"shards", "stateArray", "cellTypes", "maskRate", "maskStates", "stateDropout",
-        "validFraction", "evalWindows"})
+    @JsonPropertyOrder({"shards", "stateArray", "cellTypes", "maskRate", "spanBases", "maskStates",
+        "stateDropout", "validFraction", "evalWindows"})
     public static final class Data {
         public String shards;
         /** EBERT: {@code states} or {@code peaks}; null picks states when present, else peaks. */
@@ -74,6 +74,11 @@ public final class PretrainConfig {
         public List<String> cellTypes = new ArrayList<>();
         /** Fraction of tokens masked (in contiguous spans of k tokens). */
         public double maskRate = 0.15;
+        /**
+         * Bases each masked span hides for overlapping k-mers (spans of k + spanBases - 1 tokens);
+         * 1, DNABERT's, by default. Non-overlapping k-mers mask one token per span and need 1.
+         */
+        public int spanBases = 1;
         /** EBERT: also mask and predict the chromatin state of masked tokens. */
         public boolean maskStates;
         /**

@@ -3,6 +3,7 @@ package org.regbert.pretrain;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.regbert.common.BadInputException;
 import org.regbert.shards.KmerVocabulary;
 
 /**
@@ -34,7 +35,17 @@ final class Sampler {
         this.vocab = vocab;
         this.content = Math.min(corpus.windowTokens(), config.architecture.maxLength - 2);
         this.length = content + 2;
-        this.masker = new SpanMasker(config.data.maskRate, corpus.k(), corpus.manifest().tokenizer().overlapping());
+        boolean overlapping = corpus.manifest().tokenizer().overlapping();
+        int spanBases = config.data.spanBases;
+        if (!overlapping && spanBases != 1) {
+            throw new BadInputException("--span-bases " + spanBases + " needs overlapping k-mers: the shards in "
+                    + config.data.shards + " tile non-overlapping ones, which mask one token (k bases) per span");
+        }
+        if (overlapping && corpus.k() + spanBases - 1 > content) {
+            throw new BadInputException("--span-bases " + spanBases + " makes spans of " + (corpus.k() + spanBases - 1)
+                    + " tokens, longer than the " + content + " window tokens of " + config.data.shards);
+        }
+        this.masker = new SpanMasker(config.data.maskRate, corpus.k(), overlapping, spanBases);
         this.layout = config.isGeneBert() ? RegionLayout.of(vocab) : null;
         this.negatives = config.isGeneBert() ? new MatchNegatives(corpus, config.genebert) : null;
         this.seed = config.training.seed;

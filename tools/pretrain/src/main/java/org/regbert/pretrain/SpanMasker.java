@@ -11,13 +11,17 @@ import org.regbert.shards.KmerVocabulary;
  * what the model reads in their place. Every choice comes from the generator passed in, so a
  * sequence masks the same way whenever its sample is rebuilt (resume).
  *
- * <p><b>Spans.</b> Targets come in spans of {@code k} consecutive tokens for overlapping k-mers
- * (1 for non-overlapping ones). A span holds only k-mer tokens: special tokens ([PAD], [UNK],
+ * <p><b>Spans.</b> Targets come in spans of {@code k + h - 1} consecutive tokens for overlapping
+ * k-mers, which hide {@code h} bases ({@code h = 1} by default, as DNABERT; 1 token for
+ * non-overlapping ones). A span holds only k-mer tokens: special tokens ([PAD], [UNK],
  * [CLS], [SEP], [MASK]) are never targets and a span never crosses one. Two spans are at least one
  * unmasked token apart. Why: overlapping k-mers share k-1 bases with each neighbour, so a masked
  * run of L tokens between two visible k-mers hides only L-k+1 of its bases (worked out in
  * {@code SpanMaskerTest}); a span of exactly k tokens hides one base, and the gap keeps two spans
- * from merging into a run that hides a different number.
+ * from merging into a run that hides a different number. With one hidden base, all but that base
+ * of every target k-mer can be copied from the neighbours: on chr20 the copy is learnt in minutes
+ * while the hidden base stays near 4 equally likely letters (docs/science-history.md), so
+ * {@code h > 1} makes more of the loss depend on sequence context.
  *
  * <p><b>Rate.</b> With M maskable tokens and x = rate * M / spanLength, a sequence gets floor(x)
  * spans, one more with probability x - floor(x), so the expected masked fraction is exactly the
@@ -66,10 +70,21 @@ final class SpanMasker {
      * @param overlapping whether consecutive tokens start one base apart (else k bases apart)
      */
     SpanMasker(double rate, int k, boolean overlapping) {
+        this(rate, k, overlapping, 1);
+    }
+
+    /**
+     * @param hiddenBases bases each span hides between two visible overlapping k-mers (its length is
+     *     {@code k + hiddenBases - 1} tokens); must be 1 for non-overlapping k-mers
+     */
+    SpanMasker(double rate, int k, boolean overlapping, int hiddenBases) {
+        if (hiddenBases < 1 || (!overlapping && hiddenBases != 1)) {
+            throw new IllegalArgumentException("hidden bases per span: " + hiddenBases);
+        }
         this.rate = rate;
         this.k = k;
         this.step = overlapping ? 1 : k;
-        this.spanLength = overlapping ? k : 1;
+        this.spanLength = overlapping ? k + hiddenBases - 1 : 1;
     }
 
     int spanLength() {

@@ -94,6 +94,10 @@ class BadInputTest {
         expectBadInput("unknown preset 'huge'", "--shards", ebert.toString(), "--preset", "huge");
         expectBadInput("model 'gpt' is not one of", "--shards", ebert.toString(), "--model", "gpt");
         expectBadInput("data.maskRate must be between 0 and 1", "--shards", ebert.toString(), "--mask-rate", "1.5");
+        expectBadInput("data.spanBases must be between 1 and 64", "--shards", ebert.toString(), "--span-bases", "0");
+        // 6-mers: 30 hidden bases make spans of 35 tokens, and the windows hold 30.
+        expectBadInput("--span-bases 30 makes spans of 35 tokens, longer than the 30 window tokens", "--shards",
+                ebert.toString(), "--span-bases", "30");
         expectBadInput("training.steps must be at least 1", "--shards", ebert.toString(), "--steps", "0");
         expectBadInput("--device gpu: the PyTorch engine sees no GPU", "--shards", ebert.toString(), "--device", "gpu");
     }

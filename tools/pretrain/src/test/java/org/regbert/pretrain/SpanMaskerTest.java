@@ -142,6 +142,80 @@ class SpanMaskerTest {
     }
 
     @Test
+    void spanBasesFourMakesSpansOfNineTokensThatHideFourBases() {
+        // h = 4 hidden bases: spans of L = k + h - 1 = 9 tokens. By the rule in the class comment an
+        // interior span at window token a hides bases a+5..a+8 (L-k+1 = 4 of them); at an edge, with
+        // no visible token on one side, it hides the L = 9 bases on that side (a..a+8 at the start,
+        // a+5..a+13 at the end). A random span redraws exactly those bases: the window still reads as
+        // one consistent DNA sequence, equal to the original outside them.
+        int h = 4;
+        int length = K + h - 1;
+        Random random = new Random(17);
+        int interior = 0;
+        int edge = 0;
+        int redrawn = 0;
+        for (int w = 0; w < 2000; w++) {
+            String bases = randomBases(random, 131);
+            int[] tokens = sequence(bases);
+            int n = tokens.length - 2;
+            SpanMasker.Result result = new SpanMasker(0.15, K, true, h).apply(tokens, 1, n + 1, new SplittableRandom(w));
+            Set<Integer> targets = targets(result);
+            char[] shown = shownBases(tokens, n, targets);
+            for (SpanMasker.Span span : result.spans()) {
+                assertEquals(length, span.length());
+                int a = span.start() - 1;
+                List<Integer> hidden = new ArrayList<>();
+                for (int b = a; b < a + length + K - 1; b++) {
+                    if (shown[b] == '?') {
+                        hidden.add(b);
+                    }
+                }
+                List<Integer> expected = new ArrayList<>();
+                if (a == 0) {
+                    for (int b = a; b < a + length; b++) {
+                        expected.add(b);
+                    }
+                    edge++;
+                } else if (a + length == n) {
+                    for (int b = a + K - 1; b < a + length + K - 1; b++) {
+                        expected.add(b);
+                    }
+                    edge++;
+                } else {
+                    for (int b = a + K - 1; b < a + length; b++) {
+                        expected.add(b);
+                    }
+                    interior++;
+                }
+                assertEquals(expected, hidden, "span at window token " + a);
+                if (span.action() == SpanMasker.Action.RANDOM) {
+                    // Read every token (the span's too): consecutive k-mers must overlap in k-1 bases,
+                    // and only hidden bases may differ from the original.
+                    for (int t = 0; t < length; t++) {
+                        String kmer = VOCAB.decode(tokens[span.start() + t]);
+                        for (int j = 0; j < K; j++) {
+                            int b = a + t + j;
+                            if (shown[b] != '?') {
+                                assertEquals(shown[b], kmer.charAt(j), "redrawn span contradicts a visible base");
+                            }
+                            if (t > 0 && j < K - 1) {
+                                assertEquals(VOCAB.decode(tokens[span.start() + t - 1]).charAt(j + 1), kmer.charAt(j),
+                                        "redrawn k-mers disagree");
+                            }
+                        }
+                    }
+                    redrawn++;
+                }
+            }
+        }
+        assertTrue(interior > 3000 && edge > 30 && redrawn > 300,
+                interior + " interior, " + edge + " edge, " + redrawn + " redrawn spans");
+        // Rate: x = 0.15 * 126 / 9 = 2.1 spans: 18 or (p = 0.1) 27 tokens; mean 9 * 2.1 / 126 = 0.15;
+        // per window sd (9 / 126) sqrt(0.1 * 0.9) = 0.0214, over 4000 windows 3.39e-4; 5 sd 1.7e-3.
+        checkRate(true, h, 18, 27, 1.7e-3);
+    }
+
+    @Test
     void spansAreRunsOfKKmerTokensThatNeverTouchSpecialTokens() {
         Random random = new Random(5);
         for (int w = 0; w < 2000; w++) {
@@ -187,13 +261,13 @@ class SpanMaskerTest {
         // so each window gets 3 spans (18 tokens) or, with probability 0.15, 4 (24 tokens). Mean rate
         // 6 * 3.15 / 126 = 0.15; per window sd = (6 / 126) sqrt(0.15 * 0.85) = 0.0170; over 4000
         // windows sd 0.0170 / sqrt(4000) = 2.69e-4, so the mean lies within 5 sd = 1.35e-3 of 0.15.
-        checkRate(true, 18, 24, 1.35e-3);
+        checkRate(true, 1, 18, 24, 1.35e-3);
         // Non-overlapping: spans of 1, x = 18.9: 18 or 19 tokens (p = 0.9); per window
         // sd = sqrt(0.9 * 0.1) / 126 = 2.38e-3, over 4000 windows 3.77e-5; 5 sd = 1.9e-4.
-        checkRate(false, 18, 19, 1.9e-4);
+        checkRate(false, 1, 18, 19, 1.9e-4);
     }
 
-    private static void checkRate(boolean overlapping, int low, int high, double bound) {
+    private static void checkRate(boolean overlapping, int hiddenBases, int low, int high, double bound) {
         Random random = new Random(3);
         double sum = 0;
         int windows = 4000;
@@ -204,7 +278,7 @@ class SpanMaskerTest {
                 tokens[i] = KmerVocabulary.FIRST_KMER + random.nextInt(1 << (2 * K));
             }
             tokens[127] = KmerVocabulary.SEP;
-            int masked = new SpanMasker(0.15, K, overlapping).apply(tokens, 1, 127, new SplittableRandom(w))
+            int masked = new SpanMasker(0.15, K, overlapping, hiddenBases).apply(tokens, 1, 127, new SplittableRandom(w))
                     .positions().length;
             assertTrue(masked == low || masked == high, "masked " + masked);
             sum += masked / 126.0;
