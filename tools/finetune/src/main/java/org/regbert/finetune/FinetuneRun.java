@@ -94,6 +94,9 @@ public final class FinetuneRun {
             // Before anything is written: a refused run leaves the output as it found it.
             overlap = LeakageGuard.forFinetune(model.spec(), model.encoder(), plan, inputs);
             LeakageGuard.apply(overlap, settings.allowPretrainingOverlap(), "finetune", settings.quiet(), System.err);
+            // The digest the summary records for evaluate (1-2 s over promoter's shards): taken now, before
+            // --max-minutes fits the steps, so the budget has already paid for it.
+            String shardsSha256 = org.regbert.shards.ShardSet.sha256(settings.shards());
             // A budget that fits no step is refused here too, before the output (or, with --overwrite, the
             // result already there) is touched.
             StepBudget.Report budget = resumeFrom == null && settings.maxMinutes() != null
@@ -102,7 +105,7 @@ public final class FinetuneRun {
                 RunFiles.create(output, settings.overwrite());
                 Files.write(output.resolve(RunFiles.TASK_PLAN), FinetunedModel.JSON.writeValueAsBytes(plan.describe()));
             }
-            return train(engine, m, inputs, plan, state, resumeFrom, budget);
+            return train(engine, m, inputs, plan, state, resumeFrom, budget, shardsSha256);
         }
     }
 
@@ -129,9 +132,13 @@ public final class FinetuneRun {
         return settings.evalEvery() > 0 ? settings.evalEvery() : batchesPerEpoch(plan);
     }
 
-    /** Trains from STATE; BUDGET: the step count a fresh --max-minutes run fitted (else null). */
+    /**
+     * Trains from STATE; BUDGET: the step count a fresh --max-minutes run fitted (else null);
+     * SHARDS_SHA256: the shards' digest, recorded beside the predictions.
+     */
     private Map<String, Object> train(Engine engine, FinetunedModel model, ShardInputs inputs, TaskPlan plan,
-            RunFiles.TrainerState state, Path resumeFrom, StepBudget.Report budget) throws IOException {
+            RunFiles.TrainerState state, Path resumeFrom, StepBudget.Report budget, String shardsSha256)
+            throws IOException {
         TaskSpec spec = model.spec();
         int batch = settings.batchSize();
         int batchesPerEpoch = batchesPerEpoch(plan);
@@ -232,7 +239,7 @@ public final class FinetuneRun {
             }
             progress.finish();
             state.seconds += (System.nanoTime() - started) / 1e9;
-            return Outputs.finish(output, settings, plan, state, metrics.records(), inputs, overlap);
+            return Outputs.finish(output, settings, plan, state, metrics.records(), inputs, overlap, shardsSha256);
         }
     }
 

@@ -30,8 +30,8 @@ final class Outputs {
     }
 
     static Map<String, Object> finish(Path output, FinetuneSettings settings, TaskPlan plan,
-            RunFiles.TrainerState state, List<JsonNode> metrics, ShardInputs inputs, PretrainingOverlap overlap)
-            throws IOException {
+            RunFiles.TrainerState state, List<JsonNode> metrics, ShardInputs inputs, PretrainingOverlap overlap,
+            String shardsSha256) throws IOException {
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("tool", "regbert finetune");
         summary.put("version", ToolVersion.get());
@@ -80,7 +80,7 @@ final class Outputs {
                 files.add(PREDICTIONS + "/" + file);
             }
             summary.put("predictions", files);
-            summary.put(SavedPredictions.KEY, SavedPredictions.record(settings.shards()));
+            summary.put(SavedPredictions.KEY, SavedPredictions.record(settings.shards(), shardsSha256));
         }
         RunFiles.deleteTree(predictions);
         RunFiles.move(staged, predictions);

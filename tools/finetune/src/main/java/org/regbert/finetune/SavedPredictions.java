@@ -21,11 +21,11 @@ public final class SavedPredictions {
     private SavedPredictions() {
     }
 
-    /** The summary's record of the shards the predictions were made on. */
-    static Map<String, Object> record(Path shards) {
+    /** The summary's record of the shards the predictions were made on ({@code sha256}: their digest). */
+    static Map<String, Object> record(Path shards, String sha256) {
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("path", shards.toAbsolutePath().normalize().toString());
-        record.put("sha256", ShardSet.sha256(shards));
+        record.put("sha256", sha256);
         return record;
     }
 
