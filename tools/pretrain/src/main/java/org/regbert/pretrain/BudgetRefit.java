@@ -10,14 +10,10 @@ import java.util.function.LongToDoubleFunction;
  * on this machine a 30-minute budget's probe timed 0.047 s a step where the run's steps took 0.030 s,
  * so the run fitted 35,808 steps and ended after 19.7 of its 30 minutes.
  *
- * <p>The re-fit comes after step {@link #atStep}: inside the learning-rate warm-up and, with
- * {@code --evals} (whose interval follows the step count), before the first evaluation, so nothing
- * done up to then depends on the step count once the warm-up length is held at what it was; the run
- * writes no checkpoint before it (a checkpoint records the step count). Evaluations at a fixed
- * interval ({@code --eval-every}, the presets' 100) do not depend on it: they may run before the
- * re-fit, which then leaves their time out of the timed steps' and counts them as done. (Capped
- * before the first of them, at step 99, the re-fit of a 20-minute run timed 0.037 s a step where its
- * steps settled at 0.032 s, and the run ended after 15.9 of its 20 minutes.) The rate is that of the later half of those steps: a run's first steps
+ * <p>The re-fit comes after step {@link #atStep}: inside the learning-rate warm-up and before the
+ * first of {@code --evals} evaluations, so nothing done up to then depends on the step count once
+ * the warm-up length is held at what it was; the run writes no checkpoint before it (a checkpoint
+ * records the step count). The rate is that of the later half of those steps: a run's first steps
  * are slower (the JIT, the allocator: 0.085 s a step over steps 1-50 of a 4 x 64 run whose steps
  * then settled at 0.058 s), and a re-fit from all 99 of its first steps ended the 30-minute run
  * after 23 minutes. {@code --steps N --warmup W} with the recorded numbers repeats the run. finetune
@@ -34,11 +30,10 @@ public final class BudgetRefit {
 
     /**
      * The step after which the run re-fits: 2.5 % of the planned steps or {@link #MIN_STEPS}, whichever
-     * is more, but before the warm-up ends and before the first evaluation whose step depends on the
-     * step count; 0 (none) when that leaves fewer than {@link #MIN_STEPS} to time.
+     * is more, but before the warm-up ends and before the first evaluation (so the timed steps are
+     * training steps only); 0 (none) when that leaves fewer than {@link #MIN_STEPS} to time.
      *
-     * @param evalEvery the evaluation interval when it follows the step count ({@code --evals}); 0 when
-     *     evaluations come only at the end or at a fixed interval (they may run before the re-fit)
+     * @param evalEvery the evaluation interval (0: evaluations only at the end)
      */
     public static long atStep(long planned, long warmup, long evalEvery) {
         long at = Math.max(MIN_STEPS, planned / 40);
@@ -65,17 +60,11 @@ public final class BudgetRefit {
     /**
      * The step count that fits from {@code measured.doneSteps()} on: the largest n (at most
      * {@code cap}) whose remaining steps at the measured rate, with the evaluations and checkpoints
-     * of an n-step run still to come (no checkpoint has run; evaluations at a fixed interval up to
-     * the re-fit have), fit in what is left of the budget.
+     * of an n-step run (none of them has run yet), fit in what is left of the budget.
      */
     static long fit(Measured measured, long cap, PretrainConfig config) {
-        long done = measured.doneSteps();
-        return fit(measured, cap, n -> {
-            int every = config.evalEvery(n);
-            long evaluated = config.training.evals == null && every > 0 ? done / every : 0;
-            return (StepBudget.atIntervalsAndEnd(n, every) - evaluated) * measured.evalSeconds()
-                    + StepBudget.atIntervalsAndEnd(n, config.training.checkpointEvery) * measured.checkpointSeconds();
-        });
+        return fit(measured, cap, n -> StepBudget.atIntervalsAndEnd(n, config.evalEvery(n)) * measured.evalSeconds()
+                + StepBudget.atIntervalsAndEnd(n, config.training.checkpointEvery) * measured.checkpointSeconds());
     }
 
     /**

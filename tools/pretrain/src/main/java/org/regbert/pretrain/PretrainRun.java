@@ -189,9 +189,7 @@ final class PretrainRun {
         int evalEvery = config.evalEvery(total);
         LearningRateSchedule schedule = config.schedule();
         TrainingProgress progress = TrainingProgress.onStderr(settings.quiet(), start, total);
-        // Evaluations at a fixed interval may come before the re-fit (it leaves their time out); --evals' may not.
-        long refitAt = budget == null ? 0
-                : BudgetRefit.atStep(total, config.warmupSteps(), config.training.evals != null ? evalEvery : 0);
+        long refitAt = budget == null ? 0 : BudgetRefit.atStep(total, config.warmupSteps(), evalEvery);
         if (budget != null) {
             progress.note("pretrain: " + budget.describe());
         }
@@ -216,8 +214,6 @@ final class PretrainRun {
         long tokensThisRun = 0;
         long runStart = System.nanoTime();
         long timedFrom = runStart;  // with a re-fit: when its timed steps began
-        long evalNanos = 0;         // spent evaluating, all told
-        long evalNanosAtTimedFrom = 0;
         try (MetricsLog metrics = new MetricsLog(output, start);
                 Prefetcher prefetcher = new Prefetcher(sampler, start + 1, refitAt > 0 ? Long.MAX_VALUE : total)) {
             for (long step = start + 1; step <= total; step++) {
@@ -258,11 +254,9 @@ final class PretrainRun {
                 progress.update(step, (Double) record.get("loss"), stepTokens);
                 if (refitAt > 0 && step == BudgetRefit.timedFrom(refitAt)) {
                     timedFrom = System.nanoTime();
-                    evalNanosAtTimedFrom = evalNanos;
                 }
                 if (step == refitAt && refit(budget, step, step - BudgetRefit.timedFrom(refitAt),
-                        (System.nanoTime() - timedFrom - (evalNanos - evalNanosAtTimedFrom)) / 1e9, stepCap, state,
-                        progress)) {
+                        (System.nanoTime() - timedFrom) / 1e9, stepCap, state, progress)) {
                     total = config.training.steps;
                     evalEvery = config.evalEvery(total);
                     schedule = config.schedule();
@@ -270,9 +264,7 @@ final class PretrainRun {
                 }
                 boolean last = step == total;
                 if (last || (evalEvery > 0 && step % evalEvery == 0)) {
-                    long evalStart = System.nanoTime();
                     lastEval = Training.evaluate(model, manager, evalBatches, config.isGeneBert());
-                    evalNanos += System.nanoTime() - evalStart;
                     Map<String, Object> evalRecord = new LinkedHashMap<>();
                     evalRecord.put("type", "eval");
                     evalRecord.put("step", step);

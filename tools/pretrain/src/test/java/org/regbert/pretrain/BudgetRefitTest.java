@@ -12,11 +12,8 @@ class BudgetRefitTest {
         // The session-9 30-minute run: 35,808 planned steps, warm-up 3,580, --evals 20 (every 1,790):
         // 35,808 / 40 = 895 comes first -> after step 895 (no checkpoint is written before it).
         assertEquals(895, BudgetRefit.atStep(35_808, 3_580, 1_790));
-        // --evals putting them every 250 steps: after step 249.
+        // Evaluations every 250 steps (the default without --evals): after step 249.
         assertEquals(249, BudgetRefit.atStep(35_808, 3_580, 250));
-        // Evaluations at a fixed interval (--eval-every; the caller passes 0) do not hold it back:
-        // session 17's 20-minute run, 27,922 planned, warm-up 2,792: 27,922 / 40 = 698 -> after step 698.
-        assertEquals(698, BudgetRefit.atStep(27_922, 2_792, 0));
         // A short warm-up ends first: --warmup 100 -> after step 99.
         assertEquals(99, BudgetRefit.atStep(4_000, 100, 0));
         // 1,000 steps: 2.5 % is 25 steps, fewer than 50 -> after step 50.
@@ -46,21 +43,6 @@ class BudgetRefitTest {
         assertEquals(1_500, BudgetRefit.fit(measured, 1_500, config));
         // Nothing left of the budget: the run ends at the step it has reached.
         assertEquals(100, BudgetRefit.fit(new BudgetRefit.Measured(100, 50, 1.5, 0.1, 0.5, 0.2), Integer.MAX_VALUE, config));
-    }
-
-    @Test
-    void evaluationsAtAFixedIntervalBeforeTheRefitCountAsDone() {
-        // Evaluations every 100 steps (no --evals), 0.5 s each; checkpoints every 500, 0.2 s. The re-fit
-        // after step 200 (evaluations at 100 and 200 have run): the timed 100 steps took 3.0 s (0.03 s
-        // each), 60.01 s left. n = 1,890: 1,690 more steps = 50.7 s; evaluations at 100..1,800 and the
-        // end = 19, 2 of them done -> 17 = 8.5 s; checkpoints at 500, 1,000, 1,500 and the end = 0.8 s:
-        // 60.0 s, fits. n = 1,891: 50.73 + 8.5 + 0.8 = 60.03 s does not (nor does 1,900: 51.0 + 8.5 + 0.8).
-        // Counting the two done evaluations again (19 x 0.5 s) would fit no more than 1,857.
-        PretrainConfig config = new PretrainConfig();
-        config.training.evalEvery = 100;
-        config.training.checkpointEvery = 500;
-        BudgetRefit.Measured measured = new BudgetRefit.Measured(200, 100, 3.0, 60.01, 0.5, 0.2);
-        assertEquals(1_890, BudgetRefit.fit(measured, Integer.MAX_VALUE, config));
     }
 
     @Test

@@ -163,9 +163,9 @@ class BudgetTest {
         JsonNode budget = card.path("budget");
         long planned = budget.path("fittedSteps").asLong();  // the probe's count (no --steps given)
         long warmup = Math.max(1, planned / 10);
-        // After step min(max(50, 2.5 % of the run), the warm-up's last step): the tiny preset evaluates at a
-        // fixed interval (every 100 steps), which does not depend on the step count and so does not hold it back.
-        long at = Math.min(Math.max(50, planned / 40), warmup - 1);
+        // After step min(max(50, 2.5 % of the run), the warm-up's last step, the step before the first evaluation at
+        // 100, the tiny preset's interval).
+        long at = Math.min(Math.min(Math.max(50, planned / 40), warmup - 1), 99);
         JsonNode refit = budget.path("refit");
         if (at < BudgetRefit.MIN_STEPS) {
             // A slow machine (0.13 s a step was seen under load: 182 steps, an 18-step warm-up): no re-fit.
