@@ -19,9 +19,9 @@ import org.regbert.shards.KmerVocabulary;
  * run of L tokens between two visible k-mers hides only L-k+1 of its bases (worked out in
  * {@code SpanMaskerTest}); a span of exactly k tokens hides one base, and the gap keeps two spans
  * from merging into a run that hides a different number. With one hidden base, all but that base
- * of every target k-mer can be copied from the neighbours: on chr20 the copy is learnt in minutes
- * while the hidden base stays near 4 equally likely letters (docs/science-history.md), so
- * {@code h > 1} makes more of the loss depend on sequence context.
+ * of every target k-mer can be copied from the neighbours: on chr20 the copy is learnt in minutes,
+ * while the hidden base stays costlier than count tables of its flanking bases price it
+ * (docs/science-history.md), so {@code h > 1} makes more of the loss depend on sequence context.
  *
  * <p><b>Rate.</b> With M maskable tokens and x = rate * M / spanLength, a sequence gets floor(x)
  * spans, one more with probability x - floor(x), so the expected masked fraction is exactly the
