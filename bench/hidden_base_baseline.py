@@ -55,59 +55,50 @@ def interval(text):
     return start, end
 
 
-def cross_entropy(bases, flank, train, held_out):
-    """Nats per held-out base given `flank` bases each side (both sides inside the contig, no N)."""
-    n = len(bases)
-    positions = np.arange(flank, n - flank, dtype=np.int64)
+def contexts(bases, positions, offsets):
+    """Each position's context id (the bases at its offsets, 2 bits each) and whether any base is N."""
     context = np.zeros(len(positions), np.int64)
     has_n = bases[positions] == 4
-    for offset in [d for d in range(-flank, flank + 1) if d != 0]:
+    for offset in offsets:
         neighbour = bases[positions + offset]
         has_n |= neighbour == 4
         context = context * 4 + np.minimum(neighbour, 3)
+    return context, has_n
+
+
+def log_table(bases, train, margin, offsets):
+    """log P(base | context at offsets) from counts over the training interval (0.5 added to each cell),
+    with the context ids and N flags of every position from `margin` to the end less `margin`."""
+    positions = np.arange(margin, len(bases) - margin, dtype=np.int64)
+    context, has_n = contexts(bases, positions, offsets)
     target = bases[positions].astype(np.int64)
     fit = ~has_n & (positions >= train[0]) & (positions < train[1])
+    counts = np.bincount(context[fit] * 4 + target[fit], minlength=4 ** len(offsets) * 4).reshape(-1, 4) + 0.5
+    return np.log(counts / counts.sum(axis=1, keepdims=True)), positions, context, has_n, target
+
+
+def flanks(flank):
+    return [d for d in range(-flank, flank + 1) if d != 0]
+
+
+def cross_entropy(bases, flank, train, held_out):
+    """Nats per held-out base given `flank` bases each side (both sides inside the contig, no N)."""
+    table, positions, context, has_n, target = log_table(bases, train, flank, flanks(flank))
     score = ~has_n & (positions >= held_out[0]) & (positions < held_out[1])
-    contexts = 4 ** (2 * flank)
-    counts = np.bincount(context[fit] * 4 + target[fit], minlength=contexts * 4).reshape(contexts, 4) + 0.5
-    probabilities = counts / counts.sum(axis=1, keepdims=True)
-    return float(-np.log(probabilities[context[score], target[score]]).mean()), int(score.sum())
+    return float(-table[context[score], target[score]].mean()), int(score.sum())
 
 
 def one_sided_tables(bases, train, k):
-    """For d = 1..k, a table of P(base | the 5 bases starting d bases to its right) and one for the left."""
-    n = len(bases)
+    """For d = 1..k, log P(base | the 5 bases starting d bases to its right), and the same to its left."""
     tables = {}
-    for side in ("right", "left"):
-        for d in range(1, k + 1):
-            positions = np.arange(d + 5, n - d - 5, dtype=np.int64)
-            context = np.zeros(len(positions), np.int64)
-            has_n = bases[positions] == 4
-            offsets = range(d, d + 5) if side == "right" else range(-d - 4, -d + 1)
-            for offset in offsets:
-                neighbour = bases[positions + offset]
-                has_n |= neighbour == 4
-                context = context * 4 + np.minimum(neighbour, 3)
-            target = bases[positions].astype(np.int64)
-            fit = ~has_n & (positions >= train[0]) & (positions < train[1])
-            counts = np.bincount(context[fit] * 4 + target[fit], minlength=4 ** 5 * 4).reshape(4 ** 5, 4) + 0.5
-            tables[side, d] = np.log(counts / counts.sum(axis=1, keepdims=True))
+    for d in range(1, k + 1):
+        tables["right", d] = log_table(bases, train, d + 5, range(d, d + 5))[0]
+        tables["left", d] = log_table(bases, train, d + 5, range(-d - 4, -d + 1))[0]
     return tables
 
 
 def two_sided_table(bases, train, flank=5):
-    n = len(bases)
-    positions = np.arange(flank, n - flank, dtype=np.int64)
-    context = np.zeros(len(positions), np.int64)
-    has_n = bases[positions] == 4
-    for offset in [d for d in range(-flank, flank + 1) if d != 0]:
-        neighbour = bases[positions + offset]
-        has_n |= neighbour == 4
-        context = context * 4 + np.minimum(neighbour, 3)
-    target = bases[positions].astype(np.int64)
-    fit = ~has_n & (positions >= train[0]) & (positions < train[1])
-    counts = np.bincount(context[fit] * 4 + target[fit], minlength=4 ** (2 * flank) * 4).reshape(-1, 4) + 0.5
-    return np.log(counts / counts.sum(axis=1, keepdims=True))
+    return log_table(bases, train, flank, flanks(flank))[0]
 
 
 def context_id(window, offsets):
