@@ -72,7 +72,7 @@ public final class PretrainConfig {
         public String stateArray;
         /** EBERT: cell types to sample (names in the shards); empty means all. */
         public List<String> cellTypes = new ArrayList<>();
-        /** Fraction of tokens masked (in contiguous spans of k tokens). */
+        /** Fraction of tokens masked (in contiguous spans: k + spanBases - 1 tokens for overlapping k-mers). */
         public double maskRate = 0.15;
         /**
          * Bases each masked span hides for overlapping k-mers (spans of k + spanBases - 1 tokens);

@@ -41,11 +41,11 @@ final class Sampler {
             throw new BadInputException("--span-bases " + spanBases + " needs overlapping k-mers: the shards in "
                     + config.data.shards + " tile non-overlapping ones, which mask one token (k bases) per span");
         }
-        if (overlapping && corpus.k() + spanBases - 1 > content) {
-            throw new BadInputException("--span-bases " + spanBases + " makes spans of " + (corpus.k() + spanBases - 1)
+        this.masker = new SpanMasker(config.data.maskRate, corpus.k(), overlapping, spanBases);
+        if (masker.spanLength() > content) {
+            throw new BadInputException("--span-bases " + spanBases + " makes spans of " + masker.spanLength()
                     + " tokens, longer than the " + content + " window tokens of " + config.data.shards);
         }
-        this.masker = new SpanMasker(config.data.maskRate, corpus.k(), overlapping, spanBases);
         this.layout = config.isGeneBert() ? RegionLayout.of(vocab) : null;
         this.negatives = config.isGeneBert() ? new MatchNegatives(corpus, config.genebert) : null;
         this.seed = config.training.seed;
