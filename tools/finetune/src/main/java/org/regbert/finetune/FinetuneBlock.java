@@ -78,12 +78,25 @@ final class FinetuneBlock extends Layers.Module {
         } else {
             NDArray real = tokens.neq(KmerVocabulary.PAD).logicalAnd(tokens.neq(KmerVocabulary.CLS))
                     .logicalAnd(tokens.neq(KmerVocabulary.SEP)).toType(DataType.FLOAT32, false).expandDims(2);
-            vector = hidden.mul(real).sum(new int[] {1}).div(GraphScalars.maximum(real.sum(new int[] {1}), 1));
+            NDArray weights = spec.pooling() == Pooling.CENTER ? centre(real) : real;
+            vector = hidden.mul(weights).sum(new int[] {1}).div(GraphScalars.maximum(weights.sum(new int[] {1}), 1));
         }
         if (spec.motifs() && encoded.size() > 1) {
             vector = vector.concat(encoded.get(1).get(":, 0, :"), 1);
         }
         return vector;
+    }
+
+    /**
+     * One-hot [B, S, 1] on each window's middle token: window tokens sit at positions 1..n (after
+     * [CLS]), so the middle one is at 1 + floor((n - 1) / 2), n counted per row for padded batches.
+     */
+    private static NDArray centre(NDArray real) {
+        long length = real.getShape().get(1);
+        NDArray n = real.sum(new int[] {1}, true); // [B, 1, 1]
+        NDArray middle = GraphScalars.div(n.sub(1), 2).floor().add(1);
+        NDArray positions = real.getManager().arange(0f, (float) length).reshape(1, length, 1);
+        return positions.eq(middle).toType(DataType.FLOAT32, false);
     }
 
     @Override

@@ -95,7 +95,8 @@ public class FinetuneCommand implements Callable<Integer> {
     String head;
 
     @Option(names = "--pooling", paramLabel = "P", defaultValue = "mean",
-            description = "mean (over the window's tokens) or cls (the [CLS] token) (default: ${DEFAULT-VALUE}:"
+            description = "mean (over the window's tokens), cls (the [CLS] token) or center (the window's middle"
+                    + " token, for windows centred on what they classify, e.g. splice sites) (default: ${DEFAULT-VALUE}:"
                     + " masked-LM pre-training never trains [CLS], and on the kit's promoter task [CLS] pooling of a"
                     + " pre-trained EBERT gave auROC 0.845 where mean pooling gave 0.885; docs/science-history.md).")
     String pooling;

@@ -8,7 +8,12 @@ public enum Pooling {
     /** The [CLS] position's state. */
     CLS,
     /** The mean over the window's token positions ([CLS], [SEP] and [PAD] left out). */
-    MEAN;
+    MEAN,
+    /**
+     * The middle token's state (of n window tokens, token (n - 1) / 2, rounded down): for windows
+     * centred on what is classified (splice sites, variants), whose label is about one place.
+     */
+    CENTER;
 
     public String id() {
         return name().toLowerCase(Locale.ROOT);
@@ -18,7 +23,7 @@ public enum Pooling {
         try {
             return valueOf(id.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new BadInputException("--pooling " + id + ": expected cls or mean");
+            throw new BadInputException("--pooling " + id + ": expected mean, cls or center");
         }
     }
 }

@@ -17,7 +17,12 @@ final class Batch {
     /** Masked positions as flat indices (sequence * length + position) and their original tokens. */
     final int[] maskedPositions;
     final int[] targets;
-    /** EBERT with state masking: the original states of the masked positions, else null. */
+    /**
+     * EBERT with a state head: the flat positions whose states are predicted (the masked positions
+     * with --mask-states; every token of a window state dropout hid with --predict-dropped-states)
+     * and their original states; else null.
+     */
+    final int[] statePositions;
     final int[] stateTargets;
     /** Non-padding tokens, for tokens/s. */
     final long realTokens;
@@ -41,7 +46,7 @@ final class Batch {
     }
 
     Batch(int size, int length, int[] tokens, int[] states, int[] cellTypes, int[] maskedPositions, int[] targets,
-            int[] stateTargets, long realTokens, int regions, int motifs, float[] motifInput, float[] regionMask,
+            int[] statePositions, int[] stateTargets, long realTokens, int regions, int motifs, float[] motifInput, float[] regionMask,
             int[] maskedRegions, float[] regionTargets, float[] matchLabels) {
         this.size = size;
         this.length = length;
@@ -50,6 +55,7 @@ final class Batch {
         this.cellTypes = cellTypes;
         this.maskedPositions = maskedPositions;
         this.targets = targets;
+        this.statePositions = statePositions;
         this.stateTargets = stateTargets;
         this.realTokens = realTokens;
         this.regions = regions;

@@ -205,6 +205,10 @@ public final class ConfigLoader {
         if (!(d.stateDropout >= 0 && d.stateDropout < 1)) {
             throw new BadInputException("data.stateDropout must be at least 0 and below 1, was " + d.stateDropout);
         }
+        if (d.predictDroppedStates && (c.isGeneBert() || d.stateDropout <= 0)) {
+            throw new BadInputException("data.predictDroppedStates needs an EBERT model and data.stateDropout above 0"
+                    + " (it predicts the states of the windows state dropout hides)");
+        }
         positive("data.evalWindows", d.evalWindows);
         if (d.stateArray != null && !ShardCorpus.STATE_ARRAYS.contains(d.stateArray)) {
             throw new BadInputException("data.stateArray must be 'states', 'peaks' or 'signal_states', was '"

@@ -8,8 +8,8 @@ import ai.djl.ndarray.types.DataType;
 /**
  * EBERT (Trotter et al. 2021): BERT over overlapping k-mer tokens where each token's embedding
  * also carries the chromatin state of the window's cell type at that token (and optionally a
- * cell-type embedding), trained with DNABERT-style masked-LM; optionally the states of masked
- * tokens are masked too and predicted by a state head.
+ * cell-type embedding), trained with DNABERT-style masked-LM; optionally a state head predicts
+ * the states of masked tokens (masked too) and of every token of windows shown without states.
  */
 // Not final: NonFiniteStepTest subclasses it to inject a NaN gradient into one step.
 public class EbertModel extends PretrainingModel {
@@ -18,7 +18,7 @@ public class EbertModel extends PretrainingModel {
     EbertModel(PretrainConfig config, Vocabularies vocab) {
         super(config, vocab, vocab.states().size() + 1,
                 config.architecture.cellTypeEmbedding ? vocab.cellTypes().size() : 0);
-        stateHead = config.data.maskStates
+        stateHead = config.data.maskStates || config.data.predictDroppedStates
                 ? child("state_head", new Layers.Dense(config.architecture.hidden, vocab.states().size()))
                 : null;
     }
@@ -28,8 +28,8 @@ public class EbertModel extends PretrainingModel {
         NDArray hidden = hidden(manager, batch, training);
         Losses losses = new Losses();
         maskedTokenLoss(manager, batch, hidden, losses, "mlm", 1.0, training);
-        if (stateHead != null && batch.maskedPositions.length > 0) {
-            NDArray logits = stateHead.apply(maskedRows(manager, batch, hidden));
+        if (stateHead != null && batch.statePositions.length > 0) {
+            NDArray logits = stateHead.apply(rows(manager, batch, hidden, batch.statePositions));
             NDArray targets = manager.create(batch.stateTargets).toType(DataType.INT64, false);
             losses.add("state", crossEntropy(logits, targets), 1.0);
         }

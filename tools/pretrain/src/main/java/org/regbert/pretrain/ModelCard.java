@@ -72,6 +72,9 @@ final class ModelCard {
         if (config.data.stateDropout > 0) {
             data.put("stateDropout", config.data.stateDropout);
         }
+        if (config.data.predictDroppedStates) {
+            data.put("predictDroppedStates", true);
+        }
         if (m.provenance() != null) {
             data.put("tokenizeCommand", m.provenance().command());
             data.put("inputs", m.provenance().inputs());
@@ -162,7 +165,7 @@ final class ModelCard {
         md.append("## Data\n\n");
         for (String key : List.of("shards", "assembly", "k", "windowTokens", "sequenceTokens", "trainWindows",
                 "heldOutWindows", "testWindowsExcluded", "holdout", "stateArray", "states", "cellTypes", "motifs",
-                "regionsPerWindow", "maskRate", "spanBases", "stateDropout", "tokenizeCommand")) {
+                "regionsPerWindow", "maskRate", "spanBases", "stateDropout", "predictDroppedStates", "tokenizeCommand")) {
             if (data.containsKey(key)) {
                 md.append("- ").append(key).append(": ").append(value(data.get(key))).append('\n');
             }

@@ -173,7 +173,7 @@ public final class PretrainBenchmark {
             }
         }
         return new Batch(b, s, tokens, states, null, positions.stream().mapToInt(Integer::intValue).toArray(),
-                targets.stream().mapToInt(Integer::intValue).toArray(), null, (long) b * s, 0, 0, null, null, null,
+                targets.stream().mapToInt(Integer::intValue).toArray(), null, null, (long) b * s, 0, 0, null, null, null,
                 null, null);
     }
 

@@ -142,6 +142,12 @@ public class PretrainCommand implements Callable<Integer> {
             + " checkpoint serves tasks with and without states (default: 0).")
     Double stateDropout;
 
+    @Option(names = "--predict-dropped-states", description = "EBERT, with --state-dropout: predict the states"
+            + " of every token of the windows state dropout hides, from their DNA (masked accessibility modelling,"
+            + " as EpiBERT does with ATAC-seq); odd held-out windows are shown without states, so metrics.jsonl"
+            + " reports a held-out 'state' loss.")
+    boolean predictDroppedStates;
+
     @Option(names = "--checkpoint-every", paramLabel = "STEPS", description = "Checkpoint interval (preset default).")
     Integer checkpointEvery;
 
@@ -199,6 +205,9 @@ public class PretrainCommand implements Callable<Integer> {
         }
         if (stateDropout != null) {
             data.put("stateDropout", stateDropout);
+        }
+        if (predictDroppedStates) {
+            data.put("predictDroppedStates", true);
         }
         ObjectNode training = ConfigLoader.JSON.createObjectNode();
         putIfSet(training, "steps", steps);

@@ -65,7 +65,7 @@ public final class PretrainConfig {
 
     /** What is read from the shards and how it is masked. */
     @JsonPropertyOrder({"shards", "stateArray", "cellTypes", "maskRate", "spanBases", "maskStates",
-        "stateDropout", "validFraction", "evalWindows"})
+        "stateDropout", "predictDroppedStates", "validFraction", "evalWindows"})
     public static final class Data {
         public String shards;
         /** EBERT: {@code states} or {@code peaks}; null picks states when present, else peaks. */
@@ -79,13 +79,19 @@ public final class PretrainConfig {
          * 1, DNABERT's, by default. Non-overlapping k-mers mask one token per span and need 1.
          */
         public int spanBases = 1;
-        /** EBERT: also mask and predict the chromatin state of masked tokens. */
+        /** EBERT: also mask and predict the chromatin state of masked tokens (of windows shown with states). */
         public boolean maskStates;
         /**
          * EBERT: fraction of training windows shown with every state "no annotation" (id 0), as
          * {@code finetune --ignore-states} and sequence-only tasks show them; 0 (the default) never.
          */
         public double stateDropout;
+        /**
+         * EBERT: predict every token's state in the windows state dropout hides (a state head over the
+         * hidden states; masked accessibility modelling). Odd held-out windows are shown without states
+         * too, so the held-out 'state' loss is measured.
+         */
+        public boolean predictDroppedStates;
         /** Held-out fraction when the shards carry no {@code split} array. */
         public double validFraction = 0.05;
         /** Held-out windows scored at each evaluation. */

@@ -103,9 +103,14 @@ public abstract class PretrainingModel extends Layers.Module {
 
     /** Hidden states of the masked positions, [M, H]. */
     static NDArray maskedRows(NDManager manager, Batch batch, NDArray hidden) {
+        return rows(manager, batch, hidden, batch.maskedPositions);
+    }
+
+    /** Hidden states at flat positions (sequence * length + position), [positions, H]. */
+    static NDArray rows(NDManager manager, Batch batch, NDArray hidden, int[] positions) {
         long h = hidden.getShape().get(2);
         NDArray flat = hidden.reshape((long) batch.size * batch.length, h);
-        return Layers.lookup(manager.create(batch.maskedPositions), flat);
+        return Layers.lookup(manager.create(positions), flat);
     }
 
     /** Mean negative log-likelihood of int64 {@code targets} [M] under {@code logits} [M, C]. */

@@ -151,6 +151,9 @@ final class Sampler {
         int size = shard.length;
         boolean ebert = !config.isGeneBert();
         boolean maskStates = ebert && config.data.maskStates;
+        boolean predictDropped = ebert && config.data.predictDroppedStates;
+        // {flat position, original state} of every state the state head predicts
+        List<int[]> stateRows = maskStates || predictDropped ? new ArrayList<>() : null;
         int[] tokens = new int[size * length];
         int[] states = ebert ? new int[size * length] : null;
         List<int[]> masked = new ArrayList<>();
@@ -186,14 +189,22 @@ final class Sampler {
             }
             tokens[base + 1 + n] = KmerVocabulary.SEP;
             real += n + 2;
-            // drawn only when asked for, so runs without state dropout keep their random streams
-            boolean statesDropped = ebert && training && config.data.stateDropout > 0
-                    && rng.nextDouble() < config.data.stateDropout;
-            if (ebert && !statesDropped) {
+            // drawn only when asked for, so runs without state dropout keep their random streams; held-out
+            // windows keep their states, except odd ones when the hidden states are predicted (a held-out 'state')
+            boolean statesDropped = ebert && (training
+                    ? config.data.stateDropout > 0 && rng.nextDouble() < config.data.stateDropout
+                    : predictDropped && j % 2 == 1);
+            boolean predictHere = predictDropped && statesDropped;
+            if (ebert && (!statesDropped || predictHere)) {
                 corpus.readStates(shard[j], row[j], cellTypes[j], offset, content, stateBuffer);
                 for (int i = 0; i < n; i++) {
                     int state = Byte.toUnsignedInt(stateBuffer[i]);
-                    states[base + 1 + i] = state < vocab.states().size() ? state : 0;
+                    state = state < vocab.states().size() ? state : 0;
+                    if (predictHere) {
+                        stateRows.add(new int[] {base + 1 + i, state});
+                    } else {
+                        states[base + 1 + i] = state;
+                    }
                 }
             }
             boolean[] regionMasked = config.isGeneBert() ? maskedRegions(rng) : null;
@@ -203,8 +214,11 @@ final class Sampler {
             SpanMasker.Result m = masker.apply(tokens, base + 1, base + 1 + n, rng);
             for (int i = 0; i < m.positions().length; i++) {
                 int p = m.positions()[i];
-                masked.add(new int[] {p, m.originals()[i], ebert ? states[p] : 0});
-                if (maskStates) {
+                masked.add(new int[] {p, m.originals()[i]});
+                // a window shown without states keeps them all "no annotation" (its states are targets
+                // only with predictDroppedStates, and then all of them already are)
+                if (maskStates && !statesDropped) {
+                    stateRows.add(new int[] {p, states[p]});
                     states[p] = vocab.maskStateId();
                 }
             }
@@ -245,21 +259,23 @@ final class Sampler {
         }
         int[] positions = new int[masked.size()];
         int[] targets = new int[masked.size()];
-        int[] stateTargets = maskStates ? new int[masked.size()] : null;
         for (int i = 0; i < positions.length; i++) {
             int[] m = masked.get(i);
             positions[i] = m[0];
             targets[i] = m[1];
-            if (stateTargets != null) {
-                stateTargets[i] = m[2];
-            }
+        }
+        int[] statePositions = stateRows == null ? null : new int[stateRows.size()];
+        int[] stateTargets = stateRows == null ? null : new int[stateRows.size()];
+        for (int i = 0; stateRows != null && i < stateRows.size(); i++) {
+            statePositions[i] = stateRows.get(i)[0];
+            stateTargets[i] = stateRows.get(i)[1];
         }
         float[] flatTargets = new float[regionTargets.size() * motifs];
         for (int i = 0; i < regionTargets.size(); i++) {
             System.arraycopy(regionTargets.get(i), 0, flatTargets, i * motifs, motifs);
         }
         return new Batch(size, length, tokens, states, ebert && vocab.cellTypes() != null ? cellTypes : null,
-                positions, targets, stateTargets, real, regions, motifs, motifInput, regionMask,
+                positions, targets, statePositions, stateTargets, real, regions, motifs, motifInput, regionMask,
                 maskedRegions.stream().mapToInt(Integer::intValue).toArray(), flatTargets, matchLabels);
     }
 
