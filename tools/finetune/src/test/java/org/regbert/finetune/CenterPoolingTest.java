@@ -11,7 +11,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.regbert.common.BadInputException;
 import org.regbert.pretrain.PretrainedModel;
@@ -29,11 +28,9 @@ class CenterPoolingTest {
     @Test
     void theVectorIsTheMiddleTokensStateInFullAndShortenedWindows() throws Exception {
         Path shards = KitShards.promoter();
-        try (PretrainedModel model = PretrainedModel.fromScratch(shards, "ebert", "tiny", 3, ai.djl.Device.cpu());
+        try (PretrainedModel model = PromoterPoolingSetup.scratchModel(shards);
                 NDManager manager = model.model().getNDManager().newSubManager()) {
-            TaskSpec spec = new TaskSpec(List.of("promoter"), HeadKind.BINARY, List.of("promoter"), Pooling.CENTER, 8,
-                    model.vocabularies().stateArray(), List.of(), List.of(), false, 126, false, List.of("DHS"), List.of(),
-                    0, 1, "test");
+            TaskSpec spec = PromoterPoolingSetup.promoterTask(model, Pooling.CENTER);
             FinetuneBlock block = new FinetuneBlock(model.block(), spec, model.hiddenSize(), 0.0, false);
             try (ShardInputs inputs = new ShardInputs(shards, spec, model)) {
                 InputBatch batch = inputs.fill(new int[] {0, 0}, new int[] {0, 1}, new String[] {"DHS", "DHS"}, 2);

@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.regbert.pretrain.PretrainedModel;
 import org.regbert.pretrain.SequenceEncoder;
@@ -21,11 +20,9 @@ class ClsOnlyTest {
     @Test
     void clsOnlyEqualsRowZeroOfTheFullEncoder() throws Exception {
         Path shards = KitShards.promoter();
-        try (PretrainedModel model = PretrainedModel.fromScratch(shards, "ebert", "tiny", 3, ai.djl.Device.cpu());
+        try (PretrainedModel model = PromoterPoolingSetup.scratchModel(shards);
                 NDManager manager = model.model().getNDManager().newSubManager()) {
-            TaskSpec spec = new TaskSpec(List.of("promoter"), HeadKind.BINARY, List.of("promoter"), Pooling.CLS, 8,
-                    model.vocabularies().stateArray(), List.of(), List.of(), false, 126, false, List.of("DHS"), List.of(),
-                    0, 1, "test");
+            TaskSpec spec = PromoterPoolingSetup.promoterTask(model, Pooling.CLS);
             try (ShardInputs inputs = new ShardInputs(shards, spec, model)) {
                 InputBatch batch = inputs.fill(new int[] {0, 0, 0, 0}, new int[] {0, 1, 2, 3},
                         new String[] {"DHS", "DHS", "DHS", "DHS"}, 4);

@@ -25,8 +25,12 @@ public final class KitShards {
      */
     static final String SPLICE_VALID = "20:45000000-50000000";
     static final String SPLICE_TEST = "20:50000000-63025520";
-    /** Holdouts of the 44-52 Mb slice: validation 49-50 Mb, test 50-52 Mb. */
-    static final String SLICE_VALID = "20:49000000-50000000";
+    /**
+     * Holdouts of the 44-51 Mb slice: validation 49.5-50 Mb (6 TSSs), test 50-51 Mb (7 TSSs); every window of
+     * both is scored at each evaluation, so they are kept small (4k + 8k windows).
+     */
+    static final String SLICE_VALID = "20:49500000-50000000";
+    static final String SLICE_TEST = "20:50000000-51000000";
     private static Path root;
     private static Path tokens;
     private static Path promoter;
@@ -72,11 +76,11 @@ public final class KitShards {
         return promoter;
     }
 
-    /** chr20:44-52 Mb in 126-token windows (validation 49-50 Mb, test 50-52 Mb). */
+    /** chr20:44-51 Mb in 126-token windows (validation 49.5-50 Mb, test 50-51 Mb). */
     static synchronized Path sliceTokens() throws IOException {
         if (sliceTokens == null) {
             Path bed = root().resolve("slice.bed");
-            Files.writeString(bed, "20\t44000000\t52000000\n");
+            Files.writeString(bed, "20\t44000000\t51000000\n");
             sliceTokens = root().resolve("slice");
             ok(Stages.tokenize(args("--reference", Stages.chr20(), "--regions", bed, "--kmer", 6, "--window", 126,
                     "--stride", 126, "--quiet", "--output", sliceTokens)));
@@ -95,7 +99,7 @@ public final class KitShards {
             String dhs = Stages.kitData().resolve("accessibility/uw-dhs-master.hg19.bed.gz").toString();
             ok(Stages.align(args("--shards", sliceTokens(), "--labels", "promoter.A=" + tss, "--labels",
                     "promoter.B=" + tss, "--peaks", dhs + ":A", "--peaks", dhs + ":B", "--contig-alias", "chr20=20",
-                    "--skip-missing-contigs", "--negatives-per-positive", 1, "--valid", SLICE_VALID, "--test", TEST,
+                    "--skip-missing-contigs", "--negatives-per-positive", 1, "--valid", SLICE_VALID, "--test", SLICE_TEST,
                     "--quiet", "--output", twoCellTypes)));
         }
         return twoCellTypes;
@@ -109,19 +113,24 @@ public final class KitShards {
                     "promoter=" + Stages.kitData().resolve("chromhmm/coords-hg19/RefSeqTSS.hg19.bed.gz"), "--labels",
                     "dhs=" + Stages.kitData().resolve("accessibility/uw-dhs-master.hg19.bed.gz"), "--contig-alias",
                     "chr20=20", "--skip-missing-contigs", "--negatives-per-positive", 1, "--valid", SLICE_VALID, "--test",
-                    TEST, "--quiet", "--output", promoterAndDhs)));
+                    SLICE_TEST, "--quiet", "--output", promoterAndDhs)));
         }
         return promoterAndDhs;
     }
 
-    /** Splice sites: GENCODE (MANE) introns, strand-aware donor (1) / acceptor (2) in the central 20 bp. */
+    /**
+     * Splice sites: GENCODE (MANE) introns, strand-aware donor (1) / acceptor (2) in the central 20 bp.
+     * Validation and test are thinned like training (one 'neither' window per site): scoring all
+     * 40k + 102k tiled windows took five minutes of the test suite; bench/science scores every window.
+     */
     public static synchronized Path splice() throws IOException {
         if (splice == null) {
             splice = root().resolve("splice");
             ok(Stages.align(args("--shards", chr20Tokens(), "--labels",
                     "splice=" + Stages.kitData().resolve("splice/gencode.v41lift37.MANE.intron.bedpe.gz"), "--label-bin",
-                    20, "--contig-alias", "chr20=20", "--skip-missing-contigs", "--negatives-per-positive", 1, "--valid",
-                    SPLICE_VALID, "--test", SPLICE_TEST, "--threads", 2, "--quiet", "--output", splice)));
+                    20, "--contig-alias", "chr20=20", "--skip-missing-contigs", "--negatives-per-positive", 1,
+                    "--sample-validation", "--sample-test", "--valid", SPLICE_VALID, "--test", SPLICE_TEST, "--threads", 2,
+                    "--quiet", "--output", splice)));
         }
         return splice;
     }
