@@ -37,9 +37,9 @@ class EvaluateReportTest {
         dir = Stages.tempDir("regbert-evaluate-");
         Path shards = KitShards.promoter();
         Path pre = dir.resolve("pretrain");
-        // One validation at the last step: each scores the 16k validation windows (the 32k test windows once).
         ok(Stages.pretrain(args("--shards", shards, "--model", "ebert", "--preset", "tiny", "--steps", 150, "--quiet",
                 "--output", pre)));
+        // Each fine-tuning validates once, at its last step: every validation scores all 16k validation windows.
         pretrained = dir.resolve("pretrained");
         ok(Stages.run(new FinetuneCommand(), args("--checkpoint", pre, "--shards", shards, "--task", "promoter",
                 "--max-steps", 40, "--eval-every", 40, "--lr", "1e-3", "--quiet", "--output", pretrained)));

@@ -33,7 +33,7 @@ class DownstreamTasksTest {
         JsonNode summary = JSON.readTree(out.resolve("finetune-summary.json").toFile());
         double auroc = summary.path("test").path("auroc").asDouble();
         double baseline = KmerBaseline.testAuroc(shards, "promoter");
-        System.err.printf("promoter chr20 (test 20:50 Mb-end, %d windows): tiny EBERT from scratch auROC %.3f;"
+        System.err.printf("promoter chr20 (test 20:50-54 Mb, %d windows): tiny EBERT from scratch auROC %.3f;"
                 + " 3-mer logistic regression auROC %.3f%n", summary.path("test").path("windows").asInt(), auroc, baseline);
         assertTrue(auroc > 0.70, "promoter test auROC " + auroc);
         assertTrue(baseline > 0.60, "3-mer baseline auROC " + baseline);
